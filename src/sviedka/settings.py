@@ -1,0 +1,45 @@
+"""Every environment variable Sviedka reads, read in one place.
+
+=========================  ==============================================================
+``SVIEDKA_ARCHIVE``        archive folder used when ``--archive`` is not given
+``SVIEDKA_DATABASE_URL``   PostgreSQL URL (``postgresql+psycopg://user@host/db``); when set,
+                           ``init`` puts the records there instead of the archive's SQLite file
+``SVIEDKA_ACTOR``          who is recorded as the author of CLI writes (default: ``cli:<login>``)
+``SVIEDKA_TEST_DATABASE_URL``  PostgreSQL server the test-suite uses (tests only)
+=========================  ==============================================================
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Settings", "load_settings"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    archive: Path | None
+    database_url: str | None
+    actor: str
+
+
+def _default_actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli:unknown"
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read the settings from ``env`` (default: the process environment)."""
+    env = os.environ if env is None else env
+    archive = env.get("SVIEDKA_ARCHIVE") or None
+    return Settings(
+        archive=Path(archive) if archive else None,
+        database_url=env.get("SVIEDKA_DATABASE_URL") or None,
+        actor=env.get("SVIEDKA_ACTOR") or _default_actor(),
+    )

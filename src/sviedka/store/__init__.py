@@ -1,0 +1,20 @@
+"""Records in SQL: SQLite by default, PostgreSQL when a team outgrows one machine."""
+
+from __future__ import annotations
+
+from .base import Cluster, Journal, Judgement, NoJournal, Store, Stored, View, VocabInfo, Writer
+from .sql import SqlStore, open_store
+
+__all__ = [
+    "Cluster",
+    "Journal",
+    "Judgement",
+    "NoJournal",
+    "SqlStore",
+    "Store",
+    "Stored",
+    "View",
+    "VocabInfo",
+    "Writer",
+    "open_store",
+]

@@ -1,0 +1,195 @@
+"""The store contract: ``Store`` opens ``View``s (reads) and ``Writer``s (one transaction).
+
+Every change to a record goes through ``Writer.add`` or ``Writer.update``, which validate it,
+write the current row and append a revision in the same transaction, then hand the revision's
+entry to the ``Journal`` — the seam where the transparency log plugs in. There is no delete.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from ..model import Record, Verdict, Vocabulary
+from ..model.revision import Revision
+
+__all__ = [
+    "Cluster",
+    "Journal",
+    "Judgement",
+    "NoJournal",
+    "Store",
+    "Stored",
+    "View",
+    "VocabInfo",
+    "Writer",
+]
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A record as stored now (or as of a time): the record and its latest revision's facts."""
+
+    record: Record
+    revision: int
+    sha256: str
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class Judgement:
+    left: str
+    right: str
+    verdict: Verdict
+    actor: str
+    at: str
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """Records judged to be the same entity; ``canonical`` is the earliest-created member."""
+
+    canonical: str
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class VocabInfo:
+    name: str
+    title: str
+    source: str
+    terms: int
+
+
+class Journal(Protocol):
+    """Receives every revision and resolver judgement inside the writing transaction.
+
+    ``tx`` is the open transaction (a SQLAlchemy ``Connection``) so that a log kept in the same
+    database commits or rolls back with the write it records.
+    """
+
+    def append(self, tx: Any, kind: str, entry: bytes) -> None: ...
+
+
+class NoJournal:
+    """The default until the transparency log lands: records nothing."""
+
+    def append(self, tx: Any, kind: str, entry: bytes) -> None:
+        return None
+
+
+class View(ABC):
+    """Read access inside one transaction (a consistent snapshot)."""
+
+    @abstractmethod
+    def find(self, record_id: str) -> Stored | None: ...
+
+    @abstractmethod
+    def get(self, record_id: str, *, as_of: str | None = None) -> Stored:
+        """The record now, or as it was at UTC time ``as_of``; ``NotFound`` if it did not exist."""
+
+    @abstractmethod
+    def records(
+        self,
+        kind: str,
+        *,
+        where: Mapping[str, str] | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Stored]:
+        """Records of ``kind`` in creation order; ``where`` matches JSON paths to text values."""
+
+    @abstractmethod
+    def count(self, kind: str, *, where: Mapping[str, str] | None = None) -> int: ...
+
+    @abstractmethod
+    def history(self, record_id: str) -> list[Revision]: ...
+
+    @abstractmethod
+    def kinds_of(self, ids: Iterable[str]) -> dict[str, str]:
+        """``{id: kind}`` for those of ``ids`` that exist."""
+
+    @abstractmethod
+    def vocabularies(self) -> list[VocabInfo]: ...
+
+    @abstractmethod
+    def vocabulary(self, name: str) -> Vocabulary: ...
+
+    @abstractmethod
+    def known_codes(self, vocab: str) -> frozenset[str]: ...
+
+    @abstractmethod
+    def judgements(self, record_id: str) -> list[Judgement]: ...
+
+    @abstractmethod
+    def cluster(self, record_id: str) -> Cluster: ...
+
+    @abstractmethod
+    def meta(self, key: str) -> str | None: ...
+
+
+class Writer(View):
+    """One write transaction; commits when the ``with`` block ends without an exception."""
+
+    @abstractmethod
+    def add(self, record: Record, *, actor: str, reason: str | None = None) -> Revision: ...
+
+    @abstractmethod
+    def update(
+        self,
+        record: Record,
+        *,
+        actor: str,
+        reason: str | None = None,
+        expected_revision: int | None = None,
+    ) -> Revision:
+        """Replace the record's state; ``Conflict`` if ``expected_revision`` is stale."""
+
+    @abstractmethod
+    def put_vocabulary(self, vocabulary: Vocabulary) -> None: ...
+
+    @abstractmethod
+    def judge(
+        self, left: str, right: str, verdict: Verdict, *, actor: str, reason: str | None = None
+    ) -> Judgement: ...
+
+    @abstractmethod
+    def retract(self, left: str, right: str, *, actor: str, reason: str | None = None) -> None: ...
+
+    @abstractmethod
+    def set_meta(self, key: str, value: str) -> None: ...
+
+
+class Store(ABC):
+    dialect: str
+
+    @abstractmethod
+    def view(self) -> AbstractContextManager[View]: ...
+
+    @abstractmethod
+    def writer(self) -> AbstractContextManager[Writer]: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def iter_kind(self, kind: str, batch: int = 1000) -> Iterator[Stored]:
+        """Every record of ``kind``, read in batches."""
+        offset = 0
+        while True:
+            with self.view() as view:
+                page = view.records(kind, limit=batch, offset=offset)
+            yield from page
+            if len(page) < batch:
+                return
+            offset += batch

@@ -1,0 +1,76 @@
+"""Opening a database: SQLite (embedded default) or PostgreSQL. Dialect set-up lives here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from ..errors import Unavailable
+
+__all__ = ["create_engine", "safe_url", "sqlite_url"]
+
+WRITE = "sviedka_write"  # execution option: this connection will write
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def safe_url(url: str) -> str:
+    """The URL without its password, fit for an error message."""
+    try:
+        return sa.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return "(unparseable URL)"
+
+
+def create_engine(url: str) -> sa.Engine:
+    """An engine for ``url``; ``Unavailable`` if the database cannot be reached."""
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError:
+        raise Unavailable(f"{safe_url(url)} is not a database URL.") from None
+    if parsed.get_backend_name() == "sqlite":
+        engine = sa.create_engine(parsed)
+        _configure_sqlite(engine)
+    elif parsed.get_backend_name() == "postgresql":
+        engine = sa.create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    else:
+        raise Unavailable(f"{safe_url(url)}: only SQLite and PostgreSQL are supported.")
+    _check_connection(engine, url)
+    return engine
+
+
+def _check_connection(engine: sa.Engine, url: str) -> None:
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
+        engine.dispose()
+        raise Unavailable(
+            f"Cannot connect to the database {safe_url(url)}. Check the URL "
+            "(SVIEDKA_DATABASE_URL) and that the server is running."
+        ) from exc
+
+
+def _configure_sqlite(engine: sa.Engine) -> None:
+    # pysqlite's own transaction handling cannot take BEGIN IMMEDIATE, so we take it over: the
+    # driver runs in autocommit mode and we emit BEGIN ourselves (the SQLAlchemy-documented recipe).
+    # A writer takes the write lock at BEGIN, so two writers queue instead of failing mid-way.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")  # an acknowledged commit survives power loss
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        writes = conn.get_execution_options().get(WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")

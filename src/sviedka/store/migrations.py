@@ -1,0 +1,55 @@
+"""Numbered schema migrations, recorded in ``schema_migrations`` and safe to re-run.
+
+Each migration is idempotent on its own (it checks before it creates or alters), so that a fresh
+database, created from the current ``schema.py`` by migration 1, and an old one, migrated step by
+step, end in the same state. Concurrent ``migrate`` calls are serialised: PostgreSQL by an advisory
+lock, SQLite by its single writer. Add a migration by appending to ``MIGRATIONS``; never edit one
+that has shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from ..model.revision import timestamp
+from . import schema
+
+__all__ = ["MIGRATIONS", "Migration", "migrate"]
+
+_LOCK_KEY = 0x5F1EDCA  # arbitrary, fixed: PostgreSQL advisory lock for migrations
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    apply: Callable[[sa.Connection], None]
+
+
+def _initial(conn: sa.Connection) -> None:
+    tables = [t for t in schema.metadata.sorted_tables if t is not schema.migrations_table]
+    schema.metadata.create_all(conn, tables=tables, checkfirst=True)
+
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial tables", _initial),)
+
+
+def migrate(engine: sa.Engine) -> list[int]:
+    """Apply what is missing; return the versions applied now."""
+    applied_now: list[int] = []
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+        schema.migrations_table.create(conn, checkfirst=True)
+        done = set(conn.scalars(sa.select(schema.migrations_table.c.version)))
+        for step in MIGRATIONS:
+            if step.version in done:
+                continue
+            step.apply(conn)
+            row = {"version": step.version, "name": step.name, "applied_at": timestamp()}
+            conn.execute(sa.insert(schema.migrations_table), row)
+            applied_now.append(step.version)
+    return applied_now

@@ -1,0 +1,122 @@
+"""The tables, as SQLAlchemy Core objects. Migrations create and change them (``migrations.py``).
+
+Record state is kept as canonical JSON text, the exact bytes that were hashed, so that a stored
+row can be re-hashed and compared without re-serialising. Times are fixed-width UTC text.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+__all__ = [
+    "judgement_log",
+    "judgements",
+    "meta",
+    "metadata",
+    "migrations_table",
+    "records",
+    "revisions",
+    "vocab_terms",
+    "vocabularies",
+]
+
+metadata = sa.MetaData()
+
+ID = sa.String(36)
+HASH = sa.String(64)
+TIME = sa.String(27)
+# BIGINT autoincrement on PostgreSQL; SQLite only autoincrements an INTEGER PRIMARY KEY.
+SERIAL = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+migrations_table = sa.Table(
+    "schema_migrations",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("applied_at", TIME, nullable=False),
+)
+
+meta = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", sa.String(100), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+records = sa.Table(
+    "records",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("confidentiality", sa.String(16), nullable=False),
+    sa.Column("data", sa.Text, nullable=False),
+    sa.Column("sensitive", sa.Text),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("sha256", HASH, nullable=False),
+    sa.Column("created_at", TIME, nullable=False),
+    sa.Column("updated_at", TIME, nullable=False),
+    sa.Index("records_kind_id", "kind", "id"),
+)
+
+revisions = sa.Table(
+    "revisions",
+    metadata,
+    sa.Column("id", SERIAL, primary_key=True, autoincrement=True),
+    sa.Column("record_id", ID, nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("at", TIME, nullable=False),
+    sa.Column("reason", sa.Text),
+    sa.Column("state", sa.Text, nullable=False),
+    sa.Column("sensitive", sa.Text),
+    sa.Column("state_sha256", HASH, nullable=False),
+    sa.Column("sha256", HASH, nullable=False),
+    sa.Column("prev_sha256", HASH),
+    # One revision per (record, seq): two writers can never fork a record's hash chain.
+    sa.UniqueConstraint("record_id", "seq", name="revisions_record_seq"),
+)
+
+vocabularies = sa.Table(
+    "vocabularies",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+)
+
+vocab_terms = sa.Table(
+    "vocab_terms",
+    metadata,
+    sa.Column("vocab", sa.String(64), primary_key=True),
+    sa.Column("code", sa.String(64), primary_key=True),
+    sa.Column("parent", sa.String(64)),
+    sa.Column("level", sa.Integer, nullable=False),
+    sa.Column("ord", sa.Integer, nullable=False),
+    sa.Column("labels", sa.Text, nullable=False),
+    sa.Column("extra", sa.Text, nullable=False),
+)
+
+judgements = sa.Table(
+    "judgements",
+    metadata,
+    sa.Column("left_id", ID, primary_key=True),
+    sa.Column("right_id", ID, primary_key=True),
+    sa.Column("verdict", sa.String(16), nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("at", TIME, nullable=False),
+    sa.Column("reason", sa.Text),
+    sa.Index("judgements_right", "right_id"),
+)
+
+judgement_log = sa.Table(
+    "judgement_log",
+    metadata,
+    sa.Column("id", SERIAL, primary_key=True, autoincrement=True),
+    sa.Column("left_id", ID, nullable=False),
+    sa.Column("right_id", ID, nullable=False),
+    sa.Column("verdict", sa.String(16), nullable=False),  # a Verdict, or "retracted"
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("at", TIME, nullable=False),
+    sa.Column("reason", sa.Text),
+)

@@ -1,0 +1,282 @@
+"""The store on SQLite and PostgreSQL through SQLAlchemy Core: ``SqlStore`` and its ``SqlView``.
+
+Dialect differences are kept to this package: engine set-up (``engine.py``), JSON path filters
+and upserts (below).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..errors import Conflict, Invalid, NotFound, Unavailable
+from ..model import KINDS, Verdict, VocabTerm, Vocabulary
+from ..model.codec import load
+from ..model.custom import CustomField
+from ..model.revision import Revision
+from . import schema as t
+from .base import Cluster, Journal, Judgement, NoJournal, Store, Stored, View, VocabInfo, Writer
+from .engine import WRITE, create_engine
+from .migrations import migrate
+
+__all__ = ["SqlStore", "SqlView", "open_store"]
+
+_PATH = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$")
+_CHUNK = 500  # stay under SQLite's limit on bound parameters per statement
+
+
+def open_store(
+    url: str,
+    *,
+    custom_fields: Mapping[str, Mapping[str, CustomField]] | None = None,
+    journal: Journal | None = None,
+) -> SqlStore:
+    """Connect, bring the schema up to date, and return the store."""
+    engine = create_engine(url)
+    try:
+        migrate(engine)
+    except sa.exc.SQLAlchemyError as exc:
+        engine.dispose()
+        raise Unavailable("The database could not be prepared (migrations failed).") from exc
+    return SqlStore(engine, custom_fields=custom_fields, journal=journal)
+
+
+class SqlStore(Store):
+    def __init__(
+        self,
+        engine: sa.Engine,
+        *,
+        custom_fields: Mapping[str, Mapping[str, CustomField]] | None = None,
+        journal: Journal | None = None,
+    ) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+        self.custom_fields = dict(custom_fields or {})
+        self.journal: Journal = journal or NoJournal()
+
+    @contextmanager
+    def view(self) -> Iterator[View]:
+        with _translated(), self.engine.connect() as conn, conn.begin():
+            yield SqlView(conn)
+
+    @contextmanager
+    def writer(self) -> Iterator[Writer]:
+        from .writer import SqlWriter  # the writer builds on the view; import late to avoid a cycle
+
+        with _translated(), self.engine.connect() as conn:
+            conn = conn.execution_options(**{WRITE: True})
+            with conn.begin():
+                writer = SqlWriter(conn, self.custom_fields, self.journal)
+                yield writer
+                writer.flush()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    """Driver errors become ours at this boundary, with a message for people."""
+    try:
+        yield
+    except sa.exc.IntegrityError as exc:
+        raise Conflict("The write collides with data already stored; nothing was saved.") from exc
+    except sa.exc.OperationalError as exc:
+        raise Unavailable("The database is unavailable or busy; nothing was saved.") from exc
+
+
+class SqlView(View):
+    def __init__(self, conn: sa.Connection) -> None:
+        self.conn = conn
+        self._codes: dict[str, frozenset[str]] = {}
+
+    def find(self, record_id: str) -> Stored | None:
+        row = self.conn.execute(sa.select(t.records).where(t.records.c.id == record_id)).first()
+        return None if row is None else _stored(row)
+
+    def get(self, record_id: str, *, as_of: str | None = None) -> Stored:
+        if as_of is None:
+            found = self.find(record_id)
+            if found is None:
+                raise NotFound(f"No record with id {record_id}.")
+            return found
+        return self._as_of(record_id, as_of)
+
+    def _as_of(self, record_id: str, as_of: str) -> Stored:
+        revs = t.revisions.c
+        query = sa.select(t.revisions).where(revs.record_id == record_id, revs.at <= as_of)
+        row = self.conn.execute(query.order_by(revs.seq.desc()).limit(1)).first()
+        if row is None:
+            raise NotFound(f"No record with id {record_id} existed at {as_of}.")
+        first = sa.select(revs.at).where(revs.record_id == record_id, revs.seq == 1)
+        created = self.conn.scalar(first) or row.at
+        revision = _revision(row)
+        record = load(KINDS[row.kind], dict(revision.state))
+        return Stored(record, row.seq, row.sha256, created, row.at)
+
+    def records(
+        self,
+        kind: str,
+        *,
+        where: Mapping[str, str] | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Stored]:
+        query = self._filtered(sa.select(t.records), kind, where)
+        query = query.order_by(t.records.c.id).limit(limit).offset(offset)
+        return [_stored(row) for row in self.conn.execute(query)]
+
+    def count(self, kind: str, *, where: Mapping[str, str] | None = None) -> int:
+        query = self._filtered(sa.select(sa.func.count()).select_from(t.records), kind, where)
+        return int(self.conn.scalar(query) or 0)
+
+    def _filtered(self, query: Any, kind: str, where: Mapping[str, str] | None) -> Any:
+        query = query.where(t.records.c.kind == kind)
+        for path, value in (where or {}).items():
+            query = query.where(_json_text(self.conn.dialect.name, path) == value)
+        return query
+
+    def history(self, record_id: str) -> list[Revision]:
+        revs = t.revisions.c
+        query = sa.select(t.revisions).where(revs.record_id == record_id).order_by(revs.seq)
+        found = [_revision(row) for row in self.conn.execute(query)]
+        if not found:
+            raise NotFound(f"No record with id {record_id}.")
+        return found
+
+    def kinds_of(self, ids: Iterable[str]) -> dict[str, str]:
+        wanted = sorted(set(ids))
+        found: dict[str, str] = {}
+        for i in range(0, len(wanted), _CHUNK):
+            chunk = wanted[i : i + _CHUNK]
+            query = sa.select(t.records.c.id, t.records.c.kind).where(t.records.c.id.in_(chunk))
+            found.update({row.id: row.kind for row in self.conn.execute(query)})
+        return found
+
+    def vocabularies(self) -> list[VocabInfo]:
+        terms = sa.select(t.vocab_terms.c.vocab, sa.func.count().label("n"))
+        grouped = self.conn.execute(terms.group_by(t.vocab_terms.c.vocab))
+        counts: dict[str, int] = {row.vocab: int(row.n) for row in grouped}
+        rows = self.conn.execute(sa.select(t.vocabularies).order_by(t.vocabularies.c.name))
+        return [VocabInfo(r.name, r.title, r.source, counts.get(r.name, 0)) for r in rows]
+
+    def vocabulary(self, name: str) -> Vocabulary:
+        head = self.conn.execute(
+            sa.select(t.vocabularies).where(t.vocabularies.c.name == name)
+        ).first()
+        if head is None:
+            raise NotFound(f"No vocabulary named {name!r}. `sviedka vocab list` shows them all.")
+        c = t.vocab_terms.c
+        rows = self.conn.execute(
+            sa.select(t.vocab_terms).where(c.vocab == name).order_by(c.ord, c.code)
+        )
+        terms = tuple(_term(row) for row in rows)
+        return Vocabulary(head.name, head.title, head.source, terms)
+
+    def known_codes(self, vocab: str) -> frozenset[str]:
+        if vocab not in self._codes:
+            c = t.vocab_terms.c
+            codes = self.conn.scalars(sa.select(c.code).where(c.vocab == vocab))
+            self._codes[vocab] = frozenset(codes)
+        return self._codes[vocab]
+
+    def judgements(self, record_id: str) -> list[Judgement]:
+        c = t.judgements.c
+        query = sa.select(t.judgements).where(
+            sa.or_(c.left_id == record_id, c.right_id == record_id)
+        )
+        return [_judgement(row) for row in self.conn.execute(query.order_by(c.at))]
+
+    def cluster(self, record_id: str) -> Cluster:
+        if not self.kinds_of([record_id]):
+            raise NotFound(f"No record with id {record_id}.")
+        members, frontier = {record_id}, [record_id]
+        while frontier:
+            linked = self._same_as(frontier)
+            frontier = sorted(linked - members)
+            members |= linked
+        ordered = tuple(sorted(members))  # UUIDv7 ids sort by creation time
+        return Cluster(ordered[0], ordered)
+
+    def _same_as(self, ids: list[str]) -> set[str]:
+        c = t.judgements.c
+        found: set[str] = set()
+        for i in range(0, len(ids), _CHUNK):
+            chunk = ids[i : i + _CHUNK]
+            query = sa.select(c.left_id, c.right_id).where(
+                c.verdict == Verdict.SAME.value, sa.or_(c.left_id.in_(chunk), c.right_id.in_(chunk))
+            )
+            for left, right in self.conn.execute(query):
+                found.update((left, right))
+        return found
+
+    def meta(self, key: str) -> str | None:
+        value = self.conn.scalar(sa.select(t.meta.c.value).where(t.meta.c.key == key))
+        return None if value is None else str(value)
+
+
+def _json_text(dialect: str, path: str) -> Any:
+    """The text value at a dotted JSON path in a record's data, for equality filters."""
+    if not _PATH.match(path):
+        raise Invalid("Bad filter.", {path: "use a dotted field path such as custom.party"})
+    if dialect == "postgresql":  # JSON functions differ by dialect; the meaning is the same
+        data = sa.cast(t.records.c.data, postgresql.JSONB)
+        return sa.func.jsonb_extract_path_text(data, *path.split("."))
+    return sa.cast(sa.func.json_extract(t.records.c.data, f"$.{path}"), sa.Text)
+
+
+def upsert(conn: sa.Connection, table: sa.Table, row: Mapping[str, Any], keys: list[str]) -> None:
+    """Insert ``row`` or, if its key exists, update it (both dialects spell this the same way)."""
+    insert = (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(table)
+    stmt = insert.values(**row)
+    changes = {k: stmt.excluded[k] for k in row if k not in keys}
+    conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=changes))
+
+
+def state_of(data: str, sensitive: str | None) -> dict[str, Any]:
+    state: dict[str, Any] = json.loads(data)
+    if sensitive:
+        state.update(json.loads(sensitive))
+    return state
+
+
+def _stored(row: Any) -> Stored:
+    record = load(KINDS[row.kind], state_of(row.data, row.sensitive))
+    return Stored(record, row.revision, row.sha256, row.created_at, row.updated_at)
+
+
+def _revision(row: Any) -> Revision:
+    state = state_of(row.state, row.sensitive)
+    return Revision(
+        row.record_id,
+        row.seq,
+        row.kind,
+        row.actor,
+        row.at,
+        row.reason,
+        state,
+        row.state_sha256,
+        row.sha256,
+        row.prev_sha256,
+    )
+
+
+def _term(row: Any) -> VocabTerm:
+    return VocabTerm(
+        code=row.code,
+        labels=json.loads(row.labels),
+        parent=row.parent,
+        level=row.level,
+        order=row.ord,
+        extra=json.loads(row.extra),
+    )
+
+
+def _judgement(row: Any) -> Judgement:
+    return Judgement(row.left_id, row.right_id, Verdict(row.verdict), row.actor, row.at, row.reason)

@@ -1,0 +1,91 @@
+"""Fixture strategy.
+
+* Stores are real: SQLite in a tmp folder, and PostgreSQL in a schema of its own per test
+  (``SVIEDKA_TEST_DATABASE_URL``, default the local server). Without a server the PostgreSQL cases
+  skip, except under ``CI=true``, where they must run and so fail instead.
+* Vocabularies for store tests are small and built here; CLI and demo tests use the shipped ones.
+* Nothing reaches the network; data comes from the test, the repo or ``../shared/data``.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from sviedka.model import VocabTerm, Vocabulary
+from sviedka.store import SqlStore, open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def _vocab(name: str, *codes: str) -> Vocabulary:
+    return Vocabulary(name, name, "tests", tuple(VocabTerm(c, {"en": c.upper()}) for c in codes))
+
+
+TEST_VOCABULARIES = (
+    _vocab("criminal_code_by", "130", "342", "361-1", "369"),
+    _vocab("penalty_types", "deprivation_of_liberty", "fine"),
+    _vocab("facility_regimes", "general", "strict"),
+    _vocab("facility_types", "sizo", "correctional_colony"),
+    _vocab("punishment_types", "shizo", "pkt"),
+    _vocab("regions_by", "BY-HM", "BY-BR"),
+    _vocab("pace_criteria", "a", "b", "c", "d", "e"),
+    _vocab("parties", "bnf", "other"),
+)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> str:
+    url = os.environ.get("SVIEDKA_TEST_DATABASE_URL", DEFAULT_PG)
+    try:
+        engine = sa.create_engine(url)
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+        engine.dispose()
+    except sa.exc.OperationalError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is required under CI but unreachable: {exc}")
+        pytest.skip("no PostgreSQL server (set SVIEDKA_TEST_DATABASE_URL)")
+    return url
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a fresh schema, dropped after the test."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(pg_server)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    url = sa.make_url(pg_server).update_query_dict({"options": f"-csearch_path={schema}"})
+    yield url.render_as_string(hide_password=False)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'archive.db'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest) -> str:
+    name = "sqlite_url" if request.param == "sqlite" else "pg_url"
+    return str(request.getfixturevalue(name))
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[SqlStore]:
+    store = open_store(db_url)
+    with store.writer() as writer:
+        for vocabulary in TEST_VOCABULARIES:
+            writer.put_vocabulary(vocabulary)
+    yield store
+    store.close()

@@ -1,0 +1,196 @@
+"""The ``sviedka`` command end to end, in process, on a real archive."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from sviedka.cli import app
+
+runner = CliRunner()
+NAME = "Алесь Вербіцкі"
+
+
+def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+    return runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "archive"
+    assert run("init", str(path), env={"SVIEDKA_DATABASE_URL": ""}).exit_code == 0
+    return path
+
+
+@pytest.fixture
+def archive(template: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "archive"
+    shutil.copytree(template, path)
+    return path
+
+
+def cli(archive: Path, *args: str, input: str | None = None) -> Result:
+    return run("--archive", str(archive), *args, input=input)
+
+
+def add(archive: Path, kind: str, body: dict[str, Any]) -> str:
+    result = cli(archive, "record", "add", kind, "--json", "-", input=json.dumps(body))
+    assert result.exit_code == 0, result.output
+    return result.output.strip()
+
+
+def revisions(archive: Path) -> int:
+    found = json.loads(cli(archive, "record", "list", "person", "--json").output)
+    return sum(r["revision"] for r in found["records"])
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.exit_code == 0 and result.output.startswith("sviedka ")
+
+
+def test_init_makes_an_archive_with_the_shipped_vocabularies(archive: Path) -> None:
+    listed = json.loads(cli(archive, "vocab", "list", "--json").output)
+    names = {v["name"]: v["terms"] for v in listed}
+    assert names["types_of_acts"] > 500
+    assert names["criminal_code_by"] > 30
+    shown = cli(archive, "vocab", "show", "criminal_code_by", "--lang", "be").output
+    assert "342" in shown and "хуліган" in shown.lower()  # 339, hooliganism, in Belarusian
+
+
+def test_add_show_update_history_and_as_of(archive: Path) -> None:
+    pid = add(archive, "person", {"names": [{"full": NAME, "lang": "be"}], "birth_date": "1987"})
+    assert NAME in cli(archive, "record", "show", pid).output
+    patch = json.dumps({"birth_date": "1987-04-12"})
+    result = cli(
+        archive, "record", "update", pid, "--patch", "-", "-r", "court record", input=patch
+    )
+    assert result.output.strip() == f"{pid} now at revision 2"
+    again = cli(archive, "record", "update", pid, "--patch", "-", input=patch)
+    assert again.output.strip() == f"{pid} unchanged at revision 2"
+    history = json.loads(cli(archive, "record", "history", pid, "--json").output)
+    assert [(h["seq"], h["reason"]) for h in history] == [(1, None), (2, "court record")]
+    assert history[1]["prev_sha256"] == history[0]["sha256"]
+    text = cli(archive, "record", "history", pid).output
+    assert "birth_date" in text and "court record" in text
+    old = cli(archive, "record", "show", pid, "--as-of", history[0]["at"], "--json").output
+    assert json.loads(old)["record"]["birth_date"] == "1987"
+
+
+def test_list_filters_and_pages(archive: Path) -> None:
+    for i in range(3):
+        add(archive, "person", {"names": [{"full": f"P{i}"}], "gender": "female" if i else "male"})
+    found = cli(archive, "record", "list", "person", "--where", "gender=female", "--json")
+    listed = json.loads(found.output)
+    assert [r["record"]["names"][0]["full"] for r in listed["records"]] == ["P1", "P2"]
+    page = cli(archive, "record", "list", "person", "--limit", "1", "--offset", "1").output
+    assert "P1" in page and "P0" not in page and "2–2 of 3" in page
+
+
+def test_clusters_judge_show_and_retract(archive: Path) -> None:
+    a = add(archive, "person", {"names": [{"full": "Ales Vierbicki"}]})
+    b = add(archive, "person", {"names": [{"full": "Ales Verbitsky"}]})
+    assert cli(archive, "cluster", "judge", b, a, "same", "-r", "same case").exit_code == 0
+    shown = json.loads(cli(archive, "cluster", "show", b, "--json").output)
+    assert (shown["canonical"], shown["members"]) == (a, [a, b])
+    assert cli(archive, "cluster", "retract", a, b).exit_code == 0
+    assert json.loads(cli(archive, "cluster", "show", b, "--json").output)["members"] == [b]
+
+
+def test_record_kinds_lists_every_kind() -> None:
+    listed = json.loads(run("record", "kinds", "--json").output)
+    kinds, parts = listed["kinds"], listed["parts"]
+    assert len(kinds) == 13
+    assert kinds["detention"]["charges"] == "list of Charge"
+    assert kinds["detention"]["person"] == "text → person (required)"
+    assert parts["Charge"]["article"] == "text → criminal_code_by (required)"
+    assert parts["DetentionEnd"]["mode"].startswith("one of: served, pardon")
+
+
+def error_of(result: Result) -> str:
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert result.output.startswith("Error: ")
+    return result.output
+
+
+@pytest.mark.parametrize(
+    ("kind", "body", "problem"),
+    [
+        ("person", "{not json", "is not valid JSON"),
+        ("prisoner", '{"names": [{"full": "x"}]}', "Unknown record kind 'prisoner'"),
+        ("person", '{"gender": "female"}', "names: is required"),
+        ("person", f'{{"names": [{{"full": "{NAME}"}}], "birth_date": "2021-02-30"}}', "no day 30"),
+        ("detention", '{"person": "01a2ffff-0000-7000-8000-000000000000"}', "no person with id"),
+        ("organisation", '{"names": [{"full": "X"}], "region": "BY-XX"}', "unknown code 'BY-XX'"),
+        ("person", "[1, 2]", "must be a JSON object"),
+        ("person", '{"id": "../../x", "names": [{"full": "x"}]}', "id: must be a UUIDv7"),
+    ],
+)
+def test_bad_records_are_refused_by_name_and_change_nothing(
+    archive: Path, kind: str, body: str, problem: str
+) -> None:
+    before = revisions(archive)
+    output = error_of(cli(archive, "record", "add", kind, "--json", "-", input=body))
+    assert problem in output
+    assert NAME not in output  # personal data never echoed back in errors
+    assert revisions(archive) == before
+
+
+@pytest.mark.parametrize("command", ["show", "history"])
+def test_a_missing_id_is_reported(archive: Path, command: str) -> None:
+    missing = "01a2ffff-0000-7000-8000-000000000000"
+    assert f"No record with id {missing}" in error_of(cli(archive, "record", command, missing))
+
+
+def test_updating_a_missing_id_is_reported(archive: Path) -> None:
+    missing = "01a2ffff-0000-7000-8000-000000000000"
+    result = cli(archive, "record", "update", missing, "--patch", "-", input="{}")
+    assert "No record with id" in error_of(result)
+
+
+def test_a_folder_that_is_not_an_archive_is_refused(tmp_path: Path) -> None:
+    output = error_of(run("--archive", str(tmp_path), "record", "list", "person"))
+    assert "is not a Sviedka archive" in output
+
+
+def test_no_archive_at_all_is_explained(tmp_path: Path) -> None:
+    result = run("record", "list", "person", env={"SVIEDKA_ARCHIVE": ""})
+    assert "pass --archive PATH or set SVIEDKA_ARCHIVE" in error_of(result)
+
+
+def test_an_unreachable_database_is_reported_without_its_password(tmp_path: Path) -> None:
+    url = "postgresql+psycopg://sviedka:s3cret@127.0.0.1:1/nowhere"
+    result = run("init", str(tmp_path / "new"), env={"SVIEDKA_DATABASE_URL": url})
+    output = error_of(result)
+    assert "Cannot connect to the database" in output and "s3cret" not in output
+    assert not (tmp_path / "new").exists()
+
+
+def test_init_refuses_a_folder_that_is_not_empty(archive: Path) -> None:
+    assert "is not empty" in error_of(run("init", str(archive)))
+
+
+def test_a_damaged_config_is_reported(archive: Path) -> None:
+    (archive / "sviedka.toml").write_text("[archive\nbroken", encoding="utf-8")
+    assert "is damaged" in error_of(cli(archive, "record", "list", "person"))
+
+
+def test_an_unknown_vocabulary_is_reported(archive: Path) -> None:
+    assert "No vocabulary named 'nope'" in error_of(cli(archive, "vocab", "show", "nope"))
+
+
+def test_demo_builds_a_sample_archive_and_prints_a_tour(tmp_path: Path) -> None:
+    path = tmp_path / "demo"
+    result = run("demo", str(path))
+    assert result.exit_code == 0, result.output
+    assert "SAMPLE DATA" in result.output and "record history" in result.output
+    listed = json.loads(run("--archive", str(path), "record", "list", "person", "--json").output)
+    assert listed["total"] == 6
+    assert "pass --replace" in error_of(run("demo", str(path)))
+    assert run("demo", str(path), "--replace").exit_code == 0
