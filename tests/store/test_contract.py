@@ -291,3 +291,13 @@ def test_the_journal_receives_each_revision_entry_in_the_transaction(db_url: str
     assert hashlib.sha256(entries[0][1]).hexdigest() == rev.sha256
     assert canonical(rev.envelope()) == rev.entry()
     store.close()
+
+
+def test_a_driver_integrity_error_reaches_people_as_a_conflict(store: SqlStore) -> None:
+    p = person()
+    with pytest.raises(Conflict, match="nothing was saved"), store.writer() as w:
+        w.add(p, actor="a")  # buffered
+        row = {"id": p.id, "kind": "person", "confidentiality": "internal", "data": "{}"}
+        row |= {"revision": 1, "sha256": "0" * 64, "created_at": "x", "updated_at": "x"}
+        w.conn.execute(sa.insert(t.records), row)  # type: ignore[attr-defined]
+    assert count(store, t.records) == 0

@@ -20,7 +20,13 @@ from ..model.revision import timestamp
 from ..store import Store, open_store
 from ..store.engine import sqlite_url
 
-__all__ = ["Archive", "ArchiveConfig", "init_archive", "open_archive"]
+__all__ = [
+    "Archive",
+    "ArchiveConfig",
+    "init_archive",
+    "open_archive",
+    "read_config",
+]
 
 CONFIG = "sviedka.toml"
 DATABASE = "archive.db"

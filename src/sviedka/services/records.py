@@ -15,6 +15,7 @@ from ..store import Store, Stored
 
 __all__ = [
     "add_record",
+    "build_record",
     "changed_fields",
     "get_record",
     "list_records",

@@ -25,7 +25,13 @@ from .base import Cluster, Journal, Judgement, NoJournal, Store, Stored, View, V
 from .engine import WRITE, create_engine
 from .migrations import migrate
 
-__all__ = ["SqlStore", "SqlView", "open_store"]
+__all__ = [
+    "SqlStore",
+    "SqlView",
+    "open_store",
+    "state_of",
+    "upsert",
+]
 
 _PATH = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$")
 _CHUNK = 500  # stay under SQLite's limit on bound parameters per statement
