@@ -17,8 +17,8 @@ demo: install
 	$(BIN)/sviedka demo $(DEMO) --replace
 
 lint: install
-	$(BIN)/ruff check src tests bench tools
-	$(BIN)/ruff format --check src tests bench tools
+	$(BIN)/ruff check src tests tools $(wildcard bench)
+	$(BIN)/ruff format --check src tests tools $(wildcard bench)
 	$(BIN)/mypy
 
 docs: install
