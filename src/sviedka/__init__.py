@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .errors import Conflict, IntegrityFailure, Invalid, NotAnArchive, NotFound, SviedkaError
+from .errors import (
+    ChecksumMismatch,
+    Conflict,
+    DecryptionFailed,
+    IntegrityFailure,
+    Invalid,
+    NotAnArchive,
+    NotFound,
+    SviedkaError,
+)
 
 __all__ = [
+    "ChecksumMismatch",
     "Conflict",
+    "DecryptionFailed",
     "IntegrityFailure",
     "Invalid",
     "NotAnArchive",

@@ -8,7 +8,9 @@
     ├── Conflict                 409  the write collides with stored data (stale revision, same id)
     ├── NotAnArchive             400  the folder is not a Sviedka archive, or is the wrong one
     ├── Unavailable              503  the database cannot be reached
+    ├── DecryptionFailed         401  wrong passphrase or key, damaged ciphertext: one opaque error
     └── IntegrityFailure         500  stored data no longer matches its own hashes
+        └── ChecksumMismatch     500  a file's hash is not the one recorded; names both
 
 Messages are written for the person reading them: what happened and what to do next. They never
 contain evidence contents or personal data, only ids, field names and codes.
@@ -19,7 +21,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 __all__ = [
+    "ChecksumMismatch",
     "Conflict",
+    "DecryptionFailed",
     "IntegrityFailure",
     "Invalid",
     "NotAnArchive",
@@ -80,3 +84,19 @@ class IntegrityFailure(SviedkaError):
     def __init__(self, message: str, problems: Mapping[str, str] | None = None) -> None:
         self.problems: dict[str, str] = dict(problems or {})
         super().__init__(message)
+
+
+class ChecksumMismatch(IntegrityFailure):
+    """A stored file does not hash to what was recorded. Both digests are named, hex."""
+
+    def __init__(self, what: str, expected: str, actual: str) -> None:
+        self.expected = expected
+        self.actual = actual
+        super().__init__(f"{what}: expected SHA-256 {expected}, found {actual}.")
+
+
+class DecryptionFailed(SviedkaError):
+    """Decryption failed. Deliberately one error whatever the cause (wrong passphrase, wrong key,
+    damaged or truncated ciphertext), so that failures reveal nothing about the secret."""
+
+    status = 401
