@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .base import Cluster, Journal, Judgement, NoJournal, Store, Stored, View, VocabInfo, Writer
+from .integrity import Problem
 from .sql import SqlStore, open_store
 
 __all__ = [
@@ -10,6 +11,7 @@ __all__ = [
     "Journal",
     "Judgement",
     "NoJournal",
+    "Problem",
     "SqlStore",
     "Store",
     "Stored",

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from ..model import Record, Verdict, Vocabulary
 from ..model.revision import Revision
+from .integrity import Problem
 
 __all__ = [
     "Cluster",
@@ -173,6 +174,10 @@ class Store(ABC):
 
     @abstractmethod
     def writer(self) -> AbstractContextManager[Writer]: ...
+
+    @abstractmethod
+    def integrity_problems(self) -> Iterator[Problem]:
+        """Everything stored that no longer matches its own hashes, each naming its record."""
 
     @abstractmethod
     def close(self) -> None: ...

@@ -23,6 +23,7 @@ from ..model.revision import Revision
 from . import schema as t
 from .base import Cluster, Journal, Judgement, NoJournal, Store, Stored, View, VocabInfo, Writer
 from .engine import WRITE, create_engine
+from .integrity import Problem, check_records
 from .migrations import migrate
 
 __all__ = [
@@ -81,6 +82,11 @@ class SqlStore(Store):
                 writer = SqlWriter(conn, self.custom_fields, self.journal)
                 yield writer
                 writer.flush()
+
+    def integrity_problems(self) -> Iterator[Problem]:
+        """Everything stored that no longer matches its hashes, by record id (see integrity.py)."""
+        with _translated(), self.engine.connect() as conn, conn.begin():
+            yield from check_records(conn)
 
     def close(self) -> None:
         self.engine.dispose()
