@@ -26,7 +26,7 @@ from sviedka.model.ids import new_id
 from sviedka.model.revision import canonical
 from sviedka.store import SqlStore, open_store
 from sviedka.store import schema as t
-from sviedka.store.migrations import migrate
+from sviedka.store.migrations import MIGRATIONS, migrate
 
 
 def person(name: str = "Алесь Вербіцкі", **kw: Any) -> Person:
@@ -271,23 +271,37 @@ def test_migrations_are_recorded_and_safe_to_rerun(store: SqlStore) -> None:
     assert migrate(store.engine) == []
     with store.engine.connect() as conn:
         versions = conn.scalars(sa.select(t.migrations_table.c.version)).all()
-    assert versions == [1]
+    assert versions == [m.version for m in MIGRATIONS]
+
+
+def test_an_older_database_is_brought_up_to_date(store: SqlStore) -> None:
+    with store.engine.begin() as conn:  # as a version-1 archive looked
+        t.custody_events.drop(conn)
+        conn.execute(sa.delete(t.migrations_table).where(t.migrations_table.c.version > 1))
+    assert migrate(store.engine) == [m.version for m in MIGRATIONS[1:]]
+    assert sa.inspect(store.engine).has_table("custody_events")
 
 
 def test_the_journal_receives_each_revision_entry_in_the_transaction(db_url: str) -> None:
     entries: list[tuple[str, bytes]] = []
 
     class Recorder:
-        def append(self, tx: Any, kind: str, entry: bytes) -> None:
+        def open(self, tx: Any) -> Recorder:
             assert tx.in_transaction()
+            return self
+
+        def append(self, kind: str, ref: str, entry: bytes) -> None:
             entries.append((kind, entry))
+
+        def flush(self) -> None:
+            entries.append(("flush", b""))
 
     store = open_store(db_url, journal=Recorder())
     p = person()
     add(store, p)
     with store.view() as v:
         (rev,) = v.history(p.id)
-    assert entries == [("revision", rev.entry())]
+    assert entries == [("revision", rev.entry()), ("flush", b"")]
     assert hashlib.sha256(entries[0][1]).hexdigest() == rev.sha256
     assert canonical(rev.envelope()) == rev.entry()
     store.close()

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from .base import Cluster, Journal, Judgement, NoJournal, Store, Stored, View, VocabInfo, Writer
+from .base import (
+    Cluster,
+    Journal,
+    JournalSession,
+    Judgement,
+    NoJournal,
+    Store,
+    Stored,
+    View,
+    VocabInfo,
+    Writer,
+)
 from .integrity import Problem
 from .sql import SqlStore, open_store
 
 __all__ = [
     "Cluster",
     "Journal",
+    "JournalSession",
     "Judgement",
     "NoJournal",
     "Problem",

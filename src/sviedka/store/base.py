@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ..model import Record, Verdict, Vocabulary
+from ..model.custody import CustodyEvent
 from ..model.revision import Revision
 from .integrity import Problem
 
 __all__ = [
     "Cluster",
     "Journal",
+    "JournalSession",
     "Judgement",
     "NoJournal",
     "Store",
@@ -67,20 +69,36 @@ class VocabInfo:
     terms: int
 
 
+class JournalSession(Protocol):
+    """Receives, inside one writing transaction, every entry that transaction appends."""
+
+    def append(self, kind: str, ref: str, entry: bytes) -> None:
+        """``ref`` names what the entry is about: a record id, or a file's sha256."""
+
+    def flush(self) -> None:
+        """Write what is buffered; called before the transaction commits."""
+
+
 class Journal(Protocol):
-    """Receives every revision and resolver judgement inside the writing transaction.
+    """The seam for the transparency log: one session per writing transaction.
 
     ``tx`` is the open transaction (a SQLAlchemy ``Connection``) so that a log kept in the same
     database commits or rolls back with the write it records.
     """
 
-    def append(self, tx: Any, kind: str, entry: bytes) -> None: ...
+    def open(self, tx: Any) -> JournalSession: ...
 
 
 class NoJournal:
-    """The default until the transparency log lands: records nothing."""
+    """Records nothing (a store opened without a ledger, e.g. in tests of the store alone)."""
 
-    def append(self, tx: Any, kind: str, entry: bytes) -> None:
+    def open(self, tx: Any) -> JournalSession:
+        return self
+
+    def append(self, kind: str, ref: str, entry: bytes) -> None:
+        return None
+
+    def flush(self) -> None:
         return None
 
 
@@ -133,6 +151,10 @@ class View(ABC):
     @abstractmethod
     def meta(self, key: str) -> str | None: ...
 
+    @abstractmethod
+    def custody(self, sha256: str) -> list[CustodyEvent]:
+        """The custody chain of one file, oldest first."""
+
 
 class Writer(View):
     """One write transaction; commits when the ``with`` block ends without an exception."""
@@ -164,6 +186,10 @@ class Writer(View):
 
     @abstractmethod
     def set_meta(self, key: str, value: str) -> None: ...
+
+    @abstractmethod
+    def add_custody(self, event: CustodyEvent) -> None:
+        """Append a custody event for an evidence file (and journal it)."""
 
 
 class Store(ABC):

@@ -29,12 +29,17 @@ class Migration:
     apply: Callable[[sa.Connection], None]
 
 
-def _initial(conn: sa.Connection) -> None:
+def _create_missing_tables(conn: sa.Connection) -> None:
+    """Create every table of ``schema.py`` that does not exist yet (a migration that only adds
+    tables is exactly this)."""
     tables = [t for t in schema.metadata.sorted_tables if t is not schema.migrations_table]
     schema.metadata.create_all(conn, tables=tables, checkfirst=True)
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial tables", _initial),)
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial tables", _create_missing_tables),
+    Migration(2, "custody events and the transparency log", _create_missing_tables),
+)
 
 
 def migrate(engine: sa.Engine) -> list[int]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 __all__ = [
+    "custody_events",
     "judgement_log",
     "judgements",
     "meta",
@@ -119,4 +120,16 @@ judgement_log = sa.Table(
     sa.Column("actor", sa.String(200), nullable=False),
     sa.Column("at", TIME, nullable=False),
     sa.Column("reason", sa.Text),
+)
+
+custody_events = sa.Table(
+    "custody_events",
+    metadata,
+    sa.Column("id", SERIAL, primary_key=True, autoincrement=True),
+    sa.Column("sha256", HASH, nullable=False, index=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("at", TIME, nullable=False),
+    sa.Column("reason", sa.Text),
+    sa.Column("entry", sa.Text, nullable=False),  # canonical JSON, exactly as journalled
 )

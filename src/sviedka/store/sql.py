@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..errors import Conflict, Invalid, NotFound, Unavailable
 from ..model import KINDS, Verdict, VocabTerm, Vocabulary
 from ..model.codec import load
+from ..model.custody import CustodyEvent, CustodyKind
 from ..model.custom import CustomField
 from ..model.revision import Revision
 from . import schema as t
@@ -232,6 +233,11 @@ class SqlView(View):
         value = self.conn.scalar(sa.select(t.meta.c.value).where(t.meta.c.key == key))
         return None if value is None else str(value)
 
+    def custody(self, sha256: str) -> list[CustodyEvent]:
+        c = t.custody_events.c
+        query = sa.select(c.entry).where(c.sha256 == sha256).order_by(c.id)
+        return [_custody(json.loads(entry)) for entry in self.conn.scalars(query)]
+
 
 def _json_text(dialect: str, path: str) -> Any:
     """The text value at a dotted JSON path in a record's data, for equality filters."""
@@ -287,6 +293,13 @@ def _term(row: Any) -> VocabTerm:
         level=row.level,
         order=row.ord,
         extra=json.loads(row.extra),
+    )
+
+
+def _custody(data: dict[str, Any]) -> CustodyEvent:
+    kind = CustodyKind(data["custody"])
+    return CustodyEvent(
+        data["sha256"], kind, data["actor"], data["at"], data["reason"], data["details"]
     )
 
 

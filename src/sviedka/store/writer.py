@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from ..errors import Conflict, Invalid, NotFound
 from ..model import Record, Verdict, Vocabulary
 from ..model.codec import dump
+from ..model.custody import CustodyEvent
 from ..model.custom import CustomField
 from ..model.revision import Revision, canonical, sha256_hex, timestamp
 from . import schema as t
@@ -38,7 +39,7 @@ class SqlWriter(SqlView, Writer):
     ) -> None:
         super().__init__(conn)
         self.custom_fields = custom_fields
-        self.journal = journal
+        self.journal = journal.open(conn)
         self._rows: list[dict[str, Any]] = []
         self._revs: list[dict[str, Any]] = []
         self._pending: dict[str, str] = {}  # id -> kind of buffered new records
@@ -56,7 +57,7 @@ class SqlWriter(SqlView, Writer):
         self._rows.append(_row(record, revision, created_at=revision.at))
         self._revs.append(_revision_row(record, revision))
         self._pending[record.id] = record.KIND
-        self.journal.append(self.conn, "revision", revision.entry())
+        self.journal.append("revision", record.id, revision.entry())
         if len(self._rows) >= _BATCH:
             self.flush()
         return revision
@@ -96,7 +97,7 @@ class SqlWriter(SqlView, Writer):
         row = _row(record, revision, created_at=head.created_at)
         self.conn.execute(sa.update(t.records).where(t.records.c.id == record.id).values(**row))
         self.conn.execute(sa.insert(t.revisions), _revision_row(record, revision))
-        self.journal.append(self.conn, "revision", revision.entry())
+        self.journal.append("revision", record.id, revision.entry())
         return revision
 
     def _lock_head(self, record: Record) -> Any:
@@ -136,6 +137,7 @@ class SqlWriter(SqlView, Writer):
             self.conn.execute(sa.insert(t.revisions), self._revs)
         self._rows, self._revs = [], []
         self._pending.clear()
+        self.journal.flush()
 
     def find(self, record_id: str) -> Stored | None:
         self.flush()
@@ -230,7 +232,14 @@ class SqlWriter(SqlView, Writer):
 
     def _log_judgement(self, row: dict[str, Any]) -> None:
         self.conn.execute(sa.insert(t.judgement_log), row)
-        self.journal.append(self.conn, "judgement", canonical(row))
+        self.journal.append("judgement", row["left_id"], canonical(row))
+
+    def add_custody(self, event: CustodyEvent) -> None:
+        entry = event.entry()
+        row: dict[str, Any] = {"sha256": event.sha256, "kind": event.kind.value}
+        row |= {"actor": event.actor, "at": event.at, "reason": event.reason, "entry": entry.decode()}
+        self.conn.execute(sa.insert(t.custody_events), row)
+        self.journal.append("custody", event.sha256, entry)
 
     def set_meta(self, key: str, value: str) -> None:
         upsert(self.conn, t.meta, {"key": key, "value": value}, ["key"])
