@@ -7,6 +7,7 @@ import pytest
 from sviedka.errors import Invalid
 from sviedka.model import KINDS, Detention, EndMode, PartialDate, Person
 from sviedka.model.codec import dump, load, references
+from sviedka.model.revision import canonical, canonical_flat
 
 DETENTION: dict[str, Any] = {
     "id": "d1",
@@ -91,3 +92,18 @@ def test_every_kind_needs_only_its_required_fields_to_round_trip() -> None:
     for kind, body in minimal.items():
         record = load(KINDS[kind], {"id": "x", **body})
         assert load(KINDS[kind], dump(record)) == record
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain",
+        "Алесь «Вербіцкі»",
+        'quote " back \\ slash',
+        "ctrl \x00\x07\b\f\n\r\t\x1f\x7f",
+        "😀 \u2028\u2029",
+    ],
+)
+def test_the_fast_envelope_encoding_is_exactly_rfc8785(text: str) -> None:
+    value = {"reason": text, "seq": 12, "prev": None, "actor": "a", "Zz": "b", "é": "c"}
+    assert canonical_flat(value) == canonical(value)

@@ -13,6 +13,7 @@ removing or reordering any of them breaks every later hash.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,12 +21,22 @@ from typing import Any
 
 import rfc8785
 
-__all__ = ["Revision", "canonical", "envelope", "sha256_hex", "timestamp"]
+__all__ = ["Revision", "canonical", "canonical_flat", "envelope", "sha256_hex", "timestamp"]
 
 
 def canonical(value: Any) -> bytes:
     """RFC 8785 canonical JSON bytes."""
     return bytes(rfc8785.dumps(value))
+
+
+def canonical_flat(value: Mapping[str, str | int | None]) -> bytes:
+    """RFC 8785 bytes of an object whose values are only text, integers and null.
+
+    For such objects JCS is exactly sorted keys, no whitespace and literal UTF-8 with JSON's
+    minimal escapes, which the standard library writes many times faster than ``rfc8785``.
+    Envelopes are hashed once per revision on write and on verify, so this matters at 1 M.
+    """
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def sha256_hex(data: bytes) -> str:
@@ -86,12 +97,12 @@ class Revision:
         record_id = str(state["id"])
         state_hash = sha256_hex(canonical(state))
         env = envelope(record_id, seq, actor, at, reason, state_hash, prev)
-        digest = sha256_hex(canonical(env))
+        digest = sha256_hex(canonical_flat(env))
         return cls(record_id, seq, kind, actor, at, reason, state, state_hash, digest, prev)
 
     def entry(self) -> bytes:
         """The bytes a transparency log records for this revision (its canonical envelope)."""
-        return canonical(self.envelope())
+        return canonical_flat(self.envelope())
 
     def envelope(self) -> dict[str, Any]:
         return envelope(

@@ -237,7 +237,12 @@ class SqlWriter(SqlView, Writer):
     def add_custody(self, event: CustodyEvent) -> None:
         entry = event.entry()
         row: dict[str, Any] = {"sha256": event.sha256, "kind": event.kind.value}
-        row |= {"actor": event.actor, "at": event.at, "reason": event.reason, "entry": entry.decode()}
+        row |= {
+            "actor": event.actor,
+            "at": event.at,
+            "reason": event.reason,
+            "entry": entry.decode(),
+        }
         self.conn.execute(sa.insert(t.custody_events), row)
         self.journal.append("custody", event.sha256, entry)
 
