@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +17,7 @@ import sqlalchemy as sa
 from ..model.revision import canonical, canonical_flat, envelope, sha256_hex
 from . import schema as t
 
-__all__ = ["Problem", "check_records"]
+__all__ = ["Problem", "check_records", "streamed"]
 
 _YIELD = 5000
 
@@ -31,10 +32,13 @@ class Problem:
 
 def check_records(conn: sa.Connection) -> Iterator[Problem]:
     """Every problem with revisions (hashes, chain, numbering) and current rows."""
-    rows = _stream(conn, sa.select(t.records).order_by(t.records.c.id))
-    revs = _stream(
-        conn, sa.select(t.revisions).order_by(t.revisions.c.record_id, t.revisions.c.seq)
-    )
+    current = sa.select(t.records).order_by(t.records.c.id)
+    history = sa.select(t.revisions).order_by(t.revisions.c.record_id, t.revisions.c.seq)
+    with streamed(conn, current) as rows, streamed(conn, history) as revs:
+        yield from _merge(rows, revs)
+
+
+def _merge(rows: Iterator[Any], revs: Iterator[Any]) -> Iterator[Problem]:
     row = next(rows, None)
     for record_id, history in _grouped(revs):
         while row is not None and row.id < record_id:
@@ -51,8 +55,15 @@ def check_records(conn: sa.Connection) -> Iterator[Problem]:
         row = next(rows, None)
 
 
-def _stream(conn: sa.Connection, query: Any) -> Iterator[Any]:
-    yield from conn.execution_options(stream_results=True, yield_per=_YIELD).execute(query)
+@contextmanager
+def streamed(conn: sa.Connection, query: Any) -> Iterator[Iterator[Any]]:
+    """Rows read in batches through a server-side cursor, closed even if the reader stops early
+    (PostgreSQL keeps an unclosed cursor open until the connection ends)."""
+    result = conn.execution_options(stream_results=True, yield_per=_YIELD).execute(query)
+    try:
+        yield iter(result)
+    finally:
+        result.close()
 
 
 def _grouped(revs: Iterator[Any]) -> Iterator[tuple[str, list[Any]]]:

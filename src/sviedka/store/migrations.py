@@ -29,16 +29,20 @@ class Migration:
     apply: Callable[[sa.Connection], None]
 
 
-def _create_missing_tables(conn: sa.Connection) -> None:
-    """Create every table of ``schema.py`` that does not exist yet (a migration that only adds
-    tables is exactly this)."""
+def _create_missing(conn: sa.Connection) -> None:
+    """Create every table and index of ``schema.py`` that does not exist yet (a migration that
+    only adds tables or indexes is exactly this)."""
     tables = [t for t in schema.metadata.sorted_tables if t is not schema.migrations_table]
+    existing = set(sa.inspect(conn).get_table_names())
     schema.metadata.create_all(conn, tables=tables, checkfirst=True)
+    for table in (t for t in tables if t.name in existing):
+        for index in table.indexes:
+            index.create(conn, checkfirst=True)
 
 
 MIGRATIONS: tuple[Migration, ...] = (
-    Migration(1, "initial tables", _create_missing_tables),
-    Migration(2, "custody events and the transparency log", _create_missing_tables),
+    Migration(1, "initial tables", _create_missing),
+    Migration(2, "custody events, the transparency log, revisions by hash", _create_missing),
 )
 
 

@@ -80,6 +80,7 @@ revisions = sa.Table(
     sa.Column("prev_sha256", HASH),
     # One revision per (record, seq): two writers can never fork a record's hash chain.
     sa.UniqueConstraint("record_id", "seq", name="revisions_record_seq"),
+    sa.Index("revisions_sha256", "sha256"),
 )
 
 vocabularies = sa.Table(
@@ -136,6 +137,7 @@ custody_events = sa.Table(
     sa.Column("at", TIME, nullable=False),
     sa.Column("reason", sa.Text),
     sa.Column("entry", sa.Text, nullable=False),  # canonical JSON, exactly as journalled
+    sa.Column("digest", HASH, nullable=False, index=True),  # SHA-256(entry)
 )
 
 # The transparency log (RFC 9162). Entries and perfect-subtree nodes are append-only; hashes hex.

@@ -242,6 +242,7 @@ class SqlWriter(SqlView, Writer):
             "at": event.at,
             "reason": event.reason,
             "entry": entry.decode(),
+            "digest": sha256_hex(entry),
         }
         self.conn.execute(sa.insert(t.custody_events), row)
         self.journal.append("custody", event.sha256, entry)

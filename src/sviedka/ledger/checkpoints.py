@@ -1,0 +1,148 @@
+"""Signed checkpoints of the log, and the proofs a third party checks against them.
+
+A proof bundle (``sviedka-proof/1``) holds everything ``tools/sviedka_verify.py`` needs: the entry
+bytes, the inclusion proof in RFC 9162 order, and the signed checkpoint; for a revision also the
+record state, so that the expert can check the state's hash too.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from ..errors import Invalid, NotFound
+from ..model.revision import timestamp
+from ..store import schema as t
+from . import merkle
+from .log import getter_for, tree_root, tree_size
+from .note import Checkpoint, sign_note, verifier_key
+
+__all__ = [
+    "CheckpointRecord",
+    "Signer",
+    "checkpoint_at",
+    "consistency_bundle",
+    "latest_checkpoint",
+    "make_checkpoint",
+    "proof_bundle",
+]
+
+C, E = t.ledger_checkpoints.c, t.ledger_entries.c
+
+
+@dataclass(frozen=True)
+class Signer:
+    """The archive's log key. ``name`` is the key name in signature lines (the log's origin)."""
+
+    name: str
+    key: Ed25519PrivateKey
+
+    def verifier(self) -> str:
+        return verifier_key(self.name, self.key.public_key())
+
+
+@dataclass(frozen=True)
+class CheckpointRecord:
+    size: int
+    root: bytes
+    note: str
+    at: str
+
+
+def make_checkpoint(conn: sa.Connection, signer: Signer) -> CheckpointRecord:
+    """Sign the current tree head, unless that size is signed already; return the checkpoint."""
+    size = tree_size(conn)
+    existing = checkpoint_at(conn, size)
+    if existing is not None:
+        return existing
+    root = tree_root(conn, size)
+    note = sign_note(Checkpoint(signer.name, size, root).body(), signer.name, signer.key)
+    made = CheckpointRecord(size, root, note, timestamp())
+    row = {"size": size, "root": root.hex(), "note": note, "at": made.at}
+    conn.execute(sa.insert(t.ledger_checkpoints), row)
+    return made
+
+
+def checkpoint_at(conn: sa.Connection, size: int) -> CheckpointRecord | None:
+    row = conn.execute(sa.select(t.ledger_checkpoints).where(C.size == size)).first()
+    return None if row is None else _record(row)
+
+
+def latest_checkpoint(conn: sa.Connection) -> CheckpointRecord | None:
+    query = sa.select(t.ledger_checkpoints).order_by(C.size.desc()).limit(1)
+    row = conn.execute(query).first()
+    return None if row is None else _record(row)
+
+
+def _record(row: Any) -> CheckpointRecord:
+    return CheckpointRecord(int(row.size), bytes.fromhex(row.root), row.note, row.at)
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
+def proof_bundle(conn: sa.Connection, ref: str) -> dict[str, Any]:
+    """The latest entry about ``ref`` (a record id or a file's sha256), proved against the latest
+    checkpoint. ``NotFound`` if the log has no such entry, or no checkpoint covers it yet."""
+    query = sa.select(t.ledger_entries).where(E.ref == ref).order_by(E.idx.desc()).limit(1)
+    entry = conn.execute(query).first()
+    if entry is None:
+        raise NotFound(f"The log holds no entry about {ref}.")
+    checkpoint = latest_checkpoint(conn)
+    if checkpoint is None or checkpoint.size <= entry.idx:
+        raise NotFound(
+            "No checkpoint covers that entry yet; make one with `sviedka ledger checkpoint`."
+        )
+    coords = merkle.inclusion_nodes(entry.idx, checkpoint.size)
+    proof = merkle.inclusion_proof(entry.idx, checkpoint.size, getter_for(conn, coords))
+    bundle: dict[str, Any] = {
+        "format": "sviedka-proof/1",
+        "entry": _b64(entry.entry.encode("utf-8")),
+        "entry_kind": entry.kind,
+        "sha256": entry.digest,
+        "leaf_index": int(entry.idx),
+        "tree_size": checkpoint.size,
+        "inclusion_proof": [_b64(h) for h in proof],
+        "checkpoint": checkpoint.note,
+        "timestamp": None,
+    }
+    if entry.kind == "revision":
+        bundle["state"] = _revision_state(conn, entry.digest)
+    return bundle
+
+
+def _revision_state(conn: sa.Connection, digest: str) -> dict[str, Any] | None:
+    query = sa.select(t.revisions.c.state, t.revisions.c.sensitive).where(
+        t.revisions.c.sha256 == digest
+    )
+    row = conn.execute(query).first()
+    if row is None:
+        return None
+    state: dict[str, Any] = json.loads(row.state)
+    state.update(json.loads(row.sensitive) if row.sensitive else {})
+    return state
+
+
+def consistency_bundle(conn: sa.Connection, old: int, new: int) -> dict[str, Any]:
+    """An RFC 9162 consistency proof between two tree sizes, with both roots."""
+    size = tree_size(conn)
+    if not 0 < old <= new <= size:
+        raise Invalid(
+            "Bad tree sizes.", {"sizes": f"need 0 < OLD <= NEW <= {size} (the log's size now)"}
+        )
+    coords = merkle.consistency_nodes(old, new)
+    proof = merkle.consistency_proof(old, new, getter_for(conn, coords))
+    return {
+        "format": "sviedka-consistency/1",
+        "old_size": old,
+        "new_size": new,
+        "old_root": _b64(tree_root(conn, old)),
+        "new_root": _b64(tree_root(conn, new)),
+        "consistency_proof": [_b64(h) for h in proof],
+    }

@@ -1,0 +1,122 @@
+"""Re-check the log: every entry, every stored node, every checkpoint and its signature, and that
+the log and the tables it covers agree (no revision or custody event added or removed).
+
+Streams everything in index order, level by level, so 1 M entries take constant memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..errors import IntegrityFailure
+from ..model.revision import sha256_hex
+from ..store import Problem
+from ..store import schema as t
+from ..store.integrity import streamed
+from . import merkle
+from .log import tree_root, tree_size
+from .note import Verifier, open_checkpoint
+
+__all__ = ["check_log"]
+
+E, N, C = t.ledger_entries.c, t.ledger_nodes.c, t.ledger_checkpoints.c
+
+
+def check_log(conn: sa.Connection, verifiers: Iterable[Verifier | str]) -> Iterator[Problem]:
+    """Every problem with the log, each naming an entry index, a record id or a file hash."""
+    size = tree_size(conn)
+    yield from _check_entries(conn)
+    nodes_ok = True
+    for level in range(max(size.bit_length(), 1)):
+        found = list(_check_level(conn, level, size))
+        nodes_ok = nodes_ok and not found
+        yield from found
+    if nodes_ok:
+        yield from _check_checkpoints(conn, list(verifiers))
+    yield from _check_coverage(conn)
+
+
+def _check_entries(conn: sa.Connection) -> Iterator[Problem]:
+    leaves = sa.select(N.idx, N.hash).where(N.level == 0).order_by(N.idx)
+    entries = sa.select(t.ledger_entries).order_by(E.idx)
+    with streamed(conn, leaves) as stored, streamed(conn, entries) as rows:
+        yield from _compare_entries(rows, stored)
+
+
+def _compare_entries(rows: Iterator[Any], stored: Iterator[Any]) -> Iterator[Problem]:
+    expected = 0
+    for row in rows:
+        if row.idx != expected:
+            yield Problem(f"entry {expected}", f"missing: the next entry is {row.idx}")
+            expected = row.idx
+        raw = row.entry.encode("utf-8")
+        if sha256_hex(raw) != row.digest:
+            yield Problem(f"entry {row.idx}", f"altered (entry about {row.ref})")
+        leaf = next(stored, None)
+        if leaf is None or leaf.idx != row.idx or leaf.hash != merkle.leaf_hash(raw).hex():
+            yield Problem(f"entry {row.idx}", f"does not match its leaf hash (about {row.ref})")
+        expected += 1
+
+
+def _check_level(conn: sa.Connection, level: int, size: int) -> Iterator[Problem]:
+    """Nodes of ``level + 1`` must be the hashes of their two children on ``level``."""
+    below = sa.select(N.idx, N.hash).where(N.level == level).order_by(N.idx)
+    above = sa.select(N.idx, N.hash).where(N.level == level + 1).order_by(N.idx)
+    with streamed(conn, below) as children, streamed(conn, above) as parents:
+        yield from _compare_level(level, size >> (level + 1), children, parents)
+
+
+def _compare_level(
+    level: int, count: int, children: Iterator[Any], parents: Iterator[Any]
+) -> Iterator[Problem]:
+    for index in range(count):
+        left, right, parent = next(children, None), next(children, None), next(parents, None)
+        where = f"node {level + 1}/{index}"
+        if left is None or right is None or parent is None:
+            yield Problem(where, "missing from the stored tree")
+            return
+        if (left.idx, right.idx, parent.idx) != (2 * index, 2 * index + 1, index):
+            yield Problem(where, "missing from the stored tree")
+            return
+        expected = merkle.node_hash(bytes.fromhex(left.hash), bytes.fromhex(right.hash))
+        if parent.hash != expected.hex():
+            yield Problem(where, "altered: it is not the hash of its children")
+    if next(parents, None) is not None:
+        yield Problem(f"level {level + 1}", "holds nodes beyond the log's size")
+
+
+def _check_checkpoints(conn: sa.Connection, verifiers: list[Verifier | str]) -> Iterator[Problem]:
+    size = tree_size(conn)
+    for row in conn.execute(sa.select(t.ledger_checkpoints).order_by(C.size)):
+        where = f"checkpoint {row.size}"
+        try:
+            checkpoint, _ = open_checkpoint(row.note, verifiers)
+        except (ValueError, IntegrityFailure):
+            yield Problem(where, "its signature does not verify with the archive's log key")
+            continue
+        if checkpoint.size != row.size or checkpoint.root.hex() != row.root:
+            yield Problem(where, "the stored size or root differs from the signed note")
+        elif row.size > size:
+            yield Problem(where, f"signs {row.size} entries but the log holds {size}: entries lost")
+        elif tree_root(conn, row.size) != checkpoint.root:
+            yield Problem(where, "the log no longer has the signed root (entries changed)")
+
+
+def _check_coverage(conn: sa.Connection) -> Iterator[Problem]:
+    """Every revision and custody event is in the log, and every such log entry still exists."""
+    r, c = t.revisions.c, t.custody_events.c
+    for table, digest, label in (
+        (t.revisions, r.sha256, "revision"),
+        (t.custody_events, c.digest, "custody"),
+    ):
+        in_log = sa.exists().where(E.digest == digest, E.kind == label)
+        ref = r.record_id if label == "revision" else c.sha256
+        for row in conn.execute(sa.select(ref.label("ref")).select_from(table).where(~in_log)):
+            yield Problem(row.ref, f"a {label} is not in the log (added outside the writer?)")
+        kept = sa.exists().where(digest == E.digest)
+        query = sa.select(E.ref, E.idx).where(E.kind == label, ~kept).order_by(E.idx)
+        for row in conn.execute(query):
+            yield Problem(row.ref, f"the {label} logged as entry {row.idx} is gone (deleted?)")
