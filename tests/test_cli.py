@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,18 +15,28 @@ from typer.testing import CliRunner, Result
 
 from sviedka.cli import app
 
+ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
 NAME = "Алесь Вербіцкі"
+PASSPHRASE = "correct horse battery staple"
+# Writes sign a checkpoint when the passphrase is set (age's scrypt: about a second), so only
+# the tests about signing give it.
+ENV = {"SVIEDKA_PASSPHRASE": "", "SVIEDKA_CUSTODIAN": "alice", "SVIEDKA_DATABASE_URL": ""}
+KEYS = {"SVIEDKA_PASSPHRASE": PASSPHRASE}
 
 
 def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
-    return runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
+    return runner.invoke(
+        app, list(args), input=input, env=ENV | (env or {}), catch_exceptions=False
+    )
 
 
 @pytest.fixture(scope="session")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "archive"
-    assert run("init", str(path), env={"SVIEDKA_DATABASE_URL": ""}).exit_code == 0
+    result = run("init", str(path), env=KEYS)
+    assert result.exit_code == 0, result.output
+    assert result.output.count("share ") == 5 and PASSPHRASE not in result.output
     return path
 
 
@@ -34,12 +47,13 @@ def archive(template: Path, tmp_path: Path) -> Path:
     return path
 
 
-def cli(archive: Path, *args: str, input: str | None = None) -> Result:
-    return run("--archive", str(archive), *args, input=input)
+def cli(archive: Path, *args: str, input: str | None = None, keys: bool = False) -> Result:
+    return run("--archive", str(archive), *args, input=input, env=KEYS if keys else None)
 
 
-def add(archive: Path, kind: str, body: dict[str, Any]) -> str:
-    result = cli(archive, "record", "add", kind, "--json", "-", input=json.dumps(body))
+def add(archive: Path, kind: str, body: dict[str, Any], keys: bool = False) -> str:
+    data = json.dumps(body)
+    result = cli(archive, "record", "add", kind, "--json", "-", input=data, keys=keys)
     assert result.exit_code == 0, result.output
     return result.output.strip()
 
@@ -166,14 +180,19 @@ def test_no_archive_at_all_is_explained(tmp_path: Path) -> None:
 
 def test_an_unreachable_database_is_reported_without_its_password(tmp_path: Path) -> None:
     url = "postgresql+psycopg://sviedka:s3cret@127.0.0.1:1/nowhere"
-    result = run("init", str(tmp_path / "new"), env={"SVIEDKA_DATABASE_URL": url})
+    result = run("init", str(tmp_path / "new"), env=KEYS | {"SVIEDKA_DATABASE_URL": url})
     output = error_of(result)
     assert "Cannot connect to the database" in output and "s3cret" not in output
     assert not (tmp_path / "new").exists()
 
 
 def test_init_refuses_a_folder_that_is_not_empty(archive: Path) -> None:
-    assert "is not empty" in error_of(run("init", str(archive)))
+    assert "is not empty" in error_of(run("init", str(archive), env=KEYS))
+
+
+def test_init_without_a_passphrase_explains_how_to_give_one(tmp_path: Path) -> None:
+    assert "set SVIEDKA_PASSPHRASE" in error_of(run("init", str(tmp_path / "new")))
+    assert not (tmp_path / "new").exists()
 
 
 def test_a_damaged_config_is_reported(archive: Path) -> None:
@@ -194,3 +213,58 @@ def test_demo_builds_a_sample_archive_and_prints_a_tour(tmp_path: Path) -> None:
     assert listed["total"] == 6
     assert "pass --replace" in error_of(run("demo", str(path)))
     assert run("demo", str(path), "--replace").exit_code == 0
+
+
+def test_writes_are_checkpointed_and_proofs_verify_without_sviedka(
+    archive: Path, tmp_path: Path
+) -> None:
+    pid = add(archive, "person", {"names": [{"full": NAME, "lang": "be"}]}, keys=True)
+    note = cli(archive, "ledger", "checkpoint").output
+    assert note.splitlines()[1] == "1"  # the new entry is already covered by a signed checkpoint
+    bundle = tmp_path / "proof.json"
+    assert cli(archive, "ledger", "proof", pid, "--out", str(bundle)).exit_code == 0
+    key = cli(archive, "ledger", "key").output.strip()
+    tool = ROOT / "tools" / "sviedka_verify.py"
+    checked = subprocess.run(
+        [sys.executable, str(tool), str(bundle), "--key", key], capture_output=True, text=True
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "VERIFIED" in checked.stdout
+
+
+def test_verify_passes_then_names_a_tampered_record(archive: Path, tmp_path: Path) -> None:
+    pid = add(archive, "person", {"names": [{"full": NAME, "lang": "be"}]})
+    saved = tmp_path / "checkpoint.txt"
+    saved.write_text(cli(archive, "ledger", "checkpoint", "--sign", keys=True).output, "utf-8")
+    assert cli(archive, "verify", "--against", str(saved)).output.startswith("OK: checked")
+    with sqlite3.connect(archive / "archive.db") as db:
+        db.execute("UPDATE records SET data = replace(data, 'Алесь', 'Алексей')")
+    result = cli(archive, "verify", "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert [p["subject"] for p in report["problems"]] == [pid]
+
+
+def test_verify_against_a_checkpoint_of_another_archive_fails(
+    archive: Path, template: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "other"
+    assert run("init", str(other), env=KEYS).exit_code == 0
+    add(other, "person", {"names": [{"full": "x"}]}, keys=True)
+    saved = tmp_path / "foreign.txt"
+    saved.write_text(cli(other, "ledger", "checkpoint").output, encoding="utf-8")
+    result = cli(archive, "verify", "--against", str(saved))
+    assert result.exit_code == 1 and "not signed by this archive's log key" in result.output
+
+
+def test_a_wrong_passphrase_is_one_clear_error_that_leaks_nothing(archive: Path) -> None:
+    result = run(
+        "--archive",
+        str(archive),
+        "ledger",
+        "checkpoint",
+        "--sign",
+        env={"SVIEDKA_PASSPHRASE": "not the right passphrase at all"},
+    )
+    output = error_of(result)
+    assert "Decryption failed" in output and "not the right" not in output

@@ -14,11 +14,13 @@ from typer.core import TyperGroup
 
 from . import __version__
 from . import output as show
-from .errors import Invalid, NotAnArchive, SviedkaError
+from .errors import Invalid, NotAnArchive, NotFound, SviedkaError
 from .model import Verdict
+from .services import ledger, resolver
 from .services import records as rec
-from .services import resolver
 from .services.archive import Archive, init_archive, open_archive
+from .services.keys import ArchiveKeys, unlock_archive
+from .services.verify import verify_archive
 from .services.vocab import list_vocabularies, shipped_vocabularies, show_vocabulary
 from .settings import load_settings
 
@@ -52,6 +54,10 @@ cluster_app = typer.Typer(
 app.add_typer(record_app, name="record")
 app.add_typer(vocab_app, name="vocab")
 app.add_typer(cluster_app, name="cluster")
+ledger_app = typer.Typer(
+    help="The tamper-evident log: checkpoints and proofs.", no_args_is_help=True
+)
+app.add_typer(ledger_app, name="ledger")
 
 ArchiveOpt = Annotated[
     Path | None,
@@ -80,13 +86,34 @@ def _root(
 
 
 @contextmanager
-def _archive(ctx: typer.Context) -> Iterator[Archive]:
+def _archive(ctx: typer.Context, *, writes: bool = False) -> Iterator[Archive]:
+    """The archive named by --archive or SVIEDKA_ARCHIVE. After a command that wrote, the log's
+    new head is signed at once when the passphrase is at hand (SVIEDKA_PASSPHRASE); otherwise
+    the next `sviedka ledger checkpoint --sign` covers it."""
     settings = load_settings()
     path = ctx.find_root().obj or settings.archive
     if path is None:
         raise NotAnArchive("No archive given: pass --archive PATH or set SVIEDKA_ARCHIVE.")
     with open_archive(Path(path), database_url=settings.database_url) as archive:
         yield archive
+        if writes and settings.passphrase:
+            ledger.checkpoint(archive, _unlock(archive))
+
+
+def _unlock(archive: Archive) -> ArchiveKeys:
+    settings = load_settings()
+    passphrase = _passphrase()
+    return unlock_archive(archive.path, archive.config.id, settings.custodian, passphrase)
+
+
+def _passphrase(*, confirm: bool = False) -> str:
+    """The custodian's passphrase: SVIEDKA_PASSPHRASE, else asked for on the terminal."""
+    given = load_settings().passphrase
+    if given:
+        return given
+    if not sys.stdin.isatty():
+        raise Invalid("A passphrase is needed: set SVIEDKA_PASSPHRASE or run in a terminal.")
+    return str(typer.prompt("Passphrase", hide_input=True, confirmation_prompt=confirm))
 
 
 def _read_json(source: str) -> Any:
@@ -107,23 +134,27 @@ def init(
     path: Annotated[Path, typer.Argument(help="A new or empty folder.")],
     name: Annotated[str | None, typer.Option(help="A name for the archive.")] = None,
 ) -> None:
-    """Create an archive: configuration, database, vocabularies.
+    """Create an archive: configuration, keys, database, vocabularies, first checkpoint.
 
-    With SVIEDKA_DATABASE_URL set, the records go to that PostgreSQL database.
+    Asks for the first custodian's passphrase (SVIEDKA_CUSTODIAN, SVIEDKA_PASSPHRASE) and prints
+    the five recovery shares once. With SVIEDKA_DATABASE_URL set, the records go to that
+    PostgreSQL database.
 
     Example: sviedka init ~/archives/viasna
     """
     settings = load_settings()
-    with init_archive(
+    passphrase = _passphrase(confirm=True)
+    archive, shares = init_archive(
         path,
         shipped_vocabularies(),
+        custodian=settings.custodian,
+        passphrase=passphrase,
         name=name,
         database_url=settings.database_url,
         actor=settings.actor,
-    ) as archive:
-        typer.echo(
-            f"Created archive {archive.config.name!r} at {path} ({archive.config.database})."
-        )
+    )
+    with archive:
+        typer.echo(show.init_text(archive, settings.custodian, shares))
 
 
 @app.command()
@@ -159,7 +190,7 @@ def record_add(
     Example: sviedka record add person --json person.json
     """
     payload = _read_json(json_file)
-    with _archive(ctx) as archive:
+    with _archive(ctx, writes=True) as archive:
         stored = rec.add_record(
             archive.store, kind, payload, actor=load_settings().actor, reason=reason
         )
@@ -186,7 +217,7 @@ def record_update(
     if (json_file is None) == (patch is None):
         raise Invalid("Give exactly one of --json or --patch.")
     payload = _read_json(json_file or patch or "-")
-    with _archive(ctx) as archive:
+    with _archive(ctx, writes=True) as archive:
         stored, changed = rec.update_record(
             archive.store,
             record_id,
@@ -304,7 +335,7 @@ def cluster_judge(
 
     Example: sviedka cluster judge ID OTHER_ID same --reason "same birth date and case"
     """
-    with _archive(ctx) as archive:
+    with _archive(ctx, writes=True) as archive:
         made = resolver.judge(
             archive.store, left, right, verdict, actor=load_settings().actor, reason=reason
         )
@@ -322,7 +353,7 @@ def cluster_retract(
 
     Example: sviedka cluster retract ID OTHER_ID --reason "different fathers' names"
     """
-    with _archive(ctx) as archive:
+    with _archive(ctx, writes=True) as archive:
         resolver.retract(archive.store, left, right, actor=load_settings().actor, reason=reason)
     typer.echo("Retracted.")
 
@@ -344,6 +375,97 @@ def cluster_show(
         if as_json
         else show.cluster_text(cluster, judgements)
     )
+
+
+@app.command()
+def verify(
+    ctx: typer.Context,
+    against: Annotated[
+        Path | None, typer.Option(help="A checkpoint saved earlier: prove nothing was lost since.")
+    ] = None,
+    as_json: JsonOut = False,
+) -> None:
+    """Check everything against its own hashes and the signed log; exit 1 on any problem.
+
+    Recomputes every revision hash and chain, compares each current row with its last revision,
+    rebuilds the log's tree from its entries, checks every checkpoint's signature and root, and
+    that every revision and custody event is logged. Problems are named by record id.
+
+    Example: sviedka verify --against partner-checkpoint.txt
+    """
+    with _archive(ctx) as archive:
+        report = verify_archive(archive)
+        if against is not None:
+            report.problems.extend(ledger.check_against(archive, against))
+    typer.echo(show.report_json(report) if as_json else show.report_text(report))
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@ledger_app.command("checkpoint")
+def ledger_checkpoint(
+    ctx: typer.Context,
+    sign: Annotated[
+        bool, typer.Option(help="Sign the current head first (needs the keys).")
+    ] = False,
+    as_json: JsonOut = False,
+) -> None:
+    """Print the latest signed checkpoint (a C2SP signed note); --sign makes a new one first.
+
+    Save the printed note somewhere else, or give it to a partner: `sviedka verify --against`
+    proves later that the archive still contains everything it covered.
+
+    Example: sviedka ledger checkpoint --sign > checkpoint-2024-05-01.txt
+    """
+    with _archive(ctx) as archive:
+        made = ledger.checkpoint(archive, _unlock(archive)) if sign else ledger.latest(archive)
+    if made is None:
+        raise NotFound("The log has no checkpoint yet; run `sviedka ledger checkpoint --sign`.")
+    typer.echo(show.checkpoint_json(made) if as_json else made.note, nl=as_json)
+
+
+@ledger_app.command("proof")
+def ledger_proof(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(metavar="RECORD_ID|SHA256")],
+    out: Annotated[Path | None, typer.Option(help="Write the bundle to this file.")] = None,
+) -> None:
+    """A proof bundle that the latest revision of a record (or custody event of a file) is in
+    the signed log; check it with tools/sviedka_verify.py, without Sviedka.
+
+    Example: sviedka ledger proof ID --out proof.json
+    """
+    with _archive(ctx) as archive:
+        bundle = show.json_text(ledger.proof(archive, ref))
+    if out is None:
+        typer.echo(bundle)
+    else:
+        out.write_text(bundle + "\n", encoding="utf-8")
+        typer.echo(f"Wrote {out}.")
+
+
+@ledger_app.command("consistency")
+def ledger_consistency(
+    ctx: typer.Context,
+    old: Annotated[int, typer.Argument(metavar="OLD_SIZE")],
+    new: Annotated[int, typer.Argument(metavar="NEW_SIZE")],
+) -> None:
+    """An RFC 9162 consistency proof: the log at NEW_SIZE extends the log at OLD_SIZE.
+
+    Example: sviedka ledger consistency 1200 1500
+    """
+    with _archive(ctx) as archive:
+        typer.echo(show.json_text(ledger.consistency(archive, old, new)))
+
+
+@ledger_app.command("key")
+def ledger_key(ctx: typer.Context) -> None:
+    """The log's verifier key: publish it so that anyone can check the checkpoints.
+
+    Example: sviedka ledger key
+    """
+    with _archive(ctx) as archive:
+        typer.echo(archive.config.verifier_key)
 
 
 def main() -> None:

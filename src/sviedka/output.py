@@ -16,23 +16,31 @@ from rich.console import Console
 from rich.table import Table
 
 from .errors import Invalid
+from .ledger.checkpoints import CheckpointRecord
 from .model import KINDS, DateRange, Detention, NameForm, PartialDate, Record, Vocabulary
 from .model.codec import dump
 from .model.revision import Revision
+from .services.archive import Archive
 from .services.records import changed_fields
+from .services.verify import Report
 from .store import Cluster, Judgement, Stored, VocabInfo
 
 __all__ = [
+    "checkpoint_json",
     "cluster_json",
     "cluster_text",
     "history_json",
     "history_text",
+    "init_text",
+    "json_text",
     "kinds_json",
     "kinds_text",
     "label",
     "list_json",
     "list_text",
     "parse_where",
+    "report_json",
+    "report_text",
     "stored_json",
     "stored_text",
     "vocab_json",
@@ -42,8 +50,11 @@ __all__ = [
 ]
 
 
-def _json(value: Any) -> str:
+def json_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+_json = json_text
 
 
 def _table(table: Table) -> str:
@@ -241,3 +252,38 @@ def cluster_text(cluster: Cluster, judgements: Sequence[Judgement]) -> str:
             table.add_row(j.left, j.verdict.value, j.right, j.actor, j.at, j.reason or "")
         lines.append(_table(table))
     return "\n".join(lines)
+
+
+def init_text(archive: Archive, custodian: str, shares: Sequence[str]) -> str:
+    """What ``init`` prints: where, who, and the recovery shares, once."""
+    lines = [
+        f"Created archive {archive.config.name!r} at {archive.path} ({archive.config.database}).",
+        f"Custodian {custodian!r} unlocks it with the passphrase just given.",
+        f"Log verifier key (publish it): {archive.config.verifier_key}",
+        "",
+        "RECOVERY SHARES: shown now and never again. Write each on paper and give the five",
+        "to five different people; any three of them rebuild access to every file and the log",
+        "key (`sviedka keys recover`). Do not store them on a networked machine.",
+        "",
+    ]
+    lines += [f"  share {i}: {share}" for i, share in enumerate(shares, start=1)]
+    return "\n".join(lines)
+
+
+def report_json(report: Report) -> str:
+    problems = [dataclasses.asdict(p) for p in report.problems]
+    return json_text({"ok": report.ok, "counts": report.counts, "problems": problems})
+
+
+def report_text(report: Report) -> str:
+    checked = ", ".join(f"{n} {what}" for what, n in report.counts.items())
+    if report.ok:
+        return f"OK: checked {checked}; no problems."
+    table = Table("where", "problem")
+    for problem in report.problems:
+        table.add_row(problem.subject, problem.what)
+    return f"{_table(table)}\nFAILED: {len(report.problems)} problem(s); checked {checked}."
+
+
+def checkpoint_json(made: CheckpointRecord) -> str:
+    return json_text({"size": made.size, "root": made.root.hex(), "at": made.at, "note": made.note})

@@ -5,6 +5,9 @@
 ``SVIEDKA_DATABASE_URL``   PostgreSQL URL (``postgresql+psycopg://user@host/db``); when set,
                            ``init`` puts the records there instead of the archive's SQLite file
 ``SVIEDKA_ACTOR``          who is recorded as the author of CLI writes (default: ``cli:<login>``)
+``SVIEDKA_CUSTODIAN``      whose passphrase unlocks the archive keys (default: the login name)
+``SVIEDKA_PASSPHRASE``     that custodian's passphrase, for non-interactive use (scripts, CI);
+                           without it the CLI asks when a command needs the keys
 ``SVIEDKA_TEST_DATABASE_URL``  PostgreSQL server the test-suite uses (tests only)
 =========================  ==============================================================
 """
@@ -25,13 +28,15 @@ class Settings:
     archive: Path | None
     database_url: str | None
     actor: str
+    custodian: str
+    passphrase: str | None
 
 
-def _default_actor() -> str:
+def _login() -> str:
     try:
-        return f"cli:{getpass.getuser()}"
+        return getpass.getuser()
     except (KeyError, OSError):
-        return "cli:unknown"
+        return "unknown"
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -41,5 +46,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     return Settings(
         archive=Path(archive) if archive else None,
         database_url=env.get("SVIEDKA_DATABASE_URL") or None,
-        actor=env.get("SVIEDKA_ACTOR") or _default_actor(),
+        actor=env.get("SVIEDKA_ACTOR") or f"cli:{_login()}",
+        custodian=env.get("SVIEDKA_CUSTODIAN") or _login(),
+        passphrase=env.get("SVIEDKA_PASSPHRASE") or None,
     )

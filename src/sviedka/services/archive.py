@@ -1,6 +1,12 @@
-"""An archive is a folder: ``sviedka.toml`` (identity, database, custom fields) and, on the embedded
-default, ``archive.db`` (SQLite). With ``SVIEDKA_DATABASE_URL`` the records live in PostgreSQL and
-the folder keeps the configuration (and, later, the evidence vault).
+"""An archive is a folder::
+
+    sviedka.toml     identity, database kind, the log's verifier key, custom fields
+    archive.db       records, revisions and the transparency log (SQLite, the embedded default)
+    keys.json        the vault's public keys and the archive key wrapped per custodian
+    ledger-key.age   the log's signing key, age-encrypted to the archive and recovery keys
+    vault/           evidence blobs, encrypted, named by the SHA-256 of their plaintext
+
+With ``SVIEDKA_DATABASE_URL`` the records and the log live in PostgreSQL; the folder keeps the rest.
 """
 
 from __future__ import annotations
@@ -13,12 +19,16 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Conflict, NotAnArchive
+from ..ledger.checkpoints import Signer, make_checkpoint
+from ..ledger.log import LedgerJournal
 from ..model import Vocabulary
 from ..model.custom import CustomField, parse_declarations
 from ..model.ids import new_id
 from ..model.revision import timestamp
-from ..store import Store, open_store
+from ..store import SqlStore, open_store
 from ..store.engine import sqlite_url
+from ..vault import BlobStore
+from .keys import create_archive_keys
 
 __all__ = [
     "Archive",
@@ -30,6 +40,7 @@ __all__ = [
 
 CONFIG = "sviedka.toml"
 DATABASE = "archive.db"
+VAULT = "vault"
 FORMAT = 1
 
 _TEMPLATE = """\
@@ -39,6 +50,11 @@ format = {format}
 id = "{id}"
 name = "{name}"
 database = "{database}"   # "sqlite": archive.db in this folder; "postgresql": SVIEDKA_DATABASE_URL
+
+[ledger]
+# Publish the verifier key: with it anyone can check this archive's signed checkpoints.
+origin = "{origin}"
+verifier_key = "{verifier}"
 
 # Custom fields this archive adds to record kinds, e.g.:
 # [custom_fields.person.party]
@@ -54,6 +70,8 @@ class ArchiveConfig:
     id: str
     name: str
     database: str
+    origin: str
+    verifier_key: str
     custom_fields: Mapping[str, Mapping[str, CustomField]] = field(default_factory=dict)
 
 
@@ -61,7 +79,11 @@ class ArchiveConfig:
 class Archive:
     path: Path
     config: ArchiveConfig
-    store: Store
+    store: SqlStore
+
+    @property
+    def vault(self) -> BlobStore:
+        return BlobStore(self.path / VAULT)
 
     def close(self) -> None:
         self.store.close()
@@ -77,17 +99,20 @@ def init_archive(
     path: Path,
     vocabularies: Iterable[Vocabulary],
     *,
+    custodian: str,
+    passphrase: str,
     name: str | None = None,
     database_url: str | None = None,
     actor: str = "init",
-) -> Archive:
-    """Create the folder, its configuration and its database, and load the vocabularies.
+) -> tuple[Archive, list[str]]:
+    """Create the folder, keys, database and first checkpoint, and load the vocabularies.
 
-    If anything fails, a folder this call created is removed again: nothing is left half-made.
+    Returns the archive and the recovery shares, which are stored nowhere: the caller shows them
+    once. If anything fails, the folder is put back as it was: nothing is left half-made.
     """
     created = _claim_folder(path)
     try:
-        return _create(path, vocabularies, name, database_url, actor)
+        return _create(path, vocabularies, custodian, passphrase, name, database_url, actor)
     except BaseException:
         _unclaim_folder(path, created)
         raise
@@ -96,30 +121,62 @@ def init_archive(
 def _create(
     path: Path,
     vocabularies: Iterable[Vocabulary],
+    custodian: str,
+    passphrase: str,
     name: str | None,
     database_url: str | None,
     actor: str,
-) -> Archive:
-    database = "postgresql" if database_url else "sqlite"
-    config = ArchiveConfig(id=new_id(), name=name or path.name, database=database)
-    store = open_store(database_url or sqlite_url(path / DATABASE))
+) -> tuple[Archive, list[str]]:
+    archive_id = new_id()
+    store = open_store(database_url or sqlite_url(path / DATABASE), journal=LedgerJournal())
     try:
-        with store.writer() as writer:
-            if writer.meta("archive_id") is not None:
-                raise Conflict("That database already holds an archive; give an empty database.")
-            writer.set_meta("archive_id", config.id)
-            writer.set_meta("created_at", timestamp())
-            writer.set_meta("created_by", actor)
-            for vocabulary in vocabularies:
-                writer.put_vocabulary(vocabulary)
+        _check_empty_database(store)
+        shares, signer = create_archive_keys(path, archive_id, custodian, passphrase)
+        _prepare_database(store, archive_id, vocabularies, actor, signer)
     except BaseException:
         store.close()
         raise
+    database = "postgresql" if database_url else "sqlite"
+    config = ArchiveConfig(archive_id, name or path.name, database, signer.name, signer.verifier())
+    _write_config(path, config)
+    (path / VAULT).mkdir(exist_ok=True)
+    return Archive(path, config, store), shares
+
+
+def _check_empty_database(store: SqlStore) -> None:
+    with store.view() as view:
+        if view.meta("archive_id") is not None:
+            raise Conflict("That database already holds an archive; give an empty database.")
+
+
+def _prepare_database(
+    store: SqlStore,
+    archive_id: str,
+    vocabularies: Iterable[Vocabulary],
+    actor: str,
+    signer: Signer,
+) -> None:
+    with store.writer() as writer:
+        writer.set_meta("archive_id", archive_id)
+        writer.set_meta("created_at", timestamp())
+        writer.set_meta("created_by", actor)
+        writer.set_meta("verifier_key", signer.verifier())
+        for vocabulary in vocabularies:
+            writer.put_vocabulary(vocabulary)
+    with store.engine.begin() as conn:
+        make_checkpoint(conn, signer)
+
+
+def _write_config(path: Path, config: ArchiveConfig) -> None:
     text = _TEMPLATE.format(
-        format=FORMAT, id=config.id, name=_toml_text(config.name), database=database
+        format=FORMAT,
+        id=config.id,
+        name=_toml_text(config.name),
+        database=config.database,
+        origin=config.origin,
+        verifier=config.verifier_key,
     )
     (path / CONFIG).write_text(text, encoding="utf-8")
-    return Archive(path, config, store)
 
 
 def _claim_folder(path: Path) -> bool:
@@ -162,12 +219,12 @@ def open_archive(path: Path, *, database_url: str | None = None) -> Archive:
         if not (path / DATABASE).is_file():
             raise NotAnArchive(f"The archive at {path} has lost its database file {DATABASE}.")
         url = sqlite_url(path / DATABASE)
-    store = open_store(url, custom_fields=config.custom_fields)
+    store = open_store(url, custom_fields=config.custom_fields, journal=LedgerJournal())
     _check_identity(store, config, path)
     return Archive(path, config, store)
 
 
-def _check_identity(store: Store, config: ArchiveConfig, path: Path) -> None:
+def _check_identity(store: SqlStore, config: ArchiveConfig, path: Path) -> None:
     with store.view() as view:
         found = view.meta("archive_id")
     if found != config.id:
@@ -197,5 +254,13 @@ def _config(raw: Mapping[str, Any]) -> ArchiveConfig:
         raise ValueError(f"format {head.get('format')!r} is not one this version reads ({FORMAT})")
     if head.get("database") not in ("sqlite", "postgresql"):
         raise ValueError('archive.database must be "sqlite" or "postgresql"')
+    ledger = raw["ledger"]
     custom = parse_declarations(raw.get("custom_fields", {}))
-    return ArchiveConfig(str(head["id"]), str(head["name"]), str(head["database"]), custom)
+    return ArchiveConfig(
+        str(head["id"]),
+        str(head["name"]),
+        str(head["database"]),
+        str(ledger["origin"]),
+        str(ledger["verifier_key"]),
+        custom,
+    )

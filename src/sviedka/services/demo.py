@@ -23,6 +23,8 @@ from .vocab import shipped_vocabularies
 __all__ = ["create_demo"]
 
 SAMPLE = "SAMPLE DATA: fictional, made for the Sviedka demo."
+DEMO_CUSTODIAN = "demo"
+DEMO_PASSPHRASE = "sviedka demo passphrase"  # printed in the tour: a demo archive protects nothing
 CUSTOM = """
 [custom_fields.person.list_number]
 type = "integer"
@@ -38,7 +40,14 @@ label = "Case tags"
 def create_demo(path: Path, *, replace: bool = False, actor: str = "demo") -> str:
     """Create the demo archive at ``path`` and return a tour of it."""
     _clear(path, replace)
-    init_archive(path, shipped_vocabularies(), name="Sviedka demo (sample data)").close()
+    archive, _ = init_archive(
+        path,
+        shipped_vocabularies(),
+        custodian=DEMO_CUSTODIAN,
+        passphrase=DEMO_PASSPHRASE,
+        name="Sviedka demo (sample data)",
+    )
+    archive.close()
     with (path / CONFIG).open("a", encoding="utf-8") as config:
         config.write(CUSTOM)
     with open_archive(path) as archive:

@@ -1,0 +1,69 @@
+"""The transparency log for people: checkpoints, proofs, checks against a saved checkpoint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..errors import IntegrityFailure, Invalid
+from ..ledger import merkle
+from ..ledger.checkpoints import (
+    CheckpointRecord,
+    consistency_bundle,
+    latest_checkpoint,
+    make_checkpoint,
+    proof_bundle,
+)
+from ..ledger.log import getter_for, tree_root, tree_size
+from ..ledger.note import open_checkpoint
+from ..store import Problem
+from .archive import Archive
+from .keys import ArchiveKeys
+
+__all__ = ["check_against", "checkpoint", "consistency", "latest", "proof"]
+
+
+def checkpoint(archive: Archive, keys: ArchiveKeys) -> CheckpointRecord:
+    """Sign the log's current head (or return the checkpoint of that size if it exists)."""
+    with archive.store.engine.begin() as conn:
+        return make_checkpoint(conn, keys.signer)
+
+
+def latest(archive: Archive) -> CheckpointRecord | None:
+    with archive.store.engine.connect() as conn:
+        return latest_checkpoint(conn)
+
+
+def proof(archive: Archive, ref: str) -> dict[str, Any]:
+    """A proof bundle for the latest entry about a record id or a file's sha256."""
+    with archive.store.engine.connect() as conn:
+        return proof_bundle(conn, ref)
+
+
+def consistency(archive: Archive, old: int, new: int) -> dict[str, Any]:
+    with archive.store.engine.connect() as conn:
+        return consistency_bundle(conn, old, new)
+
+
+def check_against(archive: Archive, note_file: Path) -> list[Problem]:
+    """Whether the archive is a consistent extension of a checkpoint saved earlier (e.g. one a
+    partner holds): same signer, nothing lost, the old tree a prefix of today's."""
+    try:
+        text = note_file.read_text(encoding="utf-8")
+        old, _ = open_checkpoint(text, [archive.config.verifier_key])
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise Invalid(f"{note_file} is not a checkpoint of this archive: {exc}") from None
+    except IntegrityFailure:
+        return [Problem(f"checkpoint {note_file.name}", "not signed by this archive's log key")]
+    with archive.store.engine.connect() as conn:
+        size = tree_size(conn)
+        if old.size > size:
+            return [Problem(f"checkpoint {old.size}", f"the log now holds only {size} entries")]
+        if old.size == 0:
+            return []
+        coords = merkle.consistency_nodes(old.size, size)
+        steps = merkle.consistency_proof(old.size, size, getter_for(conn, coords))
+        head = tree_root(conn, size)
+    if not merkle.verify_consistency(old.size, size, old.root, head, steps):
+        return [Problem(f"checkpoint {old.size}", "today's log is not an extension of it")]
+    return []
