@@ -42,6 +42,12 @@ TEST_VOCABULARIES = (
 
 
 @pytest.fixture(scope="session")
+def vocabularies() -> tuple[Vocabulary, ...]:
+    """Small vocabularies for archives made by tests (the shipped ones take a second to load)."""
+    return TEST_VOCABULARIES
+
+
+@pytest.fixture(scope="session")
 def pg_server() -> str:
     url = os.environ.get("SVIEDKA_TEST_DATABASE_URL", DEFAULT_PG)
     try:

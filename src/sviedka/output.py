@@ -19,6 +19,7 @@ from .errors import Invalid
 from .ledger.checkpoints import CheckpointRecord
 from .model import KINDS, DateRange, Detention, NameForm, PartialDate, Record, Vocabulary
 from .model.codec import dump
+from .model.custody import CustodyEvent
 from .model.revision import Revision
 from .services.archive import Archive
 from .services.records import changed_fields
@@ -29,6 +30,8 @@ __all__ = [
     "checkpoint_json",
     "cluster_json",
     "cluster_text",
+    "custody_json",
+    "custody_text",
     "history_json",
     "history_text",
     "init_text",
@@ -287,3 +290,15 @@ def report_text(report: Report) -> str:
 
 def checkpoint_json(made: CheckpointRecord) -> str:
     return json_text({"size": made.size, "root": made.root.hex(), "at": made.at, "note": made.note})
+
+
+def custody_json(chain: Sequence[CustodyEvent]) -> str:
+    return json_text([event.data() for event in chain])
+
+
+def custody_text(chain: Sequence[CustodyEvent]) -> str:
+    table = Table("at (UTC)", "event", "actor", "reason", "details")
+    for e in chain:
+        details = ", ".join(f"{k}: {v}" for k, v in e.details.items() if v is not None)
+        table.add_row(e.at, e.kind.value, e.actor, e.reason or "", details)
+    return _table(table)

@@ -8,6 +8,7 @@
 ``SVIEDKA_CUSTODIAN``      whose passphrase unlocks the archive keys (default: the login name)
 ``SVIEDKA_PASSPHRASE``     that custodian's passphrase, for non-interactive use (scripts, CI);
                            without it the CLI asks when a command needs the keys
+``SVIEDKA_NEW_PASSPHRASE`` a new custodian's passphrase (``keys add-custodian``, ``keys recover``)
 ``SVIEDKA_TEST_DATABASE_URL``  PostgreSQL server the test-suite uses (tests only)
 =========================  ==============================================================
 """
@@ -30,6 +31,7 @@ class Settings:
     actor: str
     custodian: str
     passphrase: str | None
+    new_passphrase: str | None
 
 
 def _login() -> str:
@@ -49,4 +51,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         actor=env.get("SVIEDKA_ACTOR") or f"cli:{_login()}",
         custodian=env.get("SVIEDKA_CUSTODIAN") or _login(),
         passphrase=env.get("SVIEDKA_PASSPHRASE") or None,
+        new_passphrase=env.get("SVIEDKA_NEW_PASSPHRASE") or None,
     )

@@ -19,6 +19,7 @@ class CustodyKind(StrEnum):
     EXPORTED = "exported"
     TRANSFERRED = "transferred"
     VERIFIED = "verified"
+    REENCRYPTED = "reencrypted"  # the ciphertext was rewritten to a new archive key
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import ClassVar
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 from .base import Record
 from .dates import PartialDate
@@ -33,7 +34,14 @@ class Evidence(Record):
     collected_by: str | None = None
     collected_at: str | None = None
     provenance_url: str | None = None
+    original_name: str | None = None  # as given at ingest: metadata, never used as a path
     links: tuple[str, ...] = ref_field(*_LINKABLE, default=())
+    # Derived after ingest from a working copy, never from the evidentiary copy:
+    extracted: Mapping[str, Any] = field(default_factory=dict)
+    phash: str | None = None
+    thumbnail: str | None = None  # sha256 of the (encrypted) thumbnail blob, a working copy
+    near_duplicates: tuple[str, ...] = ()  # sha256 of evidence whose image looks the same
+    extraction_problems: Mapping[str, str] = field(default_factory=dict)
 
     def problems(self) -> dict[str, str]:
         if self.sha256 is not None and not _SHA256.match(self.sha256):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,14 +20,20 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from ..errors import DecryptionFailed
 from ..ledger.checkpoints import Signer
 from ..vault import Unlocked, create_keys, load_keys, unlock
+from ..vault import keys as vault_keys
 from ..vault.crypto import DECRYPTION_FAILED, decrypt_stream, encrypt_stream
 
 __all__ = [
     "LEDGER_KEY",
     "ArchiveKeys",
+    "add_custodian",
     "create_archive_keys",
+    "custodians",
     "origin_of",
     "recipients",
+    "recover_access",
+    "remove_custodian",
+    "rotate",
     "unlock_archive",
 ]
 
@@ -94,3 +101,32 @@ def _write_new(path: Path, data: bytes) -> None:
         os.fsync(folder)
     finally:
         os.close(folder)
+
+
+def add_custodian(archive_path: Path, keys: ArchiveKeys, name: str, passphrase: str) -> None:
+    """Give one more person access with their own passphrase (they unlock the same keys)."""
+    vault_keys.add_custodian(archive_path, keys.unlocked, name, passphrase)
+
+
+def remove_custodian(archive_path: Path, name: str) -> None:
+    vault_keys.remove_custodian(archive_path, name)
+
+
+def custodians(archive_path: Path) -> tuple[list[str], str]:
+    """The custodians' names and the archive key new files are encrypted to (no secrets)."""
+    keys = load_keys(archive_path)
+    return sorted(keys.custodians), keys.current
+
+
+def rotate(archive_path: Path, archive_id: str, keys: ArchiveKeys, passphrase: str) -> ArchiveKeys:
+    """Start a new archive key for new files; return the keys unlocked again (with the new one)."""
+    vault_keys.rotate(archive_path, keys.unlocked)
+    return unlock_archive(archive_path, archive_id, keys.unlocked.custodian, passphrase)
+
+
+def recover_access(
+    archive_path: Path, archive_id: str, shares: Sequence[str], custodian: str, passphrase: str
+) -> ArchiveKeys:
+    """Rebuild access from three of the paper shares, for ``custodian`` with a new passphrase."""
+    vault_keys.recover(archive_path, shares, custodian, passphrase)
+    return unlock_archive(archive_path, archive_id, custodian, passphrase)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .base import (
+    BlobRecord,
     Cluster,
     Journal,
     JournalSession,
@@ -18,6 +19,7 @@ from .integrity import Problem
 from .sql import SqlStore, open_store
 
 __all__ = [
+    "BlobRecord",
     "Cluster",
     "Journal",
     "JournalSession",

@@ -19,6 +19,7 @@ from ..model.revision import Revision
 from .integrity import Problem
 
 __all__ = [
+    "BlobRecord",
     "Cluster",
     "Journal",
     "JournalSession",
@@ -51,6 +52,19 @@ class Judgement:
     actor: str
     at: str
     reason: str | None
+
+
+@dataclass(frozen=True)
+class BlobRecord:
+    """What the vault holds for one file, as recorded when it was stored (or re-encrypted)."""
+
+    sha256: str
+    ciphertext_sha256: str
+    size: int
+    ciphertext_size: int
+    media_type: str
+    derived: bool
+    at: str
 
 
 @dataclass(frozen=True)
@@ -155,6 +169,13 @@ class View(ABC):
     def custody(self, sha256: str) -> list[CustodyEvent]:
         """The custody chain of one file, oldest first."""
 
+    @abstractmethod
+    def blob(self, sha256: str) -> BlobRecord | None: ...
+
+    @abstractmethod
+    def blobs(self) -> list[BlobRecord]:
+        """Every file the vault should hold."""
+
 
 class Writer(View):
     """One write transaction; commits when the ``with`` block ends without an exception."""
@@ -190,6 +211,10 @@ class Writer(View):
     @abstractmethod
     def add_custody(self, event: CustodyEvent) -> None:
         """Append a custody event for an evidence file (and journal it)."""
+
+    @abstractmethod
+    def put_blob(self, blob: BlobRecord) -> None:
+        """Record a stored file, or its new ciphertext after re-encryption."""
 
 
 class Store(ABC):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 __all__ = [
+    "blobs",
     "custody_events",
     "judgement_log",
     "judgements",
@@ -179,5 +180,18 @@ ledger_cosignatures = sa.Table(
     sa.Column("size", sa.BigInteger, nullable=False),
     sa.Column("witness", sa.String(200), nullable=False),
     sa.Column("note", sa.Text, nullable=False),  # the checkpoint with the cosignature line
+    sa.Column("at", TIME, nullable=False),
+)
+
+# The vault's registry: what each stored file should hash to. Updated only when re-encrypted.
+blobs = sa.Table(
+    "blobs",
+    metadata,
+    sa.Column("sha256", HASH, primary_key=True),  # of the plaintext: the blob's name
+    sa.Column("ciphertext_sha256", HASH, nullable=False),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("ciphertext_size", sa.BigInteger, nullable=False),
+    sa.Column("media_type", sa.String(200), nullable=False),
+    sa.Column("derived", sa.Boolean, nullable=False),  # a working copy (thumbnail), not evidence
     sa.Column("at", TIME, nullable=False),
 )

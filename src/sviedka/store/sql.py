@@ -22,7 +22,18 @@ from ..model.custody import CustodyEvent, CustodyKind
 from ..model.custom import CustomField
 from ..model.revision import Revision
 from . import schema as t
-from .base import Cluster, Journal, Judgement, NoJournal, Store, Stored, View, VocabInfo, Writer
+from .base import (
+    BlobRecord,
+    Cluster,
+    Journal,
+    Judgement,
+    NoJournal,
+    Store,
+    Stored,
+    View,
+    VocabInfo,
+    Writer,
+)
 from .engine import WRITE, create_engine
 from .integrity import Problem, check_records
 from .migrations import migrate
@@ -232,6 +243,14 @@ class SqlView(View):
     def meta(self, key: str) -> str | None:
         value = self.conn.scalar(sa.select(t.meta.c.value).where(t.meta.c.key == key))
         return None if value is None else str(value)
+
+    def blob(self, sha256: str) -> BlobRecord | None:
+        row = self.conn.execute(sa.select(t.blobs).where(t.blobs.c.sha256 == sha256)).first()
+        return None if row is None else BlobRecord(**row._mapping)
+
+    def blobs(self) -> list[BlobRecord]:
+        rows = self.conn.execute(sa.select(t.blobs).order_by(t.blobs.c.sha256))
+        return [BlobRecord(**row._mapping) for row in rows]
 
     def custody(self, sha256: str) -> list[CustodyEvent]:
         c = t.custody_events.c

@@ -8,6 +8,7 @@ the writer always reads its own writes.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -21,7 +22,7 @@ from ..model.custody import CustodyEvent
 from ..model.custom import CustomField
 from ..model.revision import Revision, canonical, sha256_hex, timestamp
 from . import schema as t
-from .base import Journal, Judgement, Stored, Writer
+from .base import BlobRecord, Journal, Judgement, Stored, Writer
 from .sql import SqlView, upsert
 from .validate import problems
 
@@ -246,6 +247,9 @@ class SqlWriter(SqlView, Writer):
         }
         self.conn.execute(sa.insert(t.custody_events), row)
         self.journal.append("custody", event.sha256, entry)
+
+    def put_blob(self, blob: BlobRecord) -> None:
+        upsert(self.conn, t.blobs, dataclasses.asdict(blob), ["sha256"])
 
     def set_meta(self, key: str, value: str) -> None:
         upsert(self.conn, t.meta, {"key": key, "value": value}, ["key"])

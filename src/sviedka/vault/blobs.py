@@ -257,7 +257,7 @@ def _check_sha256(value: str, field: str = "sha256") -> None:
 def _names(folder: Path) -> list[str]:
     try:
         return sorted(os.listdir(folder))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return []
 
 
