@@ -268,3 +268,43 @@ def test_a_wrong_passphrase_is_one_clear_error_that_leaks_nothing(archive: Path)
     )
     output = error_of(result)
     assert "Decryption failed" in output and "not the right" not in output
+
+
+def test_evidence_add_export_custody_and_full_verify(archive: Path, tmp_path: Path) -> None:
+    pid = add(archive, "person", {"names": [{"full": NAME, "lang": "be"}]})
+    folder = tmp_path / "photos"
+    (folder / "day1").mkdir(parents=True)
+    (folder / "day1" / "a.txt").write_bytes(b"first statement")
+    (folder / "b.txt").write_bytes(b"second statement")
+    added = cli(archive, "evidence", "add", str(folder), "--link", pid, "--collected-by", "m7")
+    assert added.exit_code == 0, added.output
+    lines = added.output.strip().splitlines()
+    assert len(lines) == 2
+    sha = lines[1].split()[0]  # day1/a.txt sorts after b.txt
+    custody = json.loads(cli(archive, "evidence", "custody", sha, "--json").output)
+    assert [e["custody"] for e in custody] == ["collected", "ingested"]
+    assert custody[0]["details"]["by"] == "m7"
+    out = tmp_path / "out"
+    exported = cli(archive, "evidence", "export", sha, "--out", str(out), keys=True)
+    assert exported.exit_code == 0, exported.output
+    assert (out / f"{sha}.txt").read_bytes() == b"first statement"
+    verified = cli(archive, "verify", "--full", keys=True)
+    assert verified.exit_code == 0, verified.output
+    assert "2 files" in verified.output
+
+
+def test_evidence_add_refuses_what_is_not_a_file(archive: Path, tmp_path: Path) -> None:
+    assert "is not a file or folder" in error_of(
+        cli(archive, "evidence", "add", str(tmp_path / "nothing"))
+    )
+
+
+def test_keys_add_custodian_and_recover_with_shares(archive: Path, tmp_path: Path) -> None:
+    new = {"SVIEDKA_NEW_PASSPHRASE": "maryia's own long passphrase"}
+    added = run("--archive", str(archive), "keys", "add-custodian", "maryia", env=KEYS | new)
+    assert added.exit_code == 0, added.output
+    as_maryia = {"SVIEDKA_CUSTODIAN": "maryia", "SVIEDKA_PASSPHRASE": new["SVIEDKA_NEW_PASSPHRASE"]}
+    signed = run("--archive", str(archive), "ledger", "checkpoint", "--sign", env=as_maryia)
+    assert signed.exit_code == 0, signed.output
+    listed = cli(archive, "keys", "list").output
+    assert "alice" in listed and "maryia" in listed

@@ -10,7 +10,9 @@ import typer
 from .. import output as show
 from ..errors import NotFound
 from ..services import ledger
+from ..services.evidence import check_vault
 from ..services.verify import verify_archive
+from ..settings import load_settings
 from .app import (
     JsonOut,
     app,
@@ -23,6 +25,9 @@ from .app import (
 @app.command()
 def verify(
     ctx: typer.Context,
+    full: Annotated[
+        bool, typer.Option(help="Also decrypt every file and check its content hash (needs keys).")
+    ] = False,
     against: Annotated[
         Path | None, typer.Option(help="A checkpoint saved earlier: prove nothing was lost since.")
     ] = None,
@@ -31,13 +36,17 @@ def verify(
     """Check everything against its own hashes and the signed log; exit 1 on any problem.
 
     Recomputes every revision hash and chain, compares each current row with its last revision,
-    rebuilds the log's tree from its entries, checks every checkpoint's signature and root, and
-    that every revision and custody event is logged. Problems are named by record id.
+    rebuilds the log's tree from its entries, checks every checkpoint's signature and root, that
+    every revision and custody event is logged, and that every file in the vault is present and
+    unchanged. Problems are named by record id or file hash.
 
     Example: sviedka verify --against partner-checkpoint.txt
     """
     with opened(ctx) as archive:
+        keys = unlocked_keys(archive) if full else None
         report = verify_archive(archive)
+        report.problems.extend(check_vault(archive, keys=keys, actor=load_settings().actor))
+        report.counts["files"] = len(list(archive.vault.iter_hashes()))
         if against is not None:
             report.problems.extend(ledger.check_against(archive, against))
     typer.echo(show.report_json(report) if as_json else show.report_text(report))

@@ -9,6 +9,7 @@ Ingest needs no passphrase (files are encrypted to public keys); reading a file 
 from __future__ import annotations
 
 import json
+import mimetypes
 import os
 import re
 import tempfile
@@ -16,8 +17,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
-
-import filetype
 
 from ..errors import ChecksumMismatch, Conflict, DecryptionFailed, NotFound
 from ..model import Evidence, SourceLink
@@ -264,8 +263,7 @@ def export(
     if blob is None:
         raise NotFound(f"No evidence with sha256 {sha256}.")
     out.mkdir(parents=True, exist_ok=True)
-    kind = filetype.get_type(mime=blob.media_type)
-    target = out / (sha256 + (f".{kind.extension}" if kind else ""))
+    target = out / (sha256 + (mimetypes.guess_extension(blob.media_type) or ""))
     if target.exists():
         raise Conflict(f"{target} exists already; export into another folder.")
     _export_blob(archive, keys, sha256, target)
