@@ -120,7 +120,7 @@ def test_stale_expected_revision_is_a_conflict_and_writes_nothing(store: SqlStor
 def test_adding_an_existing_id_is_a_conflict(store: SqlStore) -> None:
     p = person()
     add(store, p)
-    with pytest.raises(Conflict, match="already exists"):
+    with pytest.raises(Conflict, match=f"already exist.*{p.id}"):
         add(store, replace(p, occupation="other"))
     assert count(store, t.revisions) == 1
 

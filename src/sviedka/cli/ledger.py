@@ -9,6 +9,7 @@ import typer
 
 from .. import output as show
 from ..errors import NotFound
+from ..services import backup as backups
 from ..services import ledger
 from ..services.evidence import check_vault
 from ..services.verify import verify_archive
@@ -120,3 +121,34 @@ def ledger_key(ctx: typer.Context) -> None:
     """
     with opened(ctx) as archive:
         typer.echo(archive.config.verifier_key)
+
+
+@app.command("backup")
+def backup_command(
+    ctx: typer.Context, dest: Annotated[Path, typer.Argument(help="A new or empty folder.")]
+) -> None:
+    """Write a consistent snapshot (database, files, keys, log) while the archive stays usable.
+
+    The backup is an archive folder with a manifest of SHA-256 hashes; it holds only encrypted
+    files and wrapped keys, so it may be kept where the archive itself could not.
+
+    Example: sviedka backup /media/usb/sviedka-2024-05-01
+    """
+    with opened(ctx) as archive:
+        manifest = backups.backup(archive, dest)
+    typer.echo(f"Backed up {len(manifest['files'])} files, {manifest['log_size']} log entries.")
+
+
+@app.command("restore")
+def restore_command(
+    src: Annotated[Path, typer.Argument(help="A backup folder.")],
+    path: Annotated[Path, typer.Argument(help="A new or empty folder for the archive.")],
+) -> None:
+    """Rebuild an archive from a backup and verify it fully; a backup that fails is refused.
+
+    With SVIEDKA_DATABASE_URL set, the records go into that (empty) PostgreSQL database.
+
+    Example: sviedka restore /media/usb/sviedka-2024-05-01 ~/archives/restored
+    """
+    report = backups.restore(src, path, database_url=load_settings().database_url)
+    typer.echo(f"Restored to {path}. {show.report_text(report)}")

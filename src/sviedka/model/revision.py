@@ -93,9 +93,11 @@ class Revision:
         at: str,
         reason: str | None,
         prev: str | None,
+        state_bytes: bytes | None = None,
     ) -> Revision:
+        """A revision of ``state``; ``state_bytes``, if the caller has them, must be its JCS."""
         record_id = str(state["id"])
-        state_hash = sha256_hex(canonical(state))
+        state_hash = sha256_hex(state_bytes if state_bytes is not None else canonical(state))
         env = envelope(record_id, seq, actor, at, reason, state_hash, prev)
         digest = sha256_hex(canonical_flat(env))
         return cls(record_id, seq, kind, actor, at, reason, state, state_hash, digest, prev)

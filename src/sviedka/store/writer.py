@@ -44,19 +44,32 @@ class SqlWriter(SqlView, Writer):
         self._rows: list[dict[str, Any]] = []
         self._revs: list[dict[str, Any]] = []
         self._pending: dict[str, str] = {}  # id -> kind of buffered new records
+        # id -> kind of records known to exist. Safe to keep for the transaction: records are
+        # never deleted and never change kind. Saves a query per reference on bulk imports.
+        self._known: dict[str, str] = {}
 
     # -- records -------------------------------------------------------------------------
 
     def add(self, record: Record, *, actor: str, reason: str | None = None) -> Revision:
-        if record.id in self._pending or self.kinds_of_stored([record.id]):
+        """Add a new record. An id that exists already is a ``Conflict``, found here for ids this
+        writer knows and otherwise when the buffer is flushed (one query per batch)."""
+        if record.id in self._pending or record.id in self._known:
             raise Conflict(f"A record with id {record.id} already exists; use update instead.")
         self._validate(record)
         state = dump(record)
+        split = _split(record, state)
         revision = Revision.make(
-            record.KIND, state, seq=1, actor=actor, at=timestamp(), reason=reason, prev=None
+            record.KIND,
+            state,
+            seq=1,
+            actor=actor,
+            at=timestamp(),
+            reason=reason,
+            prev=None,
+            state_bytes=split[2],
         )
-        self._rows.append(_row(record, revision, created_at=revision.at))
-        self._revs.append(_revision_row(record, revision))
+        self._rows.append(_row(record, revision, created_at=revision.at, split=split))
+        self._revs.append(_revision_row(record, revision, split=split))
         self._pending[record.id] = record.KIND
         self.journal.append("revision", record.id, revision.entry())
         if len(self._rows) >= _BATCH:
@@ -126,7 +139,12 @@ class SqlWriter(SqlView, Writer):
     def kinds_of(self, ids: Iterable[str]) -> dict[str, str]:
         wanted = set(ids)
         found = {i: self._pending[i] for i in wanted if i in self._pending}
-        found.update(self.kinds_of_stored(wanted - set(found)))
+        found |= {i: self._known[i] for i in wanted if i in self._known}
+        missing = wanted - set(found)
+        if missing:
+            stored = self.kinds_of_stored(missing)
+            self._known |= stored
+            found |= stored
         return found
 
     def kinds_of_stored(self, ids: Iterable[str]) -> dict[str, str]:
@@ -134,10 +152,15 @@ class SqlWriter(SqlView, Writer):
 
     def flush(self) -> None:
         if self._rows:
+            taken = sorted(self.kinds_of_stored(self._pending))
+            if taken:
+                shown = ", ".join(taken[:5]) + (" …" if len(taken) > 5 else "")
+                raise Conflict(f"Records with these ids already exist: {shown}; nothing was saved.")
             self.conn.execute(sa.insert(t.records), self._rows)
             self.conn.execute(sa.insert(t.revisions), self._revs)
+        self._known |= self._pending
         self._rows, self._revs = [], []
-        self._pending.clear()
+        self._pending = {}
         self.journal.flush()
 
     def find(self, record_id: str) -> Stored | None:
@@ -255,15 +278,24 @@ class SqlWriter(SqlView, Writer):
         upsert(self.conn, t.meta, {"key": key, "value": value}, ["key"])
 
 
-def _split(record: Record, state: Mapping[str, Any]) -> tuple[str, str | None]:
-    """Canonical JSON of the state without, and of, the record's sensitive fields."""
-    public = {k: v for k, v in state.items() if k not in record.SENSITIVE}
+Split = tuple[str, str | None, bytes]
+
+
+def _split(record: Record, state: Mapping[str, Any]) -> Split:
+    """Canonical JSON of the state without, and of, the record's sensitive fields, and of the
+    whole state. Without sensitive fields the first and last are the same bytes, made once."""
     secret = {k: v for k, v in state.items() if k in record.SENSITIVE}
-    return canonical(public).decode(), canonical(secret).decode() if secret else None
+    if not secret:
+        whole = canonical(state)
+        return whole.decode(), None, whole
+    public = {k: v for k, v in state.items() if k not in record.SENSITIVE}
+    return canonical(public).decode(), canonical(secret).decode(), canonical(state)
 
 
-def _row(record: Record, revision: Revision, *, created_at: str) -> dict[str, Any]:
-    data, sensitive = _split(record, revision.state)
+def _row(
+    record: Record, revision: Revision, *, created_at: str, split: Split | None = None
+) -> dict[str, Any]:
+    data, sensitive, _ = split or _split(record, revision.state)
     return {
         "id": record.id,
         "kind": record.KIND,
@@ -277,8 +309,8 @@ def _row(record: Record, revision: Revision, *, created_at: str) -> dict[str, An
     }
 
 
-def _revision_row(record: Record, revision: Revision) -> dict[str, Any]:
-    state, sensitive = _split(record, revision.state)
+def _revision_row(record: Record, revision: Revision, split: Split | None = None) -> dict[str, Any]:
+    state, sensitive, _ = split or _split(record, revision.state)
     return {
         "record_id": revision.record_id,
         "seq": revision.seq,

@@ -183,18 +183,15 @@ class _Tap:
         assert self._digest is not None
         return self._digest.hexdigest()
 
-    def _count(self, data: bytes) -> None:
-        if self._digest is not None:
-            self._digest.update(data)
-        self.size += len(data)
-
     def read(self, size: int = -1) -> bytes:
         try:
             data: bytes = self._stream.read(size)
         except BaseException as exc:
             self.error = exc
             raise
-        self._count(data)
+        if self._digest is not None:
+            self._digest.update(data)
+        self.size += len(data)
         return data
 
     def write(self, data: bytes) -> int:
@@ -205,7 +202,9 @@ class _Tap:
         except BaseException as exc:
             self.error = exc
             raise
-        self._count(data)
+        if self._digest is not None:
+            self._digest.update(data)
+        self.size += len(data)
         return len(data)
 
 
@@ -223,13 +222,19 @@ def encrypt_stream(
 
     Returns the SHA-256 (hex) and size of the plaintext, hashed while it is read, so the source
     is read once. pyrage reads 8 KiB at a time and writes whole 64 KiB age chunks; memory does not
-    grow with the size (measured: +1.4 MB peak RSS for 512 MiB). On error ``dst`` holds a partial
-    ciphertext the caller must discard; an I/O error of ``src`` or ``dst`` is re-raised as is.
+    grow with the size (measured: about 2 MB more peak RSS for 512 MiB, none more for 1 GiB). On
+    error ``dst`` holds a partial ciphertext the caller must discard; an I/O error of ``src`` or
+    ``dst`` is re-raised as is.
     """
-    parsed = _parse_recipients(recipients)
+    return _encrypt(src, dst, _parse_recipients(recipients))
+
+
+def _encrypt(
+    src: SupportsRead[bytes], dst: SupportsWrite[bytes], recipients: list[Any]
+) -> tuple[str, int]:
     reader, writer = _Tap(src, hashing=True), _Tap(dst, hashing=False)
     try:
-        pyrage.encrypt_io(reader, writer, parsed)
+        pyrage.encrypt_io(reader, writer, recipients)
     except Exception:
         _raise_stream_error(reader, writer)
         raise
@@ -279,7 +284,7 @@ def reencrypt_stream(
     )
     thread.start()
     try:
-        digest = _encrypt_from(pipe, dst, parsed)
+        digest = _encrypt(pipe, dst, parsed)
     finally:
         pipe.abort()
         thread.join()
@@ -297,17 +302,6 @@ def _decrypt_into(
         failure.append(exc)
     finally:
         pipe.close()
-
-
-def _encrypt_from(pipe: _Pipe, dst: SupportsWrite[bytes], recipients: list[Any]) -> tuple[str, int]:
-    reader, writer = _Tap(pipe, hashing=True), _Tap(dst, hashing=False)
-    try:
-        pyrage.encrypt_io(reader, writer, recipients)
-    except Exception:
-        _raise_stream_error(reader, writer)
-        raise
-    _raise_stream_error(reader, writer)
-    return reader.hexdigest(), reader.size
 
 
 class _Pipe:

@@ -1,0 +1,235 @@
+"""Backups that can be trusted, and restores that prove it.
+
+A backup is itself an archive folder on the embedded default, plus ``manifest.json``::
+
+    sviedka.toml  keys.json  ledger-key.age    copied as they are (database set to "sqlite")
+    archive.db    every table, copied inside one read transaction: a consistent snapshot
+    vault/blobs/  every file the snapshot records (blobs are write-once, so copying them after
+                  the snapshot is consistent)
+    manifest.json the SHA-256 of every file above, the log size and the latest checkpoint
+
+The archive stays usable meanwhile: SQLite's WAL and PostgreSQL's REPEATABLE READ give the copy
+its snapshot without blocking writers. ``restore`` checks the manifest byte for byte, rebuilds
+the archive (into PostgreSQL if ``SVIEDKA_DATABASE_URL`` is set), and runs a full ``verify``; a
+backup that fails any check is refused and nothing is left behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..errors import Conflict, IntegrityFailure, NotAnArchive
+from ..ledger.checkpoints import latest_checkpoint
+from ..ledger.log import tree_size
+from ..model.revision import timestamp
+from ..store import schema as t
+from ..store.engine import create_engine, sqlite_url
+from ..store.integrity import streamed
+from ..store.migrations import migrate
+from .archive import CONFIG, DATABASE, VAULT, Archive, open_archive, read_config
+from .evidence import check_vault
+from .keys import LEDGER_KEY
+from .verify import Report, verify_archive
+
+__all__ = ["MANIFEST", "backup", "check_manifest", "copy_tables", "restore", "schema_tables"]
+
+MANIFEST = "manifest.json"
+KEY_FILES = ("keys.json", LEDGER_KEY)
+_BATCH = 5000
+
+
+def backup(archive: Archive, dest: Path) -> dict[str, Any]:
+    """Write a verified-by-hash snapshot of ``archive`` into the new folder ``dest``."""
+    _claim(dest)
+    try:
+        return _backup(archive, dest)
+    except BaseException:
+        shutil.rmtree(dest, ignore_errors=True)
+        raise
+
+
+def _claim(dest: Path) -> None:
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise Conflict(f"{dest} exists and is not an empty folder; give a new one.")
+    dest.mkdir(parents=True, exist_ok=True)
+
+
+def _backup(archive: Archive, dest: Path) -> dict[str, Any]:
+    for name in KEY_FILES:
+        shutil.copy2(archive.path / name, dest / name)
+    target = create_engine(sqlite_url(dest / DATABASE))
+    try:
+        migrate(target)
+        with _snapshot(archive.store.engine) as conn:
+            copy_tables(conn, target)
+            hashes = list(conn.scalars(sa.select(t.blobs.c.sha256)))
+            facts = {"log_size": tree_size(conn), "checkpoint": _latest_note(conn)}
+    finally:
+        target.dispose()
+    for sha256 in hashes:
+        _copy_file(archive.vault.path(sha256), _blob_path(dest, sha256))
+    _write_config(archive.path / CONFIG, dest / CONFIG)
+    manifest: dict[str, Any] = {"format": 1, "archive": archive.config.id, "made_at": timestamp()}
+    manifest |= facts
+    manifest["files"] = _hash_tree(dest)
+    _write_durably(dest / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True).encode())
+    return manifest
+
+
+@contextmanager
+def _snapshot(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """One read transaction that sees a single moment of the database."""
+    options = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
+    with engine.connect().execution_options(**options) as conn, conn.begin():
+        yield conn
+
+
+def copy_tables(source: sa.Connection, target: sa.Engine) -> None:
+    """Copy every table, in dependency order, in batches; the target must be freshly migrated."""
+    with target.begin() as out:
+        for table in schema_tables():
+            with streamed(source, sa.select(table)) as rows:
+                batch: list[dict[str, Any]] = []
+                for row in rows:
+                    batch.append(dict(row._mapping))
+                    if len(batch) >= _BATCH:
+                        out.execute(sa.insert(table), batch)
+                        batch = []
+                if batch:
+                    out.execute(sa.insert(table), batch)
+        if out.dialect.name == "postgresql":
+            _advance_sequences(out)
+
+
+def schema_tables() -> list[sa.Table]:
+    return [table for table in t.metadata.sorted_tables if table is not t.migrations_table]
+
+
+def _advance_sequences(conn: sa.Connection) -> None:
+    # Rows were copied with their ids; move each id sequence past them so new rows do not clash.
+    for table in schema_tables():
+        column = table.c.get("id")
+        if column is not None and column.autoincrement is True:
+            conn.execute(
+                sa.text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+                )
+            )
+
+
+def _latest_note(conn: sa.Connection) -> str | None:
+    made = latest_checkpoint(conn)
+    return None if made is None else made.note
+
+
+def _blob_path(root: Path, sha256: str) -> Path:
+    return root / VAULT / "blobs" / sha256[:2] / sha256[2:4] / sha256
+
+
+def _copy_file(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(source, "rb") as src, open(target, "wb") as dst:
+        shutil.copyfileobj(src, dst, 1 << 20)
+        dst.flush()
+        os.fsync(dst.fileno())
+
+
+def _write_config(source: Path, target: Path) -> None:
+    text = source.read_text(encoding="utf-8")
+    text = text.replace('database = "postgresql"', 'database = "sqlite"', 1)
+    target.write_text(text, encoding="utf-8")
+
+
+def _write_durably(path: Path, data: bytes) -> None:
+    with open(path, "wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def _hash_tree(root: Path) -> dict[str, str]:
+    """SHA-256 of every file under ``root`` but the manifest, by relative POSIX path."""
+    found = {}
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        relative = path.relative_to(root).as_posix()
+        if relative != MANIFEST and not relative.startswith(f"{DATABASE}-"):
+            with open(path, "rb") as file:
+                found[relative] = hashlib.file_digest(file, "sha256").hexdigest()
+    return found
+
+
+def restore(source: Path, path: Path, *, database_url: str | None = None) -> Report:
+    """Rebuild an archive at ``path`` from a backup and verify it fully; refuse on any problem."""
+    problems = check_manifest(source)
+    if problems:
+        raise IntegrityFailure("The backup is damaged; nothing was restored.", problems)
+    _claim(path)
+    try:
+        return _restore(source, path, database_url)
+    except BaseException:
+        shutil.rmtree(path, ignore_errors=True)
+        raise
+
+
+def check_manifest(source: Path) -> dict[str, str]:
+    """Every file of the backup against the manifest, by relative path; empty if all match."""
+    try:
+        manifest = json.loads((source / MANIFEST).read_text(encoding="utf-8"))
+        expected: dict[str, str] = manifest["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise NotAnArchive(f"{source} is not a Sviedka backup (no readable {MANIFEST}).") from None
+    found = _hash_tree(source)
+    problems = {name: "missing" for name in expected if name not in found}
+    problems |= {name: "not in the manifest" for name in found if name not in expected}
+    problems |= {
+        name: "altered (hash differs)"
+        for name, digest in expected.items()
+        if name in found and found[name] != digest
+    }
+    return problems
+
+
+def _restore(source: Path, path: Path, database_url: str | None) -> Report:
+    for name in (*KEY_FILES, CONFIG, MANIFEST):
+        shutil.copy2(source / name, path / name)
+    shutil.copytree(source / VAULT, path / VAULT, dirs_exist_ok=True)
+    if database_url:
+        _load_into(source / DATABASE, database_url)
+        config = (path / CONFIG).read_text(encoding="utf-8")
+        config = config.replace('database = "sqlite"', 'database = "postgresql"', 1)
+        (path / CONFIG).write_text(config, encoding="utf-8")
+    else:
+        shutil.copy2(source / DATABASE, path / DATABASE)
+    read_config(path)
+    with open_archive(path, database_url=database_url) as archive:
+        report = verify_archive(archive)
+        report.problems.extend(check_vault(archive))
+    if not report.ok:
+        found = {p.subject: p.what for p in report.problems}
+        raise IntegrityFailure("The restored archive fails verification; it was removed.", found)
+    return report
+
+
+def _load_into(database: Path, url: str) -> None:
+    target = create_engine(url)
+    source = create_engine(sqlite_url(database))
+    try:
+        migrate(target)
+        with target.connect() as conn:
+            if conn.scalar(sa.select(sa.func.count()).select_from(t.meta)):
+                raise Conflict("That database already holds an archive; give an empty database.")
+        with _snapshot(source) as conn:
+            copy_tables(conn, target)
+    finally:
+        target.dispose()
+        source.dispose()
