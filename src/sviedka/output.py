@@ -275,13 +275,18 @@ def init_text(archive: Archive, custodian: str, shares: Sequence[str]) -> str:
 
 def report_json(report: Report) -> str:
     problems = [dataclasses.asdict(p) for p in report.problems]
-    return json_text({"ok": report.ok, "counts": report.counts, "problems": problems})
+    witnesses = [{"witness": w, "size": n, "at": at} for w, n, at in report.witnesses]
+    data = {"ok": report.ok, "counts": report.counts, "problems": problems}
+    return json_text(data | {"witnesses": witnesses})
 
 
 def report_text(report: Report) -> str:
     checked = ", ".join(f"{n} {what}" for what, n in report.counts.items())
+    vouched = [f"  {w} cosigned size {n} at {at}" for w, n, at in report.witnesses]
+    if vouched:
+        checked += "\nWitnesses:\n" + "\n".join(vouched)
     if report.ok:
-        return f"OK: checked {checked}; no problems."
+        return f"OK: checked {checked}\nNo problems."
     table = Table("where", "problem")
     for problem in report.problems:
         table.add_row(problem.subject, problem.what)

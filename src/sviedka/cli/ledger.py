@@ -14,13 +14,7 @@ from ..services import ledger
 from ..services.evidence import check_vault
 from ..services.verify import verify_archive
 from ..settings import load_settings
-from .app import (
-    JsonOut,
-    app,
-    ledger_app,
-    opened,
-    unlocked_keys,
-)
+from .app import JsonOut, app, ledger_app, opened, read_json, read_text, unlocked_keys
 
 
 @app.command()
@@ -48,6 +42,9 @@ def verify(
         report = verify_archive(archive)
         report.problems.extend(check_vault(archive, keys=keys, actor=load_settings().actor))
         report.counts["files"] = len(list(archive.vault.iter_hashes()))
+        kept, broken = ledger.witnesses(archive)
+        report.witnesses = kept
+        report.problems.extend(broken)
         if against is not None:
             report.problems.extend(ledger.check_against(archive, against))
     typer.echo(show.report_json(report) if as_json else show.report_text(report))
@@ -114,13 +111,54 @@ def ledger_consistency(
 
 
 @ledger_app.command("key")
-def ledger_key(ctx: typer.Context) -> None:
+def ledger_key(
+    ctx: typer.Context,
+    cosigner: Annotated[bool, typer.Option(help="The key as a witness (cosignature/v1).")] = False,
+) -> None:
     """The log's verifier key: publish it so that anyone can check the checkpoints.
 
     Example: sviedka ledger key
     """
     with opened(ctx) as archive:
-        typer.echo(archive.config.verifier_key)
+        typer.echo(ledger.cosigner_key(archive) if cosigner else archive.config.verifier_key)
+
+
+@ledger_app.command("cosign")
+def ledger_cosign(
+    ctx: typer.Context,
+    checkpoint_file: Annotated[Path, typer.Argument(metavar="CHECKPOINT_FILE")],
+    key: Annotated[str, typer.Option(help="The other archive's verifier key.")],
+    proof: Annotated[
+        Path | None, typer.Option(help="Its consistency proof from the size cosigned last.")
+    ] = None,
+) -> None:
+    """As a witness, countersign another archive's checkpoint; prints the cosigned note.
+
+    Checks the signature, and that the tree extends the last one cosigned for that archive
+    (--proof: the JSON of `sviedka ledger consistency OLD NEW` on that archive).
+
+    Example: sviedka ledger cosign their-checkpoint.txt --key 'sviedka.archive/…' > cosigned.txt
+    """
+    note = read_text(checkpoint_file)
+    given = read_json(str(proof)) if proof is not None else None
+    with opened(ctx) as archive:
+        cosigned = ledger.cosign(archive, unlocked_keys(archive), note, key, given)
+    typer.echo(cosigned, nl=False)
+
+
+@ledger_app.command("add-cosignature")
+def ledger_add_cosignature(
+    ctx: typer.Context,
+    cosigned_file: Annotated[Path, typer.Argument(metavar="COSIGNED_FILE")],
+    witness_key: Annotated[str, typer.Option(help="The witness's cosigner key.")],
+) -> None:
+    """Keep a witness's cosignature of one of this archive's checkpoints (verify lists it).
+
+    Example: sviedka ledger add-cosignature cosigned.txt --witness-key 'sviedka.archive/…'
+    """
+    with opened(ctx) as archive:
+        witness, size, at = ledger.keep_cosignature(archive, read_text(cosigned_file), witness_key)
+    typer.echo(f"Kept {witness}'s cosignature of size {size} (at {at}).")
 
 
 @app.command("backup")

@@ -15,12 +15,29 @@ from ..ledger.checkpoints import (
     proof_bundle,
 )
 from ..ledger.log import getter_for, tree_root, tree_size
-from ..ledger.note import open_checkpoint
+from ..ledger.note import cosigner_key as note_cosigner_key
+from ..ledger.note import open_checkpoint, parse_verifier_key
+from ..ledger.witness import (
+    add_cosignature,
+    check_cosignatures,
+    cosign_checkpoint,
+    cosignatures,
+)
 from ..store import Problem
 from .archive import Archive
 from .keys import ArchiveKeys
 
-__all__ = ["check_against", "checkpoint", "consistency", "latest", "proof"]
+__all__ = [
+    "check_against",
+    "checkpoint",
+    "consistency",
+    "cosign",
+    "cosigner_key",
+    "keep_cosignature",
+    "latest",
+    "proof",
+    "witnesses",
+]
 
 
 def checkpoint(archive: Archive, keys: ArchiveKeys) -> CheckpointRecord:
@@ -67,3 +84,31 @@ def check_against(archive: Archive, note_file: Path) -> list[Problem]:
     if not merkle.verify_consistency(old.size, size, old.root, head, steps):
         return [Problem(f"checkpoint {old.size}", "today's log is not an extension of it")]
     return []
+
+
+def cosigner_key(archive: Archive) -> str:
+    """This archive's key as a witness (C2SP cosignature/v1): give it to the archives you cosign
+    for, so that they can check your cosignatures."""
+    verifier = parse_verifier_key(archive.config.verifier_key)
+    return note_cosigner_key(verifier.name, verifier.public_key)
+
+
+def cosign(
+    archive: Archive, keys: ArchiveKeys, note: str, origin_key: str, proof: dict[str, Any] | None
+) -> str:
+    """As a witness, check another archive's checkpoint and cosign it."""
+    with archive.store.engine.begin() as conn:
+        return cosign_checkpoint(conn, keys.signer, note, origin_key, proof)
+
+
+def keep_cosignature(archive: Archive, note: str, witness_key: str) -> tuple[str, int, str]:
+    """Keep a witness's cosignature of one of this archive's checkpoints."""
+    with archive.store.engine.begin() as conn:
+        return add_cosignature(conn, archive.config.verifier_key, note, witness_key)
+
+
+def witnesses(archive: Archive) -> tuple[list[tuple[str, int, str]], list[Problem]]:
+    """Who cosigned which sizes, and any cosignature that no longer holds."""
+    with archive.store.engine.connect() as conn:
+        kept = cosignatures(conn)
+        return kept, list(check_cosignatures(conn, archive.config.verifier_key))

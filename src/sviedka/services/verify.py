@@ -22,6 +22,7 @@ class Report:
 
     counts: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    witnesses: list[tuple[str, int, str]] = field(default_factory=list)  # (who, size, when)
 
     @property
     def ok(self) -> bool:

@@ -24,6 +24,7 @@ __all__ = [
     "revisions",
     "vocab_terms",
     "vocabularies",
+    "witnessed",
 ]
 
 metadata = sa.MetaData()
@@ -179,7 +180,20 @@ ledger_cosignatures = sa.Table(
     sa.Column("id", SERIAL, primary_key=True, autoincrement=True),
     sa.Column("size", sa.BigInteger, nullable=False),
     sa.Column("witness", sa.String(200), nullable=False),
+    sa.Column("witness_key", sa.Text, nullable=False),  # cosigner verifier key (type 0x04)
     sa.Column("note", sa.Text, nullable=False),  # the checkpoint with the cosignature line
+    sa.Column("at", TIME, nullable=False),  # the witness's own timestamp, as it states
+)
+
+# As a witness for other archives: the largest checkpoint cosigned for each origin, so that a
+# rollback or a fork (same size, other root) is refused.
+witnessed = sa.Table(
+    "witnessed",
+    metadata,
+    sa.Column("origin", sa.String(200), primary_key=True),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("root", HASH, nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
     sa.Column("at", TIME, nullable=False),
 )
 
