@@ -123,6 +123,24 @@ def ledger_key(
         typer.echo(ledger.cosigner_key(archive) if cosigner else archive.config.verifier_key)
 
 
+@ledger_app.command("tsa")
+def ledger_tsa(
+    ctx: typer.Context,
+    url: Annotated[str, typer.Argument(help="The timestamping authority's RFC 3161 URL.")],
+    chain: Annotated[Path, typer.Option(help="The TSA's CA certificates (PEM), to check tokens.")],
+) -> None:
+    """Get a trusted RFC 3161 timestamp for every new checkpoint from this TSA.
+
+    Tokens are checked against the chain when received, stored with the checkpoint, included in
+    proof bundles and re-checked offline by `sviedka verify`.
+
+    Example: sviedka ledger tsa https://freetsa.org/tsr --chain freetsa-cacert.pem
+    """
+    with opened(ctx) as archive:
+        ledger.configure_tsa(archive, url, read_text(chain))
+    typer.echo(f"Checkpoints will be timestamped by {url}.")
+
+
 @ledger_app.command("cosign")
 def ledger_cosign(
     ctx: typer.Context,

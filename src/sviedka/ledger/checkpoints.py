@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from ..errors import Invalid, NotFound
+from ..errors import IntegrityFailure, Invalid, NotFound, Unavailable
 from ..model.revision import timestamp
 from ..store import schema as t
 from . import merkle
 from .log import getter_for, tree_root, tree_size
 from .note import Checkpoint, sign_note, verifier_key
+from .timestamp import request_token, verify_token
 
 __all__ = [
     "CheckpointRecord",
@@ -33,6 +35,7 @@ __all__ = [
 ]
 
 C, E = t.ledger_checkpoints.c, t.ledger_entries.c
+log = logging.getLogger("sviedka.ledger")
 
 
 @dataclass(frozen=True)
@@ -52,20 +55,44 @@ class CheckpointRecord:
     root: bytes
     note: str
     at: str
+    timestamp_token: bytes | None = None  # RFC 3161 TimeStampResp over the note, if any
 
 
 def make_checkpoint(conn: sa.Connection, signer: Signer) -> CheckpointRecord:
-    """Sign the current tree head, unless that size is signed already; return the checkpoint."""
+    """Sign the current tree head, unless that size is signed already; return the checkpoint.
+
+    With a TSA configured (``tsa_url`` and ``tsa_chain`` in the archive's meta), the signed note
+    also gets an RFC 3161 token, checked against the stored chain before it is kept. An
+    unreachable TSA leaves the checkpoint without a token (and says so in the log); the
+    signature does not depend on it.
+    """
     size = tree_size(conn)
     existing = checkpoint_at(conn, size)
     if existing is not None:
         return existing
     root = tree_root(conn, size)
     note = sign_note(Checkpoint(signer.name, size, root).body(), signer.name, signer.key)
-    made = CheckpointRecord(size, root, note, timestamp())
+    token, chain = _timestamp(conn, note)
+    made = CheckpointRecord(size, root, note, timestamp(), token)
     row = {"size": size, "root": root.hex(), "note": note, "at": made.at}
+    row |= {"timestamp_token": token, "tsa_chain": chain if token else None}
     conn.execute(sa.insert(t.ledger_checkpoints), row)
     return made
+
+
+def _timestamp(conn: sa.Connection, note: str) -> tuple[bytes | None, str | None]:
+    wanted = t.meta.c.key.in_(("tsa_url", "tsa_chain"))
+    meta = {r.key: r.value for r in conn.execute(sa.select(t.meta).where(wanted))}
+    url, chain = meta.get("tsa_url"), meta.get("tsa_chain")
+    if not url or not chain:
+        return None, None
+    try:
+        token = request_token(url, note.encode("utf-8"))
+        verify_token(token, note.encode("utf-8"), chain)
+    except (Unavailable, IntegrityFailure) as exc:
+        log.warning("checkpoint left without a trusted timestamp: %s", exc)
+        return None, None
+    return token, chain
 
 
 def checkpoint_at(conn: sa.Connection, size: int) -> CheckpointRecord | None:
@@ -80,7 +107,8 @@ def latest_checkpoint(conn: sa.Connection) -> CheckpointRecord | None:
 
 
 def _record(row: Any) -> CheckpointRecord:
-    return CheckpointRecord(int(row.size), bytes.fromhex(row.root), row.note, row.at)
+    token = bytes(row.timestamp_token) if row.timestamp_token is not None else None
+    return CheckpointRecord(int(row.size), bytes.fromhex(row.root), row.note, row.at, token)
 
 
 def _b64(raw: bytes) -> str:
@@ -97,7 +125,7 @@ def proof_bundle(conn: sa.Connection, ref: str) -> dict[str, Any]:
     checkpoint = latest_checkpoint(conn)
     if checkpoint is None or checkpoint.size <= entry.idx:
         raise NotFound(
-            "No checkpoint covers that entry yet; make one with `sviedka ledger checkpoint`."
+            "No checkpoint covers that entry yet; sign one with `sviedka ledger checkpoint --sign`."
         )
     coords = merkle.inclusion_nodes(entry.idx, checkpoint.size)
     proof = merkle.inclusion_proof(entry.idx, checkpoint.size, getter_for(conn, coords))
@@ -110,11 +138,19 @@ def proof_bundle(conn: sa.Connection, ref: str) -> dict[str, Any]:
         "tree_size": checkpoint.size,
         "inclusion_proof": [_b64(h) for h in proof],
         "checkpoint": checkpoint.note,
-        "timestamp": None,
+        "timestamp": _timestamp_of(conn, checkpoint),
     }
     if entry.kind == "revision":
         bundle["state"] = _revision_state(conn, entry.digest)
     return bundle
+
+
+def _timestamp_of(conn: sa.Connection, checkpoint: CheckpointRecord) -> dict[str, str] | None:
+    """The checkpoint's RFC 3161 response and the TSA chain, for ``openssl ts -verify``."""
+    if checkpoint.timestamp_token is None:
+        return None
+    chain = conn.scalar(sa.select(C.tsa_chain).where(C.size == checkpoint.size))
+    return {"response": _b64(checkpoint.timestamp_token), "tsa_chain": str(chain)}
 
 
 def _revision_state(conn: sa.Connection, digest: str) -> dict[str, Any] | None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..errors import IntegrityFailure
+from ..errors import IntegrityFailure, Invalid
 from ..model.revision import sha256_hex
 from ..store import Problem
 from ..store import schema as t
@@ -19,6 +19,7 @@ from ..store.integrity import streamed
 from . import merkle
 from .log import tree_root, tree_size
 from .note import Verifier, open_checkpoint
+from .timestamp import verify_token
 
 __all__ = ["check_log"]
 
@@ -103,6 +104,15 @@ def _check_checkpoints(conn: sa.Connection, verifiers: list[Verifier | str]) -> 
             yield Problem(where, f"signs {row.size} entries but the log holds {size}: entries lost")
         elif tree_root(conn, row.size) != checkpoint.root:
             yield Problem(where, "the log no longer has the signed root (entries changed)")
+        if row.timestamp_token is not None:
+            yield from _check_timestamp(where, row)
+
+
+def _check_timestamp(where: str, row: Any) -> Iterator[Problem]:
+    try:
+        verify_token(bytes(row.timestamp_token), row.note.encode("utf-8"), row.tsa_chain or "")
+    except (IntegrityFailure, Invalid):
+        yield Problem(where, "its trusted timestamp does not verify (RFC 3161)")
 
 
 def _check_coverage(conn: sa.Connection) -> Iterator[Problem]:

@@ -8,14 +8,20 @@ its notes and cites the source "Sviedka sample data (fictional)".
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from PIL import Image, ImageDraw
+
 from ..errors import Conflict
 from ..model import KINDS, Verdict
 from ..store import Store
-from .archive import CONFIG, init_archive, open_archive
+from .archive import CONFIG, Archive, init_archive, open_archive
+from .evidence import Collection, ingest_file
+from .keys import unlock_archive
+from .ledger import checkpoint
 from .records import add_record, update_record
 from .resolver import judge
 from .vocab import shipped_vocabularies
@@ -52,7 +58,10 @@ def create_demo(path: Path, *, replace: bool = False, actor: str = "demo") -> st
         config.write(CUSTOM)
     with open_archive(path) as archive:
         ids = _populate(archive.store, actor)
-        return _tour(path, archive.store, ids)
+        files = _evidence(archive, ids, actor)
+        keys = unlock_archive(path, archive.config.id, DEMO_CUSTODIAN, DEMO_PASSPHRASE)
+        checkpoint(archive, keys)
+        return _tour(path, archive.store, ids, files)
 
 
 def _clear(path: Path, replace: bool) -> None:
@@ -399,20 +408,55 @@ def _aftermath(add: Any, ids: Mapping[str, str]) -> None:
     )
 
 
-def _tour(path: Path, store: Store, ids: Mapping[str, str]) -> str:
+def _evidence(archive: Archive, ids: Mapping[str, str], actor: str) -> dict[str, str]:
+    """Two synthetic files: a picture and a written statement, both marked as sample data."""
+    picture = Image.linear_gradient("L").resize((320, 240)).convert("RGB")
+    ImageDraw.Draw(picture).text((12, 12), "SAMPLE - NOT EVIDENCE", fill=(255, 40, 40))
+    statement = (
+        f"{SAMPLE}\nStatement of a fictional witness about the march of 27 September 2020.\n"
+    )
+    made: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="sviedka-demo-") as scratch:
+        files = {
+            "picture": Path(scratch) / "march-2020-09-27.jpg",
+            "statement": Path(scratch) / "statement.txt",
+        }
+        picture.save(files["picture"], "JPEG")
+        files["statement"].write_text(statement, encoding="utf-8")
+        for key, file in files.items():
+            collection = Collection(
+                links=(ids["ales"], ids["event"]),
+                source=ids["source"],
+                collected_by="sample monitor",
+                collected_at="2020-09-27",
+                collected_place="Minsk",
+                note=SAMPLE,
+            )
+            made[key] = ingest_file(archive, file, actor=actor, collection=collection).sha256
+    return made
+
+
+def _tour(path: Path, store: Store, ids: Mapping[str, str], files: Mapping[str, str]) -> str:
     with store.view() as view:
         counts = {kind: view.count(kind) for kind in KINDS}
     listed = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
     a = f"--archive {path}"
     return f"""Demo archive ready at {path}  ({SAMPLE})
-It holds {listed}.
+It holds {listed}, and {len(files)} evidence files in the encrypted vault.
+Custodian {DEMO_CUSTODIAN!r}, passphrase {DEMO_PASSPHRASE!r}: for commands that need the keys,
+  export SVIEDKA_CUSTODIAN={DEMO_CUSTODIAN} SVIEDKA_PASSPHRASE='{DEMO_PASSPHRASE}'
 
 A short tour (run with .venv/bin/sviedka, or `source .venv/bin/activate` first):
   sviedka {a} record list person
   sviedka {a} record show {ids["ales_det"]}          # a detention: arrest to release
   sviedka {a} record history {ids["hanna_det"]}      # two revisions, hash-chained
-  sviedka {a} record show {ids["hanna_det"]} --as-of 2000-01-01   # before it existed: an error
+  sviedka {a} record show {ids["ales"]} --json                # a person, for scripts
   sviedka {a} cluster show {ids["ales_dup"]}         # two entries judged the same person
   sviedka {a} vocab show criminal_code_by --lang be
   sviedka {a} record list person --where custom.list_number=101
+  sviedka {a} evidence custody {files["picture"]}
+  sviedka {a} evidence export {files["picture"]} --out exported/      # needs the passphrase
+  sviedka {a} ledger proof {ids["hanna_det"]} --out proof.json
+  python3 tools/sviedka_verify.py proof.json --key "$(sviedka {a} ledger key)"
+  sviedka {a} verify
 """

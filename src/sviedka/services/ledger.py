@@ -17,6 +17,7 @@ from ..ledger.checkpoints import (
 from ..ledger.log import getter_for, tree_root, tree_size
 from ..ledger.note import cosigner_key as note_cosigner_key
 from ..ledger.note import open_checkpoint, parse_verifier_key
+from ..ledger.timestamp import tsa_chain_pem
 from ..ledger.witness import (
     add_cosignature,
     check_cosignatures,
@@ -30,6 +31,7 @@ from .keys import ArchiveKeys
 __all__ = [
     "check_against",
     "checkpoint",
+    "configure_tsa",
     "consistency",
     "cosign",
     "cosigner_key",
@@ -112,3 +114,14 @@ def witnesses(archive: Archive) -> tuple[list[tuple[str, int, str]], list[Proble
     with archive.store.engine.connect() as conn:
         kept = cosignatures(conn)
         return kept, list(check_cosignatures(conn, archive.config.verifier_key))
+
+
+def configure_tsa(archive: Archive, url: str, chain_pem: str) -> None:
+    """Ask this timestamping authority for a token with every new checkpoint. ``chain_pem`` is
+    its CA chain, published by the TSA; tokens are checked against it now and in ``verify``."""
+    chain = tsa_chain_pem(chain_pem)
+    if not url.startswith(("https://", "http://")):
+        raise Invalid("The TSA URL must start with https:// or http://.")
+    with archive.store.writer() as writer:
+        writer.set_meta("tsa_url", url)
+        writer.set_meta("tsa_chain", chain)
