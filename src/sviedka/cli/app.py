@@ -105,11 +105,16 @@ def unlocked_keys(archive: Archive) -> ArchiveKeys:
 def ask_passphrase(*, confirm: bool = False) -> str:
     """The custodian's passphrase: SVIEDKA_PASSPHRASE, else asked for on the terminal."""
     given = load_settings().passphrase
+    return ask_secret(given, "Passphrase", "SVIEDKA_PASSPHRASE", confirm=confirm)
+
+
+def ask_secret(given: str | None, label: str, variable: str, *, confirm: bool = False) -> str:
+    """A secret from its environment variable, else typed on the terminal (never echoed)."""
     if given:
         return given
     if not sys.stdin.isatty():
-        raise Invalid("A passphrase is needed: set SVIEDKA_PASSPHRASE or run in a terminal.")
-    return str(typer.prompt("Passphrase", hide_input=True, confirmation_prompt=confirm))
+        raise Invalid(f"{label} needed: set {variable} or run in a terminal.")
+    return str(typer.prompt(label, hide_input=True, confirmation_prompt=confirm))
 
 
 def read_text(path: Path) -> str:

@@ -22,7 +22,7 @@ from ..errors import Invalid
 from ..services import evidence as ev
 from ..services import keys as keysvc
 from ..settings import load_settings
-from .app import Reason, app, ask_passphrase, opened, unlocked_keys
+from .app import Reason, app, ask_passphrase, ask_secret, opened, unlocked_keys
 
 __all__: list[str] = []
 
@@ -159,11 +159,7 @@ def keys_list(ctx: typer.Context) -> None:
 
 def _new_passphrase() -> str:
     given = load_settings().new_passphrase
-    if given:
-        return given
-    if not sys.stdin.isatty():
-        raise Invalid("The new passphrase is needed: set SVIEDKA_NEW_PASSPHRASE.")
-    return str(typer.prompt("New passphrase", hide_input=True, confirmation_prompt=True))
+    return ask_secret(given, "New passphrase", "SVIEDKA_NEW_PASSPHRASE", confirm=True)
 
 
 @keys_app.command("add-custodian")

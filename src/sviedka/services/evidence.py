@@ -25,7 +25,7 @@ from ..model.custody import CustodyEvent, CustodyKind
 from ..model.ids import new_id
 from ..model.revision import timestamp
 from ..store import BlobRecord, Problem, Writer
-from ..vault import metadata
+from ..vault import Blob, metadata
 from .archive import Archive
 from .keys import ArchiveKeys, recipients
 
@@ -84,18 +84,7 @@ def ingest_stream(
     blob = archive.vault.put(stream, recipients(archive.path))
     at = timestamp()
     with archive.store.writer() as w:
-        if w.blob(blob.sha256) is None:
-            w.put_blob(
-                BlobRecord(
-                    blob.sha256,
-                    blob.ciphertext_sha256,
-                    blob.size,
-                    blob.ciphertext_size,
-                    "application/octet-stream",
-                    False,
-                    at,
-                )
-            )
+        _register(w, blob, "application/octet-stream", derived=False)
         evidence = _record(w, blob.sha256, blob.size, safe_name(name), collection, actor, reason)
         if collection.collected_by or collection.collected_at or collection.collected_place:
             stated = {
@@ -114,6 +103,17 @@ def ingest_stream(
         }
         w.add_custody(CustodyEvent(blob.sha256, CustodyKind.INGESTED, actor, at, reason, details))
     return Ingested(blob.sha256, evidence.id, blob.size, blob.created)
+
+
+def _register(w: Writer, blob: Blob, media_type: str, *, derived: bool) -> None:
+    """Record a stored file in the vault registry, unless it is recorded already."""
+    if w.blob(blob.sha256) is None:
+        sizes = (blob.size, blob.ciphertext_size)
+        w.put_blob(
+            BlobRecord(
+                blob.sha256, blob.ciphertext_sha256, *sizes, media_type, derived, timestamp()
+            )
+        )
 
 
 def _evidence_for(w: Writer, sha256: str) -> Evidence | None:
@@ -207,18 +207,7 @@ def _store_thumbnail(archive: Archive, path: Path) -> str:
         blob = archive.vault.put(file, recipients(archive.path))
     media_type = "image/png" if path.suffix == ".png" else "image/jpeg"
     with archive.store.writer() as w:
-        if w.blob(blob.sha256) is None:
-            w.put_blob(
-                BlobRecord(
-                    blob.sha256,
-                    blob.ciphertext_sha256,
-                    blob.size,
-                    blob.ciphertext_size,
-                    media_type,
-                    True,
-                    timestamp(),
-                )
-            )
+        _register(w, blob, media_type, derived=True)
     return blob.sha256
 
 
