@@ -229,7 +229,7 @@ ALTERATIONS: list[tuple[str, Any, set[str]]] = [
     ),
     ("state", lambda b: b["state"]["name"].update(en="Someone Else"), {"1 state"}),
     ("state", lambda b: b["state"].update(extra=1.5), {"1 state"}),
-    ("timestamp", lambda b: b.update(timestamp="yesterday"), {"0 bundle"}),
+    ("timestamp", lambda b: b.update(timestamp="yesterday"), {"0 bundle", "6 timestamp"}),
     ("(added)", lambda b: b.update(cosignatures=[]), {"0 bundle"}),
     ("(removed)", lambda b: b.pop("checkpoint"), {"0 bundle", "4 inclusion", "5 signature"}),
 ]
@@ -275,12 +275,12 @@ def test_missing_optional_fields_are_skipped_not_failed(tmp_path: Path) -> None:
     assert (found["1 state"], found["2 entry"], found["6 timestamp"]) == ("SKIP", "SKIP", "SKIP")
 
 
-def test_a_timestamp_is_reported_as_not_checked(tmp_path: Path) -> None:
+def test_a_malformed_timestamp_fails_step_6(tmp_path: Path) -> None:
     bundle = build(revision(STATE))
     bundle["timestamp"] = {"rfc3161": "MAA="}
     result = verify(tmp_path, bundle)
-    assert result.returncode == 0
-    assert "SKIP  6 timestamp  a timestamp is present: not checked by this tool" in result.stdout
+    assert result.returncode == 1
+    assert 'FAIL  6 timestamp  "timestamp" must hold "response"' in result.stdout
 
 
 def test_a_file_that_is_not_a_bundle_fails_step_0(tmp_path: Path) -> None:
@@ -309,7 +309,7 @@ def test_help_says_what_is_and_is_not_proved() -> None:
         [sys.executable, str(TOOL), "--help"], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0
-    for phrase in ["this proves", "does NOT prove", "timestamps are not checked", "--key"]:
+    for phrase in ["this proves", "does NOT prove", "no later than the TSA's time", "--key"]:
         assert phrase in result.stdout
 
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -401,3 +403,32 @@ def test_an_unreachable_tsa_leaves_the_checkpoint_signed_but_untimestamped(
         rec.add_record(archive.store, "person", {"names": [{"full": "x"}]}, actor="t")
         made = ledger.checkpoint(archive, keys)
         assert made.timestamp_token is None and verify_archive(archive).ok
+
+
+def test_the_standalone_verifier_checks_the_timestamp_with_openssl(
+    tsa: LocalTsa, tmp_path: Path, vocabularies: tuple[Vocabulary, ...]
+) -> None:
+    archive, _ = init_archive(tmp_path / "a", vocabularies, custodian="a", passphrase=PASSPHRASE)
+    with archive:
+        keys = unlock_archive(archive.path, archive.config.id, "a", PASSPHRASE)
+        ledger.configure_tsa(archive, tsa.url, tsa.pem("root"))
+        person = rec.add_record(archive.store, "person", {"names": [{"full": "x"}]}, actor="t")
+        ledger.checkpoint(archive, keys)
+        bundle = ledger.proof(archive, person.record.id)
+        key = archive.config.verifier_key
+    tool = Path(__file__).resolve().parents[2] / "tools" / "sviedka_verify.py"
+
+    def check(data: dict[str, object]) -> subprocess.CompletedProcess[str]:
+        (tmp_path / "proof.json").write_text(json.dumps(data))
+        command = [sys.executable, str(tool), str(tmp_path / "proof.json"), "--key", key]
+        return subprocess.run(command, capture_output=True, text=True)
+
+    good = check(bundle)
+    assert good.returncode == 0 and "PASS  6 timestamp" in good.stdout, good.stdout
+    token = base64.b64decode(bundle["timestamp"]["response"])
+    bad = bundle | {
+        "timestamp": bundle["timestamp"]
+        | {"response": base64.b64encode(flipped(token, len(token) - 5)).decode()}
+    }
+    failed = check(bad)
+    assert failed.returncode == 1 and "FAIL  6 timestamp" in failed.stdout
