@@ -17,7 +17,7 @@ from sviedka.ledger import merkle
 from sviedka.ledger.checkpoints import Signer, consistency_bundle, make_checkpoint, proof_bundle
 from sviedka.ledger.log import LedgerJournal, tree_root, tree_size
 from sviedka.ledger.verify import check_log
-from sviedka.model import NameForm, Person
+from sviedka.model import NameForm, Person, Verdict
 from sviedka.model.custody import CustodyEvent, CustodyKind
 from sviedka.model.ids import new_id
 from sviedka.model.revision import timestamp
@@ -48,6 +48,9 @@ def fill(store: SqlStore, n: int = 37) -> list[Person]:
             w.add(p, actor="a")
         w.update(replace(people[0], occupation="teacher"), actor="b")
         w.add_custody(CustodyEvent("ab" * 32, CustodyKind.INGESTED, "a", timestamp()))
+    if n >= 3:
+        with store.writer() as w:
+            w.judge(people[1].id, people[2].id, Verdict.NOT_SAME, actor="v")
     return people
 
 
@@ -67,7 +70,7 @@ def test_every_revision_and_custody_event_is_logged_in_order(logged: SqlStore) -
         rows = conn.execute(sa.select(t.ledger_entries).order_by(t.ledger_entries.c.idx)).all()
         expected = merkle.MemoryTree(r.entry.encode() for r in rows).root()
         assert tree_root(conn, tree_size(conn)) == expected
-    assert [r.kind for r in rows] == ["revision"] * 38 + ["custody"]
+    assert [r.kind for r in rows] == ["revision"] * 38 + ["custody", "judgement"]
     assert rows[37].ref == people[0].id
     with logged.view() as v:
         assert rows[37].entry.encode() == v.history(people[0].id)[-1].entry()
@@ -79,7 +82,7 @@ def test_a_failed_write_leaves_no_log_entry(logged: SqlStore) -> None:
         w.add(person(9), actor="a")
         w.add(Person(id=new_id(), names=()), actor="a")  # invalid: rolls everything back
     with logged.engine.connect() as conn:
-        assert tree_size(conn) == 5 + 1
+        assert tree_size(conn) == 5 + 1 + 1
     assert problems(logged) == []
 
 
@@ -90,8 +93,8 @@ def test_proof_bundles_verify_against_the_signed_checkpoint(logged: SqlStore) ->
         bundle = proof_bundle(conn, people[0].id)
     entry = base64.b64decode(bundle["entry"])
     proof = [base64.b64decode(h) for h in bundle["inclusion_proof"]]
-    assert bundle["leaf_index"] == 37 and bundle["tree_size"] == made.size == 39
-    assert merkle.verify_inclusion(merkle.leaf_hash(entry), 37, 39, proof, made.root)
+    assert bundle["leaf_index"] == 37 and bundle["tree_size"] == made.size == 40
+    assert merkle.verify_inclusion(merkle.leaf_hash(entry), 37, 40, proof, made.root)
     assert bundle["state"]["occupation"] == "teacher"
 
 
@@ -137,7 +140,7 @@ TAMPERING: dict[str, tuple[Any, str, str]] = {
     ),
     "forged checkpoint signature": (
         sa.update(t.ledger_checkpoints).values(note=sa.func.replace(C.note, "—", "-")),
-        "checkpoint 39",
+        "checkpoint 40",
         "signature does not verify",
     ),
     "deleted revision": (
@@ -146,6 +149,32 @@ TAMPERING: dict[str, tuple[Any, str, str]] = {
         "is gone (deleted?)",
     ),
     "deleted entry": (sa.delete(t.ledger_entries).where(E.idx == 38), "", "not in the log"),
+    "altered custody event": (
+        sa.update(t.custody_events).values(entry=t.custody_events.c.entry + " "),
+        "ab" * 32,
+        "custody event 1 was altered",
+    ),
+    "flipped judgement": (
+        sa.update(t.judgements).values(verdict="same"),
+        "",
+        "differs from its log",
+    ),
+    "deleted judgement": (sa.delete(t.judgements), "", "differs from its log"),
+    "altered judgement log": (
+        sa.update(t.judgement_log).values(actor="mallory"),
+        "",
+        "judgement log row 1 was altered",
+    ),
+    "altered entry reference": (
+        sa.update(t.ledger_entries).where(E.idx == 3).values(ref="someone-else"),
+        "entry 3",
+        "kind or reference column was altered",
+    ),
+    "planted node beyond the log": (
+        sa.insert(t.ledger_nodes).values(level=0, idx=40, hash="aa" * 32),
+        "log",
+        "lie beyond its 40 entries",
+    ),
 }
 
 

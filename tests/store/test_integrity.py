@@ -68,7 +68,12 @@ def _relabel_confidentiality(p: list[Person]) -> Any:
     return sa.update(t.records).where(R.id == p[0].id).values(confidentiality="public")
 
 
+def _relabel_kind(p: list[Person]) -> Any:
+    return sa.update(t.revisions).where(V.record_id == p[0].id).values(kind="organisation")
+
+
 CASES: dict[str, tuple[Callable[[list[Person]], Any], int, str]] = {
+    "relabelled kind": (_relabel_kind, 0, "stored as a organisation, its state says otherwise"),
     "altered current row": (_edit_row, 0, "differs from its last revision"),
     "altered revision": (_edit_revision, 1, "revision 2: state does not match"),
     "deleted revision": (_delete_revision, 1, "expected revision 2"),

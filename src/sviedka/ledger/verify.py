@@ -6,13 +6,14 @@ Streams everything in index order, level by level, so 1 M entries take constant 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 import sqlalchemy as sa
 
 from ..errors import IntegrityFailure, Invalid
-from ..model.revision import sha256_hex
+from ..model.revision import canonical, sha256_hex
 from ..store import Problem
 from ..store import schema as t
 from ..store.integrity import streamed
@@ -21,7 +22,7 @@ from .log import tree_root, tree_size
 from .note import Verifier, open_checkpoint
 from .timestamp import verify_token
 
-__all__ = ["check_log"]
+__all__ = ["check_judgements", "check_log"]
 
 E, N, C = t.ledger_entries.c, t.ledger_nodes.c, t.ledger_checkpoints.c
 
@@ -35,9 +36,12 @@ def check_log(conn: sa.Connection, verifiers: Iterable[Verifier | str]) -> Itera
         found = list(_check_level(conn, level, size))
         nodes_ok = nodes_ok and not found
         yield from found
+    yield from _check_beyond(conn, size)
     if nodes_ok:
         yield from _check_checkpoints(conn, list(verifiers))
     yield from _check_coverage(conn)
+    yield from _check_custody_rows(conn)
+    yield from check_judgements(conn)
 
 
 def _check_entries(conn: sa.Connection) -> Iterator[Problem]:
@@ -47,9 +51,20 @@ def _check_entries(conn: sa.Connection) -> Iterator[Problem]:
         yield from _compare_entries(rows, stored)
 
 
+# What each kind of entry must contain: its key, and the ref spelt as the entry spells it.
+_MARKS = {
+    "revision": ('"state_sha256":', '"record":"{ref}"'),
+    "custody": ('"custody":', '"sha256":"{ref}"'),
+    "judgement": ('"verdict":', '"left_id":"{ref}"'),
+}
+
+
 def _compare_entries(rows: Iterator[Any], stored: Iterator[Any]) -> Iterator[Problem]:
     expected = 0
     for row in rows:
+        key, ref = _MARKS.get(row.kind, ("\0", "\0"))
+        if key not in row.entry or ref.format(ref=row.ref) not in row.entry:
+            yield Problem(f"entry {row.idx}", "its kind or reference column was altered")
         if row.idx != expected:
             yield Problem(f"entry {expected}", f"missing: the next entry is {row.idx}")
             expected = row.idx
@@ -60,6 +75,15 @@ def _compare_entries(rows: Iterator[Any], stored: Iterator[Any]) -> Iterator[Pro
         if leaf is None or leaf.idx != row.idx or leaf.hash != merkle.leaf_hash(raw).hex():
             yield Problem(f"entry {row.idx}", f"does not match its leaf hash (about {row.ref})")
         expected += 1
+
+
+def _check_beyond(conn: sa.Connection, size: int) -> Iterator[Problem]:
+    """No stored leaf or node may lie beyond the log's size: a planted one would block every
+    later write, and leftovers are what a deleted tail leaves behind."""
+    beyond = sa.or_(sa.and_(N.level == 0, N.idx >= size), N.level > max(size.bit_length(), 1))
+    count = conn.scalar(sa.select(sa.func.count()).select_from(t.ledger_nodes).where(beyond))
+    if count:
+        yield Problem("log", f"{count} stored node(s) lie beyond its {size} entries (tail cut?)")
 
 
 def _check_level(conn: sa.Connection, level: int, size: int) -> Iterator[Problem]:
@@ -116,17 +140,59 @@ def _check_timestamp(where: str, row: Any) -> Iterator[Problem]:
 
 
 def _check_coverage(conn: sa.Connection) -> Iterator[Problem]:
-    """Every revision and custody event is in the log, and every such log entry still exists."""
-    r, c = t.revisions.c, t.custody_events.c
-    for table, digest, label in (
-        (t.revisions, r.sha256, "revision"),
-        (t.custody_events, c.digest, "custody"),
+    """Every revision, custody event and judgement is in the log, and every such log entry
+    still exists."""
+    r, c, g = t.revisions.c, t.custody_events.c, t.judgement_log.c
+    for table, digest, label, ref in (
+        (t.revisions, r.sha256, "revision", r.record_id),
+        (t.custody_events, c.digest, "custody", c.sha256),
+        (t.judgement_log, g.digest, "judgement", g.left_id),
     ):
         in_log = sa.exists().where(E.digest == digest, E.kind == label)
-        ref = r.record_id if label == "revision" else c.sha256
         for row in conn.execute(sa.select(ref.label("ref")).select_from(table).where(~in_log)):
             yield Problem(row.ref, f"a {label} is not in the log (added outside the writer?)")
         kept = sa.exists().where(digest == E.digest)
         query = sa.select(E.ref, E.idx).where(E.kind == label, ~kept).order_by(E.idx)
         for row in conn.execute(query):
             yield Problem(row.ref, f"the {label} logged as entry {row.idx} is gone (deleted?)")
+
+
+def _check_custody_rows(conn: sa.Connection) -> Iterator[Problem]:
+    """Each custody row is the event it says: its entry hashes to its digest and agrees with
+    the columns shown to people (file and kind)."""
+    c = t.custody_events.c
+    with streamed(conn, sa.select(t.custody_events).order_by(c.id)) as rows:
+        for row in rows:
+            raw = row.entry.encode("utf-8")
+            data = json.loads(row.entry)
+            if sha256_hex(raw) != row.digest or (data.get("sha256"), data.get("custody")) != (
+                row.sha256,
+                row.kind,
+            ):
+                yield Problem(row.sha256, f"custody event {row.id} was altered")
+
+
+def check_judgements(conn: sa.Connection) -> Iterator[Problem]:
+    """Every judgement-log row is the entry logged for it, and the current judgements are what
+    replaying that log gives (no verdict flipped, none deleted or added by hand)."""
+    j, log = t.judgements.c, t.judgement_log.c
+    replayed: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in conn.execute(sa.select(t.judgement_log).order_by(log.id)):
+        fields = {k: getattr(row, k) for k in ("left_id", "right_id", "verdict", "actor", "at")}
+        fields["reason"] = row.reason
+        if sha256_hex(canonical(fields)) != row.digest:
+            yield Problem(row.left_id, f"judgement log row {row.id} was altered")
+        pair = (row.left_id, row.right_id)
+        if row.verdict == "retracted":
+            replayed.pop(pair, None)
+        else:
+            replayed[pair] = fields
+    current = {
+        (r.left_id, r.right_id): {
+            k: getattr(r, k) for k in ("left_id", "right_id", "verdict", "actor", "at", "reason")
+        }
+        for r in conn.execute(sa.select(t.judgements).order_by(j.left_id, j.right_id))
+    }
+    for pair in sorted(set(replayed) | set(current)):
+        if replayed.get(pair) != current.get(pair):
+            yield Problem(pair[0], f"the judgement with {pair[1]} differs from its log")

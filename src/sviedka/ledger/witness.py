@@ -22,7 +22,7 @@ from ..store import Problem
 from ..store import schema as t
 from . import merkle
 from .checkpoints import Signer
-from .log import tree_root
+from .log import tree_root, tree_size
 from .note import Checkpoint, cosign, open_checkpoint, parse_verifier_key, verify_cosignature
 
 __all__ = ["add_cosignature", "check_cosignatures", "cosign_checkpoint", "cosignatures"]
@@ -102,7 +102,7 @@ def add_cosignature(
         moment = verify_cosignature(note, witness_key)
     except ValueError as exc:
         raise Invalid(f"Not a cosigner key: {exc}") from None
-    if tree_root(conn, checkpoint.size) != checkpoint.root:
+    if checkpoint.size > tree_size(conn) or tree_root(conn, checkpoint.size) != checkpoint.root:
         raise IntegrityFailure("That checkpoint's root is not this archive's log at that size.")
     witness = parse_verifier_key(witness_key).name
     at = timestamp(datetime.fromtimestamp(moment, UTC))
@@ -127,5 +127,7 @@ def check_cosignatures(conn: sa.Connection, own_key: str) -> Iterator[Problem]:
         except (Invalid, IntegrityFailure, ValueError):
             yield Problem(where, "no longer verifies")
             continue
-        if checkpoint.size != row.size or tree_root(conn, row.size) != checkpoint.root:
+        if checkpoint.size > tree_size(conn):
+            yield Problem(where, f"vouches for {row.size} entries, more than the log now holds")
+        elif checkpoint.size != row.size or tree_root(conn, row.size) != checkpoint.root:
             yield Problem(where, "vouches for a tree the log no longer has")

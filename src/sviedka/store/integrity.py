@@ -92,8 +92,11 @@ def _check_history(record_id: str, history: list[Any]) -> Iterator[Problem]:
             yield Problem(record_id, f"{where}: expected revision {expected_seq} (one missing?)")
         if rev.prev_sha256 != prev:
             yield Problem(record_id, f"{where}: does not chain to the revision before it")
-        if _state_hash(rev) != rev.state_sha256 or json.loads(rev.state).get("id") != record_id:
+        stated = json.loads(rev.state)
+        if _state_hash(rev) != rev.state_sha256 or stated.get("id") != record_id:
             yield Problem(record_id, f"{where}: state does not match its state_sha256")
+        elif stated.get("kind") != rev.kind:
+            yield Problem(record_id, f"{where}: stored as a {rev.kind}, its state says otherwise")
         env = envelope(record_id, rev.seq, rev.actor, rev.at, rev.reason, rev.state_sha256, prev)
         if sha256_hex(canonical_flat(env)) != rev.sha256:
             yield Problem(record_id, f"{where}: revision does not match its sha256")

@@ -127,6 +127,7 @@ judgement_log = sa.Table(
     sa.Column("actor", sa.String(200), nullable=False),
     sa.Column("at", TIME, nullable=False),
     sa.Column("reason", sa.Text),
+    sa.Column("digest", HASH, nullable=False),  # SHA-256 of the row's canonical JSON, as logged
 )
 
 custody_events = sa.Table(

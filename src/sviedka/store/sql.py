@@ -15,8 +15,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..errors import Conflict, Invalid, NotFound, Unavailable
-from ..model import KINDS, Verdict, VocabTerm, Vocabulary
+from ..errors import Conflict, IntegrityFailure, Invalid, NotFound, Unavailable
+from ..model import KINDS, Record, Verdict, VocabTerm, Vocabulary
 from ..model.codec import load
 from ..model.custody import CustodyEvent, CustodyKind
 from ..model.custom import CustomField
@@ -42,6 +42,7 @@ __all__ = [
     "SqlStore",
     "SqlView",
     "open_store",
+    "record_of",
     "state_of",
     "upsert",
 ]
@@ -141,7 +142,7 @@ class SqlView(View):
         first = sa.select(revs.at).where(revs.record_id == record_id, revs.seq == 1)
         created = self.conn.scalar(first) or row.at
         revision = _revision(row)
-        record = load(KINDS[row.kind], dict(revision.state))
+        record = record_of(row.kind, revision.record_id, dict(revision.state))
         return Stored(record, row.seq, row.sha256, created, row.at)
 
     def records(
@@ -283,8 +284,19 @@ def state_of(data: str, sensitive: str | None) -> dict[str, Any]:
     return state
 
 
+def record_of(kind: str, record_id: str, state: dict[str, Any]) -> Record:
+    """The record a stored state describes; its kind must be the one it was stored as."""
+    stated = state.pop("kind", None)
+    if stated != kind or kind not in KINDS:
+        raise IntegrityFailure(
+            f"Record {record_id} is stored as a {kind} but its state says {stated}: the "
+            "archive was altered outside Sviedka. Run `sviedka verify`."
+        )
+    return load(KINDS[kind], state)
+
+
 def _stored(row: Any) -> Stored:
-    record = load(KINDS[row.kind], state_of(row.data, row.sensitive))
+    record = record_of(row.kind, row.id, state_of(row.data, row.sensitive))
     return Stored(record, row.revision, row.sha256, row.created_at, row.updated_at)
 
 

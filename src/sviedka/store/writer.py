@@ -56,7 +56,7 @@ class SqlWriter(SqlView, Writer):
         if record.id in self._pending or record.id in self._known:
             raise Conflict(f"A record with id {record.id} already exists; use update instead.")
         self._validate(record)
-        state = dump(record)
+        state = state_of_record(record)
         split = _split(record, state)
         revision = Revision.make(
             record.KIND,
@@ -94,7 +94,7 @@ class SqlWriter(SqlView, Writer):
                 "someone changed it meanwhile. Reload it and apply your change again."
             )
         self._validate(record)
-        state = dump(record)
+        state = state_of_record(record)
         current = self.history_head(record.id)
         if current.state_sha256 == sha256_hex(canonical(state)):
             return current
@@ -255,8 +255,9 @@ class SqlWriter(SqlView, Writer):
             )
 
     def _log_judgement(self, row: dict[str, Any]) -> None:
-        self.conn.execute(sa.insert(t.judgement_log), row)
-        self.journal.append("judgement", row["left_id"], canonical(row))
+        entry = canonical(row)
+        self.conn.execute(sa.insert(t.judgement_log), row | {"digest": sha256_hex(entry)})
+        self.journal.append("judgement", row["left_id"], entry)
 
     def add_custody(self, event: CustodyEvent) -> None:
         entry = event.entry()
@@ -279,6 +280,12 @@ class SqlWriter(SqlView, Writer):
 
 
 Split = tuple[str, str | None, bytes]
+
+
+def state_of_record(record: Record) -> dict[str, Any]:
+    """What a revision hashes: the record's fields and its kind, so that a record can never be
+    relabelled as another kind without breaking its hashes."""
+    return {"kind": record.KIND, **dump(record)}
 
 
 def _split(record: Record, state: Mapping[str, Any]) -> Split:
