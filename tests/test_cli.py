@@ -308,3 +308,14 @@ def test_keys_add_custodian_and_recover_with_shares(archive: Path, tmp_path: Pat
     assert signed.exit_code == 0, signed.output
     listed = cli(archive, "keys", "list").output
     assert "alice" in listed and "maryia" in listed
+
+
+def test_a_saved_write_is_not_reported_as_failed_when_signing_fails(archive: Path) -> None:
+    body = json.dumps({"names": [{"full": "x"}]})
+    wrong = {"SVIEDKA_PASSPHRASE": "a wrong but long passphrase"}
+    result = run(
+        "--archive", str(archive), "record", "add", "person", "--json", "-", input=body, env=wrong
+    )
+    assert result.exit_code == 0
+    assert "Warning: saved, but no checkpoint was signed" in result.output
+    assert json.loads(cli(archive, "record", "list", "person", "--json").output)["total"] == 1

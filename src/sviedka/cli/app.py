@@ -93,7 +93,16 @@ def opened(ctx: typer.Context, *, writes: bool = False) -> Iterator[Archive]:
     with open_archive(Path(path), database_url=settings.database_url) as archive:
         yield archive
         if writes and settings.passphrase:
-            ledger.checkpoint(archive, unlocked_keys(archive))
+            _sign_quietly(archive)
+
+
+def _sign_quietly(archive: Archive) -> None:
+    """Sign the new head after a write. The write has committed: a failure here is a warning
+    (a retry would duplicate the write), and the next checkpoint covers it."""
+    try:
+        ledger.checkpoint(archive, unlocked_keys(archive))
+    except SviedkaError as exc:
+        typer.echo(f"Warning: saved, but no checkpoint was signed: {exc}", err=True)
 
 
 def unlocked_keys(archive: Archive) -> ArchiveKeys:

@@ -163,7 +163,7 @@ def _prepare_database(
         writer.set_meta("verifier_key", signer.verifier())
         for vocabulary in vocabularies:
             writer.put_vocabulary(vocabulary)
-    with store.engine.begin() as conn:
+    with store.write_transaction() as conn:
         make_checkpoint(conn, signer)
 
 

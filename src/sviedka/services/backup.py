@@ -19,18 +19,21 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePosixPath
+from typing import Any, cast
 
 import sqlalchemy as sa
 
 from ..errors import Conflict, IntegrityFailure, NotAnArchive
 from ..ledger.checkpoints import latest_checkpoint
-from ..ledger.log import tree_size
+from ..ledger.log import tree_root, tree_size
+from ..ledger.note import open_checkpoint
 from ..model.revision import timestamp
+from ..store import Problem
 from ..store import schema as t
 from ..store.engine import create_engine, sqlite_url
 from ..store.integrity import streamed
@@ -44,6 +47,9 @@ __all__ = ["MANIFEST", "backup", "check_manifest", "copy_tables", "restore", "sc
 
 MANIFEST = "manifest.json"
 KEY_FILES = ("keys.json", LEDGER_KEY)
+REQUIRED = (CONFIG, *KEY_FILES, DATABASE)
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_CHECKPOINT = "manifest checkpoint"
 _BATCH = 5000
 
 
@@ -158,38 +164,88 @@ def _write_durably(path: Path, data: bytes) -> None:
 
 
 def _hash_tree(root: Path) -> dict[str, str]:
-    """SHA-256 of every file under ``root`` but the manifest, by relative POSIX path."""
+    """SHA-256 of every file under ``root`` but the manifest (database side files included)."""
     found = {}
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         relative = path.relative_to(root).as_posix()
-        if relative != MANIFEST and not relative.startswith(f"{DATABASE}-"):
+        if relative != MANIFEST:
             with open(path, "rb") as file:
                 found[relative] = hashlib.file_digest(file, "sha256").hexdigest()
     return found
 
 
 def restore(source: Path, path: Path, *, database_url: str | None = None) -> Report:
-    """Rebuild an archive at ``path`` from a backup and verify it fully; refuse on any problem."""
-    problems = check_manifest(source)
+    """Rebuild an archive at ``path`` from a backup and verify it fully; refuse on any problem.
+
+    The backup is only read: its database is copied before it is opened."""
+    manifest = _read_manifest(source)
+    problems = _check_files(source, manifest["files"])
     if problems:
         raise IntegrityFailure("The backup is damaged; nothing was restored.", problems)
     _claim(path)
     try:
-        return _restore(source, path, database_url)
+        return _restore(source, path, manifest, database_url)
     except BaseException:
         shutil.rmtree(path, ignore_errors=True)
         raise
 
 
 def check_manifest(source: Path) -> dict[str, str]:
-    """Every file of the backup against the manifest, by relative path; empty if all match."""
+    """Every file of the backup against the manifest, by relative path; empty if all match.
+
+    ``NotAnArchive`` if the manifest is unreadable or not shaped like one."""
+    return _check_files(source, _read_manifest(source)["files"])
+
+
+def _read_manifest(source: Path) -> dict[str, Any]:
     try:
         manifest = json.loads((source / MANIFEST).read_text(encoding="utf-8"))
-        expected: dict[str, str] = manifest["files"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError):
         raise NotAnArchive(f"{source} is not a Sviedka backup (no readable {MANIFEST}).") from None
+    problem = _shape_problem(manifest)
+    if problem:
+        raise NotAnArchive(f"{source} is not a Sviedka backup: its {MANIFEST} {problem}.")
+    return cast(dict[str, Any], manifest)
+
+
+def _shape_problem(manifest: object) -> str | None:
+    """What makes ``manifest`` not a format-1 manifest, or None."""
+    if not isinstance(manifest, dict):
+        return "is not a JSON object"
+    if type(manifest.get("format")) is not int or manifest["format"] != 1:
+        return f"has format {manifest.get('format')!r}, not 1"
+    if not isinstance(manifest.get("checkpoint"), str | None):
+        return "has a checkpoint that is not a signed note"
+    return _files_problem(manifest.get("files"))
+
+
+def _files_problem(files: object) -> str | None:
+    if not isinstance(files, dict):
+        return "has no mapping of files to their SHA-256"
+    for name, digest in files.items():
+        if not _is_relative_posix(name):
+            return f"lists {name!r}, which is not a relative path inside the backup"
+        if not isinstance(digest, str) or not _SHA256.fullmatch(digest):
+            return f"gives {name} a hash that is not a SHA-256 (64 lowercase hex digits)"
+    return None
+
+
+def _is_relative_posix(name: str) -> bool:
+    pure = PurePosixPath(name)
+    return (
+        bool(name)
+        and "\\" not in name
+        and not pure.is_absolute()
+        and pure.as_posix() == name
+        and not {".", ".."} & set(pure.parts)
+        and name != MANIFEST
+    )
+
+
+def _check_files(source: Path, expected: dict[str, str]) -> dict[str, str]:
     found = _hash_tree(source)
-    problems = {name: "missing" for name in expected if name not in found}
+    problems = {name: "missing from the manifest" for name in REQUIRED if name not in expected}
+    problems |= {name: "missing" for name in expected if name not in found}
     problems |= {name: "not in the manifest" for name in found if name not in expected}
     problems |= {
         name: "altered (hash differs)"
@@ -199,28 +255,71 @@ def check_manifest(source: Path) -> dict[str, str]:
     return problems
 
 
-def _restore(source: Path, path: Path, database_url: str | None) -> Report:
+def _restore(
+    source: Path, path: Path, manifest: dict[str, Any], database_url: str | None
+) -> Report:
     for name in (*KEY_FILES, CONFIG, MANIFEST):
         shutil.copy2(source / name, path / name)
     shutil.copytree(source / VAULT, path / VAULT, dirs_exist_ok=True)
-    if database_url:
-        _load_into(source / DATABASE, database_url)
-        config = (path / CONFIG).read_text(encoding="utf-8")
-        config = config.replace('database = "sqlite"', 'database = "postgresql"', 1)
-        (path / CONFIG).write_text(config, encoding="utf-8")
-    else:
-        shutil.copy2(source / DATABASE, path / DATABASE)
+    shutil.copy2(source / DATABASE, path / DATABASE)  # opened only as this copy, never in place
+    if not database_url:
+        return _verify_restored(path, manifest, None)
+    _load_into(path / DATABASE, database_url)
+    try:
+        _drop_sqlite(path)
+        _use_postgresql(path / CONFIG)
+        return _verify_restored(path, manifest, database_url)
+    except BaseException:
+        _empty_database(database_url)
+        raise
+
+
+def _drop_sqlite(path: Path) -> None:
+    for copy in path.glob(f"{DATABASE}*"):
+        copy.unlink()
+
+
+def _use_postgresql(config_path: Path) -> None:
+    config = config_path.read_text(encoding="utf-8")
+    config = config.replace('database = "sqlite"', 'database = "postgresql"', 1)
+    config_path.write_text(config, encoding="utf-8")
+
+
+def _verify_restored(path: Path, manifest: dict[str, Any], database_url: str | None) -> Report:
     read_config(path)
     with open_archive(path, database_url=database_url) as archive:
         report = verify_archive(archive)
         report.problems.extend(check_vault(archive))
+        report.problems.extend(_checkpoint_problems(archive, manifest.get("checkpoint")))
     if not report.ok:
         found = {p.subject: p.what for p in report.problems}
         raise IntegrityFailure("The restored archive fails verification; it was removed.", found)
     return report
 
 
+def _checkpoint_problems(archive: Archive, note: str | None) -> list[Problem]:
+    """The manifest's signed checkpoint against the restored log: as long, and the same root."""
+    if note is None:
+        return []
+    try:
+        signed, _ = open_checkpoint(note, [archive.config.verifier_key])
+    except (IntegrityFailure, ValueError) as exc:
+        return [Problem(_CHECKPOINT, f"does not verify with the archive's key: {exc}")]
+    with archive.store.engine.connect() as conn:
+        size = tree_size(conn)
+        if size < signed.size:
+            return [Problem(_CHECKPOINT, f"signs {signed.size} log entries; {size} restored")]
+        try:
+            root = tree_root(conn, signed.size)
+        except KeyError:
+            root = None
+    if root != signed.root:
+        return [Problem(_CHECKPOINT, f"its root differs from the restored log's at {signed.size}")]
+    return []
+
+
 def _load_into(database: Path, url: str) -> None:
+    """Copy the SQLite file ``database`` (a copy, never the backup's) into the empty ``url``."""
     target = create_engine(url)
     source = create_engine(sqlite_url(database))
     try:
@@ -233,3 +332,14 @@ def _load_into(database: Path, url: str) -> None:
     finally:
         target.dispose()
         source.dispose()
+
+
+def _empty_database(url: str) -> None:
+    """Delete every row a failed restore copied into ``url`` (empty before), so a retry works."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            for table in reversed(schema_tables()):
+                conn.execute(sa.delete(table))
+    finally:
+        engine.dispose()

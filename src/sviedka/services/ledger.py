@@ -44,7 +44,7 @@ __all__ = [
 
 def checkpoint(archive: Archive, keys: ArchiveKeys) -> CheckpointRecord:
     """Sign the log's current head (or return the checkpoint of that size if it exists)."""
-    with archive.store.engine.begin() as conn:
+    with archive.store.write_transaction() as conn:
         return make_checkpoint(conn, keys.signer)
 
 
@@ -99,13 +99,13 @@ def cosign(
     archive: Archive, keys: ArchiveKeys, note: str, origin_key: str, proof: dict[str, Any] | None
 ) -> str:
     """As a witness, check another archive's checkpoint and cosign it."""
-    with archive.store.engine.begin() as conn:
+    with archive.store.write_transaction() as conn:
         return cosign_checkpoint(conn, keys.signer, note, origin_key, proof)
 
 
 def keep_cosignature(archive: Archive, note: str, witness_key: str) -> tuple[str, int, str]:
     """Keep a witness's cosignature of one of this archive's checkpoints."""
-    with archive.store.engine.begin() as conn:
+    with archive.store.write_transaction() as conn:
         return add_cosignature(conn, archive.config.verifier_key, note, witness_key)
 
 

@@ -11,6 +11,7 @@ from ..ledger.log import tree_size
 from ..ledger.verify import check_log
 from ..store import Problem
 from ..store import schema as t
+from ..store.integrity import check_records
 from .archive import Archive
 
 __all__ = ["Report", "verify_archive"]
@@ -35,8 +36,8 @@ def verify_archive(
     """Re-check records, revisions, the log and its checkpoints; ``extra`` checks (the vault's
     fixity, a saved checkpoint) add their problems to the same report."""
     report = Report()
-    report.problems.extend(archive.store.integrity_problems())
-    with archive.store.engine.connect() as conn, conn.begin():
+    with archive.store.snapshot() as conn:
+        report.problems.extend(check_records(conn))
         report.problems.extend(check_log(conn, [archive.config.verifier_key]))
         report.counts = _counts(conn)
         stored_key = conn.scalar(sa.select(t.meta.c.value).where(t.meta.c.key == "verifier_key"))

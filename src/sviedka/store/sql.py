@@ -98,8 +98,27 @@ class SqlStore(Store):
 
     def integrity_problems(self) -> Iterator[Problem]:
         """Everything stored that no longer matches its hashes, by record id (see integrity.py)."""
-        with _translated(), self.engine.connect() as conn, conn.begin():
+        with self.snapshot() as conn:
             yield from check_records(conn)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[sa.Connection]:
+        """One read transaction that sees a single moment, even while others write: WAL on
+        SQLite, REPEATABLE READ on PostgreSQL (whose default would show each query a new one)."""
+        options = {"isolation_level": "REPEATABLE READ"} if self.dialect == "postgresql" else {}
+        connection = self.engine.connect().execution_options(**options)
+        with _translated(), connection as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def write_transaction(self) -> Iterator[sa.Connection]:
+        """A raw write transaction with the writer's locking (SQLite's write lock at BEGIN, the
+        log's lock on PostgreSQL), for work on the log's own tables such as checkpoints."""
+        with _translated(), self.engine.connect() as conn:
+            conn = conn.execution_options(**{WRITE: True})
+            with conn.begin():
+                self.journal.open(conn)  # takes the log's lock where there is one
+                yield conn
 
     def close(self) -> None:
         self.engine.dispose()
