@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 from sviedka.ledger.merkle import MemoryTree, leaf_hash
 from sviedka.ledger.note import Checkpoint, cosign, cosigner_key, sign_note, verifier_key
+from sviedka.model.custody import CustodyEvent, CustodyKind
 from sviedka.model.revision import Revision
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -245,6 +246,161 @@ def test_altering_one_field_fails_naming_the_step(
     assert result.returncode == 1
     assert {step for step, v in verdicts(result.stdout).items() if v == "FAIL"} == failing
     assert f"Failed: {'; '.join(sorted(failing))}." in result.stdout
+
+
+# -- custody events ------------------------------------------------------------------------------
+
+FILE_SHA256 = hashlib.sha256(b"photo of the courtroom").hexdigest()
+CUSTODY = {
+    "custody": "exported",
+    "sha256": FILE_SHA256,
+    "actor": "editor@viasna.example",
+    "at": "2024-05-02T09:30:00.000000Z",
+    "reason": "for the court",
+    "details": {"to": "Вільня", "copies": [1, {"z": None, "a": True}], "by": {"y": 2, "x": "ü"}},
+}
+
+
+def custody_entry(event: dict[str, Any]) -> bytes:
+    """RFC 8785 bytes, by the reference implementation (not the tool's, not the ledger's)."""
+    return bytes(rfc8785.dumps(event))
+
+
+def build_custody(entry: bytes, index: int = 4, size: int = 7) -> dict[str, Any]:
+    entries = [f"other entry {i}".encode() for i in range(size)]
+    entries[index] = entry
+    tree = MemoryTree(entries)
+    note = sign_note(Checkpoint(ORIGIN, size, tree.root()).body(), ORIGIN, LOG_KEY)
+    return {
+        "format": "sviedka-proof/1",
+        "entry": b64(entry),
+        "entry_kind": "custody",
+        "sha256": hashlib.sha256(entry).hexdigest(),
+        "leaf_index": index,
+        "tree_size": size,
+        "inclusion_proof": [b64(p) for p in tree.inclusion_proof(index)],
+        "checkpoint": note,
+        "timestamp": None,
+    }
+
+
+def test_the_hand_made_custody_entry_is_the_ledgers() -> None:
+    event = CustodyEvent(
+        FILE_SHA256,
+        CustodyKind.EXPORTED,
+        CUSTODY["actor"],
+        CUSTODY["at"],
+        CUSTODY["reason"],
+        CUSTODY["details"],
+    )
+    assert event.entry() == custody_entry(CUSTODY)
+
+
+def test_a_custody_bundle_passes_every_step_but_state(tmp_path: Path) -> None:
+    entry = custody_entry(CUSTODY)
+    assert entry.index(b'"by":{"x":"\xc3\xbc","y":2}') > 0  # nested keys sorted, UTF-8 literal
+    result = verify(tmp_path, build_custody(entry))
+    assert result.returncode == 0, result.stdout
+    assert verdicts(result.stdout) == {
+        "0 bundle": "PASS",
+        "1 state": "SKIP",
+        "2 entry": "PASS",
+        "3 leaf": "PASS",
+        "4 inclusion": "PASS",
+        "5 signature": "PASS",
+        "6 timestamp": "SKIP",
+    }
+    assert f"custody event exported of file {FILE_SHA256}" in result.stdout
+    assert "SKIP  1 state      no state: a custody event" in result.stdout
+    assert "Result: VERIFIED" in result.stdout
+
+
+@pytest.mark.parametrize("kind", ["collected", "ingested", "viewed", "transferred", "verified",
+                                  "reencrypted"])  # fmt: skip
+def test_every_custody_kind_is_known(tmp_path: Path, kind: str) -> None:
+    event = {**CUSTODY, "custody": kind, "reason": None, "details": {}}
+    result = verify(tmp_path, build_custody(custody_entry(event)))
+    assert result.returncode == 0, result.stdout
+    assert f"custody event {kind} of file" in result.stdout
+
+
+def _custody_entry(**changes: Any) -> Any:
+    """Replace the bundle's entry by the canonical entry of the event with ``changes``."""
+    return lambda b: b.update(entry=b64(custody_entry({**CUSTODY, **changes})))
+
+
+def _spelled(text: bytes) -> Any:
+    return lambda b: b.update(entry=b64(text))
+
+
+_SPACED = json.dumps(CUSTODY, sort_keys=True, ensure_ascii=False).encode()
+_UNSORTED_NESTED = custody_entry(CUSTODY).replace(b'"x":"\xc3\xbc","y":2', b'"y":2,"x":"\xc3\xbc"')
+_ESCAPED = json.dumps(CUSTODY, sort_keys=True, separators=(",", ":")).encode()  # \u0412...
+_FLOAT = custody_entry({**CUSTODY, "details": {"n": 2}}).replace(b'"n":2', b'"n":2.0')
+_DUPLICATE = custody_entry(CUSTODY).replace(b'{"actor"', b'{"actor":"x","actor"', 1)
+_WITHOUT_DETAILS = custody_entry({k: v for k, v in CUSTODY.items() if k != "details"})
+_NOT_CANONICAL = {"0 bundle", "2 entry", "4 inclusion"}
+
+CUSTODY_ALTERATIONS: list[tuple[str, Any, set[str]]] = [
+    ("actor", _custody_entry(actor="someone@else.example"), {"2 entry", "4 inclusion"}),
+    ("file", _custody_entry(sha256="cd" * 32), {"2 entry", "4 inclusion"}),
+    (
+        "details",
+        _custody_entry(details={**CUSTODY["details"], "to": "Мінск"}),
+        {"2 entry", "4 inclusion"},
+    ),
+    ("kind", _custody_entry(custody="viewed"), {"2 entry", "4 inclusion"}),
+    ("kind", _custody_entry(custody="deleted"), _NOT_CANONICAL),
+    ("kind", _custody_entry(custody="Exported"), _NOT_CANONICAL),
+    ("file", _custody_entry(sha256=FILE_SHA256.upper()), _NOT_CANONICAL),
+    ("file", _custody_entry(sha256=FILE_SHA256[:-1]), _NOT_CANONICAL),
+    ("reason", _custody_entry(reason=7), _NOT_CANONICAL),
+    ("details", _custody_entry(details=["to", "court"]), _NOT_CANONICAL),
+    ("actor", _custody_entry(actor=None), _NOT_CANONICAL),
+    ("(added)", _custody_entry(state_sha256="ab" * 32), _NOT_CANONICAL),
+    ("(removed)", _spelled(_WITHOUT_DETAILS), _NOT_CANONICAL),
+    ("spelling", _spelled(_SPACED), _NOT_CANONICAL),
+    ("spelling", _spelled(_UNSORTED_NESTED), _NOT_CANONICAL),
+    ("spelling", _spelled(_ESCAPED), _NOT_CANONICAL),
+    ("spelling", _spelled(_FLOAT), _NOT_CANONICAL),
+    ("spelling", _spelled(_DUPLICATE), _NOT_CANONICAL),
+    ("spelling", _spelled(custody_entry(CUSTODY) + b"\n"), _NOT_CANONICAL),
+    ("entry", _spelled(custody_entry(dict(revision(STATE).envelope()))), _NOT_CANONICAL),
+    ("sha256", lambda b: b.update(sha256="cd" * 32), {"2 entry"}),
+    ("sha256", lambda b: b.update(sha256=FILE_SHA256), {"2 entry"}),
+    ("entry_kind", lambda b: b.update(entry_kind="revision"), {"0 bundle"}),
+    ("entry_kind", lambda b: b.update(entry_kind="judgement"), {"0 bundle"}),
+    ("state", lambda b: b.update(state={"id": "x"}), {"0 bundle"}),
+    ("leaf_index", lambda b: b.update(leaf_index=3), {"4 inclusion"}),
+    ("checkpoint", _alter_signature, {"5 signature"}),
+]
+
+
+@pytest.mark.parametrize(("field", "alter", "failing"), CUSTODY_ALTERATIONS)
+def test_altering_a_custody_bundle_fails_naming_the_step(
+    tmp_path: Path, field: str, alter: Any, failing: set[str]
+) -> None:
+    bundle = build_custody(custody_entry(CUSTODY))
+    alter(bundle)
+    result = verify(tmp_path, bundle)
+    assert result.returncode == 1, result.stdout
+    assert {step for step, v in verdicts(result.stdout).items() if v == "FAIL"} == failing
+    assert f"Failed: {'; '.join(sorted(failing))}." in result.stdout
+
+
+def test_a_custody_bundle_with_a_null_state_passes(tmp_path: Path) -> None:
+    bundle = build_custody(custody_entry(CUSTODY))
+    bundle["state"] = None
+    assert verify(tmp_path, bundle).returncode == 0
+
+
+def test_help_says_a_custody_proof_does_not_prove_the_files_content() -> None:
+    result = subprocess.run(
+        [sys.executable, str(TOOL), "--help"], capture_output=True, text=True, timeout=60
+    )
+    text = " ".join(result.stdout.split())
+    assert "It does NOT prove the file's content" in text
+    assert 'compare the result with the "sha256" inside the entry' in text
 
 
 def test_a_key_that_did_not_sign_fails_the_signature_step(tmp_path: Path) -> None:

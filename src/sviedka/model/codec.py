@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from ..errors import Invalid
 from .dates import DateRange, PartialDate
 
-__all__ = ["Reference", "dump", "load", "references"]
+__all__ = ["Reference", "check_text", "dump", "load", "references"]
 
 T = TypeVar("T")
 _MISSING = object()
@@ -88,7 +88,24 @@ def _convert_mapping(value: Any, path: str, errors: dict[str, str]) -> Any:
     if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
         errors[path] = "must be an object with text keys"
         return _MISSING
+    try:
+        _check_json_text(value)
+    except ValueError as exc:
+        errors[path] = str(exc)
+        return _MISSING
     return dict(value)
+
+
+def _check_json_text(value: Any) -> None:
+    if isinstance(value, str):
+        check_text(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_text(key)
+            _check_json_text(item)
+    elif isinstance(value, list):
+        for item in value:
+            _check_json_text(item)
 
 
 def _convert_dataclass(cls: type, value: Any, path: str, errors: dict[str, str]) -> Any:
@@ -128,11 +145,23 @@ def _convert_scalar(tp: Any, value: Any, path: str, errors: dict[str, str]) -> A
         return _MISSING
 
 
+def check_text(value: str) -> str:
+    """Text must be valid Unicode without NUL: a lone surrogate cannot be hashed as UTF-8, and
+    PostgreSQL cannot store NUL in JSON."""
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("is not valid Unicode text (a lone surrogate)") from None
+    return value
+
+
 def _scalar(tp: Any, value: Any) -> Any:
     if isinstance(tp, type) and issubclass(tp, Enum):
         allowed = [m.value for m in tp]
-        if value not in allowed:
-            raise ValueError(f"{value!r} is not one of: {', '.join(map(str, allowed))}")
+        if value not in allowed:  # the value is not repeated: it may be personal data
+            raise ValueError(f"must be one of: {', '.join(map(str, allowed))}")
         return tp(value)
     if tp in (PartialDate, DateRange):
         if isinstance(value, int) and not isinstance(value, bool):
@@ -149,7 +178,7 @@ def _scalar(tp: Any, value: Any) -> Any:
     if tp is str:
         if not isinstance(value, str) or not value.strip():
             raise ValueError("must be non-empty text")
-        return value
+        return check_text(value)
     raise TypeError(f"no conversion for {tp!r}")  # a programming error, not bad input
 
 

@@ -47,7 +47,7 @@ class PartialDate:
 
     def __post_init__(self) -> None:
         if not 1000 <= self.year <= 9999:
-            raise ValueError(f"year {self.year} is out of range (1000-9999)")
+            raise ValueError("the year is out of range (1000-9999)")
         if self.month is None and self.day is not None:
             raise ValueError("a day needs a month")
         if self.month is not None and not 1 <= self.month <= 12:
@@ -56,20 +56,20 @@ class PartialDate:
             assert self.month is not None
             last = calendar.monthrange(self.year, self.month)[1]
             if not 1 <= self.day <= last:
-                raise ValueError(f"{self.year:04d}-{self.month:02d} has no day {self.day}")
+                raise ValueError(f"that month has no day {self.day}")
 
     @classmethod
     def parse(cls, text: str) -> PartialDate:
         """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; ``ValueError`` names the problem."""
         match = _PATTERN.match(text.strip()) if isinstance(text, str) else None
         if match is None:
-            raise ValueError(f"{text!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+            raise ValueError("is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
         year, month, day = (int(g) if g else None for g in match.groups())
         assert year is not None
         try:
             return cls(year, month, day)
         except ValueError as exc:
-            raise ValueError(f"{text!r} is not a real date: {exc}") from None
+            raise ValueError(f"is not a real date: {exc}") from None
 
     @classmethod
     def of(cls, day: date) -> PartialDate:
@@ -126,18 +126,18 @@ class DateRange:
 
     def __post_init__(self) -> None:
         if self.start and self.end and self.end.certainly_before(self.start):
-            raise ValueError(f"the range ends ({self.end}) before it starts ({self.start})")
+            raise ValueError("the range ends before it starts")
 
     @classmethod
     def parse(cls, text: str) -> DateRange:
         if not isinstance(text, str):
-            raise ValueError(f"{text!r} is not a date range")
+            raise ValueError("is not a date range")
         parts = text.split("/")
         if len(parts) == 1:
             single = PartialDate.parse(parts[0])
             return cls(single, single)
         if len(parts) != 2:
-            raise ValueError(f"{text!r} is not a date range (use START/END, '..' for open)")
+            raise ValueError("is not a date range (use START/END, '..' for an open end)")
         start, end = (None if p.strip() in ("", "..") else PartialDate.parse(p) for p in parts)
         return cls(start, end)
 

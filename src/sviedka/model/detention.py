@@ -123,10 +123,10 @@ class Detention(Record):
         errors: dict[str, str] = {}
         start = self.arrest.date if self.arrest else None
         if start and self.end and self.end.date and self.end.date.certainly_before(start):
-            errors["end.date"] = f"the detention ends ({self.end.date}) before the arrest ({start})"
+            errors["end.date"] = "the detention ends before the arrest"
         for i, p in enumerate(self.placements):
             if p.start and p.end and p.end.certainly_before(p.start):
-                errors[f"placements[{i}].end"] = f"ends ({p.end}) before it starts ({p.start})"
+                errors[f"placements[{i}].end"] = "ends before it starts"
         return errors
 
     def facts(self) -> int:

@@ -11,6 +11,7 @@ With ``SVIEDKA_DATABASE_URL`` the records and the log live in PostgreSQL; the fo
 
 from __future__ import annotations
 
+import json
 import shutil
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -203,7 +204,8 @@ def _unclaim_folder(path: Path, created: bool) -> None:
 
 
 def _toml_text(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+    """``text`` escaped for a TOML basic string (JSON's escapes are TOML's, minus the quotes)."""
+    return json.dumps(text, ensure_ascii=False)[1:-1]
 
 
 def open_archive(path: Path, *, database_url: str | None = None) -> Archive:

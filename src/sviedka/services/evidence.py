@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ..errors import ChecksumMismatch, Conflict, DecryptionFailed, NotFound
+from ..errors import ChecksumMismatch, Conflict, DecryptionFailed, Invalid, NotFound
 from ..model import Evidence, SourceLink
 from ..model.codec import dump
 from ..model.custody import CustodyEvent, CustodyKind
@@ -32,6 +32,7 @@ from .keys import ArchiveKeys, recipients
 __all__ = [
     "Collection",
     "Ingested",
+    "check_collection",
     "check_vault",
     "custody_chain",
     "describe",
@@ -66,9 +67,30 @@ class Ingested:
 
 
 def safe_name(name: str) -> str:
-    """A file name as metadata: control characters (NUL included) shown as U+FFFD, at most 255
-    characters. It is never used as a path, so ``../`` is harmless text."""
-    return _CONTROL.sub("\ufffd", name)[:255] or "(unnamed)"
+    """A file name as metadata: control characters (NUL included) and bytes that were not UTF-8
+    (lone surrogates from ``os.fsdecode``) shown as U+FFFD, at most 255 characters. It is never
+    used as a path, so ``../`` is harmless text."""
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that did not come from undecodable bytes
+        raw = name.encode("utf-8", "replace")
+    return _CONTROL.sub("\ufffd", raw.decode("utf-8", "replace"))[:255] or "(unnamed)"
+
+
+def check_collection(archive: Archive, collection: Collection) -> None:
+    """Refuse links or a source that do not exist, before anything is stored."""
+    wanted = [*collection.links, *([collection.source] if collection.source else [])]
+    with archive.store.view() as view:
+        kinds = view.kinds_of(wanted)
+    errors = {
+        f"links[{i}]": f"no record with id {ref}"
+        for i, ref in enumerate(collection.links)
+        if ref not in kinds
+    }
+    if collection.source and kinds.get(collection.source) != "source":
+        errors["source"] = f"no source with id {collection.source}"
+    if errors:
+        raise Invalid("The evidence cannot be linked as asked; nothing was stored.", errors)
 
 
 def ingest_stream(
@@ -81,6 +103,7 @@ def ingest_stream(
     reason: str | None = None,
 ) -> Ingested:
     """Store a stream in the vault and record it; the library form the API and web call."""
+    check_collection(archive, collection)
     blob = archive.vault.put(stream, recipients(archive.path))
     at = timestamp()
     with archive.store.writer() as w:

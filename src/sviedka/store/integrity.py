@@ -95,7 +95,7 @@ def _check_history(record_id: str, history: list[Any]) -> Iterator[Problem]:
         stated = json.loads(rev.state)
         if _state_hash(rev) != rev.state_sha256 or stated.get("id") != record_id:
             yield Problem(record_id, f"{where}: state does not match its state_sha256")
-        elif stated.get("kind") != rev.kind:
+        elif stated.get("record_kind") != rev.kind:
             yield Problem(record_id, f"{where}: stored as a {rev.kind}, its state says otherwise")
         env = envelope(record_id, rev.seq, rev.actor, rev.at, rev.reason, rev.state_sha256, prev)
         if sha256_hex(canonical_flat(env)) != rev.sha256:

@@ -133,6 +133,8 @@ def _translated() -> Iterator[None]:
         raise Conflict("The write collides with data already stored; nothing was saved.") from exc
     except sa.exc.OperationalError as exc:
         raise Unavailable("The database is unavailable or busy; nothing was saved.") from exc
+    except sa.exc.DataError as exc:
+        raise Invalid("The database cannot store that value; nothing was saved.") from exc
 
 
 class SqlView(View):
@@ -305,7 +307,7 @@ def state_of(data: str, sensitive: str | None) -> dict[str, Any]:
 
 def record_of(kind: str, record_id: str, state: dict[str, Any]) -> Record:
     """The record a stored state describes; its kind must be the one it was stored as."""
-    stated = state.pop("kind", None)
+    stated = state.pop("record_kind", None)
     if stated != kind or kind not in KINDS:
         raise IntegrityFailure(
             f"Record {record_id} is stored as a {kind} but its state says {stated}: the "

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from ..errors import Conflict, Invalid, NotFound
 from ..model import Record, Verdict, Vocabulary
-from ..model.codec import dump
+from ..model.codec import check_text, dump
 from ..model.custody import CustodyEvent
 from ..model.custom import CustomField
 from ..model.revision import Revision, canonical, sha256_hex, timestamp
@@ -55,6 +55,7 @@ class SqlWriter(SqlView, Writer):
         writer knows and otherwise when the buffer is flushed (one query per batch)."""
         if record.id in self._pending or record.id in self._known:
             raise Conflict(f"A record with id {record.id} already exists; use update instead.")
+        self._check_who(actor, reason)
         self._validate(record)
         state = state_of_record(record)
         split = _split(record, state)
@@ -87,6 +88,7 @@ class SqlWriter(SqlView, Writer):
         """Replace the record's state. A change that changes nothing writes nothing and returns
         the current revision, so re-importing the same data is idempotent."""
         self.flush()
+        self._check_who(actor, reason)
         head = self._lock_head(record)
         if expected_revision is not None and expected_revision != head.revision:
             raise Conflict(
@@ -130,6 +132,16 @@ class SqlWriter(SqlView, Writer):
 
     def history_head(self, record_id: str) -> Revision:
         return self.history(record_id)[-1]
+
+    def _check_who(self, actor: str, reason: str | None) -> None:
+        errors = {}
+        for name, text in (("actor", actor), ("reason", reason)):
+            try:
+                check_text(text or "-")
+            except ValueError as exc:
+                errors[name] = str(exc)
+        if errors:
+            raise Invalid("Who or why is not valid text; nothing was saved.", errors)
 
     def _validate(self, record: Record) -> None:
         errors = problems(record, self.custom_fields.get(record.KIND, {}), self)
@@ -285,7 +297,7 @@ Split = tuple[str, str | None, bytes]
 def state_of_record(record: Record) -> dict[str, Any]:
     """What a revision hashes: the record's fields and its kind, so that a record can never be
     relabelled as another kind without breaking its hashes."""
-    return {"kind": record.KIND, **dump(record)}
+    return {"record_kind": record.KIND, **dump(record)}
 
 
 def _split(record: Record, state: Mapping[str, Any]) -> Split:
