@@ -7,7 +7,7 @@ from the public specifications and not from Sviedka's code:
 - RFC 9162 §2.1 Merkle tree hashing and inclusion proof verification (§2.1.3.2);
 - C2SP signed notes (c2sp.org/signed-note), checkpoints (c2sp.org/tlog-checkpoint) and
   Ed25519 cosignatures (c2sp.org/tlog-cosignature);
-- RFC 8785 JSON canonicalization, for revision states and entries.
+- RFC 8785 JSON canonicalization, for revision states and entries, and custody entries.
 
 Run ``python3 sviedka_verify.py --help`` for what a passing check proves and what it does not.
 Exit status: 0 when no check failed, 1 when one did, 2 when the command line is wrong.
@@ -39,6 +39,10 @@ REQUIRED = {"format", "entry", "entry_kind", "leaf_index", "tree_size", "inclusi
 REQUIRED |= {"checkpoint"}
 OPTIONAL = {"sha256", "state", "timestamp"}
 REVISION_KEYS = {"actor", "at", "prev", "reason", "record", "seq", "state_sha256"}
+CUSTODY_KEYS = {"custody", "sha256", "actor", "at", "reason", "details"}
+CUSTODY_KINDS = ("collected", "ingested", "viewed", "exported", "transferred", "verified")
+CUSTODY_KINDS += ("reencrypted",)
+ENTRY_KINDS = ("revision", "custody")
 ALG_ED25519, ALG_COSIGNATURE = 0x01, 0x04
 MAX_SIGNATURES = 100
 HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -47,9 +51,12 @@ HELP = """\
 Checks, step by step, a Sviedka proof bundle (a JSON file) against the verifier key of the
 archive's log, and prints PASS, FAIL or SKIP for each step:
 
-  0 bundle     the file is a sviedka-proof/1 bundle; its entry is a canonical revision envelope
+  0 bundle     the file is a sviedka-proof/1 bundle; its entry is a revision envelope or a
+               custody event ("entry_kind"), in canonical form (RFC 8785)
   1 state      SHA-256 of the state's canonical JSON (RFC 8785) is the entry's state_sha256
-  2 entry      SHA-256 of the entry bytes is the revision hash given as "sha256"
+               (skipped for a custody event, which has no state)
+  2 entry      SHA-256 of the entry bytes is the hash given as "sha256" (the revision hash,
+               or the custody event's hash)
   3 leaf       the leaf hash, SHA-256(0x00 || entry), as RFC 9162 section 2.1.1 defines it
   4 inclusion  the inclusion proof leads from the leaf, at leaf_index, to the root hash of
                the checkpoint, for the checkpoint's tree size (RFC 9162 section 2.1.3.2)
@@ -73,6 +80,16 @@ It does NOT prove:
   - that the recorded facts are true, or that no later revision of the record exists;
   - anything about earlier revisions: "prev" names the previous revision's hash, which its own
     bundle can prove.
+
+A custody bundle ("entry_kind": "custody") proves, if no step fails, that this custody event
+(collected, ingested, viewed, exported, transferred, verified or reencrypted; by "actor", at
+"at", for "reason") about the evidence file whose plaintext SHA-256 is the "sha256" inside the
+entry is, byte for byte, entry number leaf_index of the signed log, and that the bundle's own
+"sha256" is that entry's SHA-256. It does NOT prove the file's content, nor that a file you hold
+is the one the event is about: for that, hash the file yourself (e.g. `sha256sum FILE`) and
+compare the result with the "sha256" inside the entry, not with the bundle's "sha256". Nor does
+it prove that the event happened as stated, or that no later custody event about the file
+exists; and everything listed above as not proved for a revision is not proved here either.
 """
 
 
@@ -321,6 +338,9 @@ class Bundle:
             raise Failed(f'"{name}" must be {what}')
         return value
 
+    def is_custody(self) -> bool:
+        return self.data.get("entry_kind") == "custody"
+
     def entry(self) -> bytes:
         return b64decode(self.field("entry", str, "base64 text"), '"entry"')
 
@@ -353,24 +373,34 @@ def check_bundle(bundle: Bundle) -> str:
         raise Failed(f"missing field(s): {', '.join(missing)}")
     if unknown := sorted(data.keys() - REQUIRED - OPTIONAL):
         raise Failed(f"unknown field(s), not checked by this tool: {', '.join(unknown)}")
-    if data["entry_kind"] != "revision":
-        raise Failed(f'"entry_kind" {data["entry_kind"]!r} is not one this tool knows (revision)')
+    if data["entry_kind"] not in ENTRY_KINDS:
+        known = ", ".join(ENTRY_KINDS)
+        raise Failed(f'"entry_kind" {data["entry_kind"]!r} is not one this tool knows ({known})')
     for name, kind in [("sha256", str), ("state", dict), ("timestamp", dict)]:
         if data.get(name) is not None:
             bundle.field(name, kind, f"{kind.__name__} or null")
+    if bundle.is_custody():
+        if data.get("state") is not None:
+            raise Failed('a custody bundle has no "state", but this one carries one')
+        return _check_custody(bundle)
     return _check_envelope(bundle)
+
+
+def _check_canonical(entry: bytes, value: dict[str, Any]) -> None:
+    """The entry bytes are exactly the RFC 8785 form of the JSON they hold."""
+    try:
+        canonical = canonical_json(value) == entry
+    except ValueError as exc:
+        raise Failed(f"the entry cannot be canonicalized: {exc}") from None
+    if not canonical:
+        raise Failed("the entry is not in canonical form (RFC 8785)")
 
 
 def _check_envelope(bundle: Bundle) -> str:
     entry, envelope = bundle.entry(), bundle.envelope()
     if envelope.keys() != REVISION_KEYS:
         raise Failed(f"the entry is not a revision envelope: its keys are {sorted(envelope)}")
-    try:
-        canonical = canonical_json(envelope) == entry
-    except ValueError as exc:
-        raise Failed(f"the entry cannot be canonicalized: {exc}") from None
-    if not canonical:
-        raise Failed("the entry is not in canonical form (RFC 8785)")
+    _check_canonical(entry, envelope)
     state_sha256 = envelope["state_sha256"]
     if not isinstance(state_sha256, str) or not HEX64.fullmatch(state_sha256):
         raise Failed("the entry's state_sha256 is not a SHA-256 in hex")
@@ -380,8 +410,31 @@ def _check_envelope(bundle: Bundle) -> str:
     )
 
 
+def _check_custody(bundle: Bundle) -> str:
+    entry, event = bundle.entry(), bundle.envelope()
+    if event.keys() != CUSTODY_KEYS:
+        raise Failed(f"the entry is not a custody event: its keys are {sorted(event)}")
+    _check_canonical(entry, event)
+    kind, sha256 = event["custody"], event["sha256"]
+    if kind not in CUSTODY_KINDS:
+        raise Failed(f"the custody event's kind {kind!r} is not one of {', '.join(CUSTODY_KINDS)}")
+    if not isinstance(sha256, str) or not HEX64.fullmatch(sha256):
+        raise Failed("the custody event's sha256 is not a SHA-256 in lowercase hex")
+    for name, types, what in [
+        ("actor", str, "text"),
+        ("at", str, "text"),
+        ("reason", (str, type(None)), "text or null"),
+        ("details", dict, "a JSON object"),
+    ]:
+        if not isinstance(event[name], types):
+            raise Failed(f'the custody event\'s "{name}" is not {what}')
+    return f"{FORMAT} bundle; custody event {kind} of file {sha256}, recorded at {event['at']}"
+
+
 def check_state(bundle: Bundle) -> str:
     """Step 1: the state hashes to what the entry commits to."""
+    if bundle.is_custody():
+        raise Skipped("no state: a custody event")
     if bundle.data.get("state") is None:
         raise Skipped("no state in the bundle: the entry commits to state_sha256 alone")
     state = bundle.field("state", dict, "a JSON object")
@@ -403,7 +456,8 @@ def check_entry(bundle: Bundle) -> str:
     digest = hashlib.sha256(bundle.entry()).hexdigest()
     if digest != expected:
         raise Failed(f'SHA-256 of the entry is {digest}, "sha256" says {expected}')
-    return f"SHA-256 of the entry is {digest}, the revision hash given"
+    what = "custody event's" if bundle.is_custody() else "revision"
+    return f"SHA-256 of the entry is {digest}, the {what} hash given"
 
 
 def check_leaf(bundle: Bundle) -> str:

@@ -98,6 +98,8 @@ def evidence_add(
     Example: sviedka evidence add photos/ --link ID --collected-by "field monitor 7"
     """
     files = _files(paths)
+    if not files:
+        raise Invalid("No files to add: the folders given are empty.")
     collection = ev.Collection(
         tuple(link or ()), source, collected_by, collected_at, collected_place, note
     )
@@ -180,6 +182,7 @@ def keys_remove_custodian(ctx: typer.Context, name: Annotated[str, typer.Argumen
     Example: sviedka keys remove-custodian maryia
     """
     with opened(ctx) as archive:
+        unlocked_keys(archive)  # only a custodian may take another's access away
         keysvc.remove_custodian(archive.path, name)
     typer.echo(f"Custodian {name!r} removed. Run `sviedka keys rotate` next.")
 

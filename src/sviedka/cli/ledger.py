@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import typer
 
@@ -138,7 +139,9 @@ def ledger_tsa(
     """
     with opened(ctx) as archive:
         ledger.configure_tsa(archive, url, read_text(chain))
-    typer.echo(f"Checkpoints will be timestamped by {url}.")
+    parts = urlsplit(url)
+    shown = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()  # no credentials
+    typer.echo(f"Checkpoints will be timestamped by {shown}.")
 
 
 @ledger_app.command("cosign")
@@ -185,8 +188,8 @@ def backup_command(
 ) -> None:
     """Write a consistent snapshot (database, files, keys, log) while the archive stays usable.
 
-    The backup is an archive folder with a manifest of SHA-256 hashes; it holds only encrypted
-    files and wrapped keys, so it may be kept where the archive itself could not.
+    The backup is an archive folder with a manifest of SHA-256 hashes. Its files and keys are
+    encrypted but its database holds the records in clear: keep it as safely as the archive.
 
     Example: sviedka backup /media/usb/sviedka-2024-05-01
     """

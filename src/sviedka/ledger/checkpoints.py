@@ -118,7 +118,10 @@ def _b64(raw: bytes) -> str:
 def proof_bundle(conn: sa.Connection, ref: str) -> dict[str, Any]:
     """The latest entry about ``ref`` (a record id or a file's sha256), proved against the latest
     checkpoint. ``NotFound`` if the log has no such entry, or no checkpoint covers it yet."""
-    query = sa.select(t.ledger_entries).where(E.ref == ref).order_by(E.idx.desc()).limit(1)
+    # A record id is proved by its latest revision, a file's hash by its latest custody event
+    # (a judgement's entry carries a record id too, but is not what "the record" means).
+    kinds = E.kind.in_(("revision", "custody"))
+    query = sa.select(t.ledger_entries).where(E.ref == ref, kinds).order_by(E.idx.desc()).limit(1)
     entry = conn.execute(query).first()
     if entry is None:
         raise NotFound(f"The log holds no entry about {ref}.")

@@ -187,7 +187,8 @@ def _claim_folder(path: Path) -> bool:
     if path.exists() and any(path.iterdir()):
         raise Conflict(f"{path} is not empty; give a new or empty folder.")
     existed = path.exists()
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)  # records are personal data: the archive is for its owner only
     return not existed
 
 

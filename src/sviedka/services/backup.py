@@ -66,7 +66,8 @@ def backup(archive: Archive, dest: Path) -> dict[str, Any]:
 def _claim(dest: Path) -> None:
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise Conflict(f"{dest} exists and is not an empty folder; give a new one.")
-    dest.mkdir(parents=True, exist_ok=True)
+    dest.mkdir(mode=0o700, parents=True, exist_ok=True)
+    dest.chmod(0o700)  # a backup holds the records in clear: for its owner only
 
 
 def _backup(archive: Archive, dest: Path) -> dict[str, Any]:

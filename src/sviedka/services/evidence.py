@@ -8,6 +8,7 @@ Ingest needs no passphrase (files are encrypted to public keys); reading a file 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import mimetypes
 import os
@@ -202,6 +203,9 @@ def describe(archive: Archive, sha256: str, working_copy: Path, *, actor: str) -
     Never fatal: what cannot be read is recorded in ``extraction_problems``. The thumbnail is
     stored encrypted in the vault, marked as a derived working copy.
     """
+    with open(working_copy, "rb") as file:
+        if hashlib.file_digest(file, "sha256").hexdigest() != sha256:
+            return  # the file changed since ingest: its metadata would describe other bytes
     with tempfile.TemporaryDirectory(prefix="sviedka-describe-") as scratch:
         found = metadata.extract(working_copy, thumbnail_dir=Path(scratch), thumbnail_stem=sha256)
         thumb = _store_thumbnail(archive, found.thumbnail) if found.thumbnail else None
@@ -274,7 +278,7 @@ def export(
         found = view.records("evidence", where={"sha256": sha256}, limit=1)
     if blob is None:
         raise NotFound(f"No evidence with sha256 {sha256}.")
-    out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(mode=0o700, parents=True, exist_ok=True)
     target = out / (sha256 + (mimetypes.guess_extension(blob.media_type) or ""))
     if target.exists():
         raise Conflict(f"{target} exists already; export into another folder.")
@@ -296,7 +300,7 @@ def export(
 def _export_blob(archive: Archive, keys: ArchiveKeys, sha256: str, target: Path) -> None:
     temp = target.with_name(f".{target.name}.partial")
     try:
-        with open(temp, "wb") as dst:
+        with open(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as dst:
             archive.vault.export(sha256, dst, keys.unlocked.identities)
             dst.flush()
             os.fsync(dst.fileno())
@@ -306,7 +310,9 @@ def _export_blob(archive: Archive, keys: ArchiveKeys, sha256: str, target: Path)
 
 
 def _write_json(path: Path, data: Any) -> Path:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
+        out.write(text)
     return path
 
 

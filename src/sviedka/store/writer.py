@@ -26,7 +26,7 @@ from .base import BlobRecord, Journal, Judgement, Stored, Writer
 from .sql import SqlView, upsert
 from .validate import problems
 
-__all__ = ["SqlWriter"]
+__all__ = ["SqlWriter", "state_of_record"]
 
 _BATCH = 2000
 

@@ -30,7 +30,7 @@ from pyrage import passphrase as age_passphrase
 from pyrage import x25519
 from shamir_mnemonic.wordlist import WORD_INDEX_MAP
 
-from ..errors import DecryptionFailed, Invalid
+from ..errors import DecryptionFailed, Invalid, Unavailable
 
 if TYPE_CHECKING:
     from _typeshed import SupportsRead, SupportsWrite
@@ -52,6 +52,10 @@ __all__ = [
 DECRYPTION_FAILED = (
     "Decryption failed: the key or passphrase is wrong, or the encrypted data is damaged. "
     "Check the passphrase; if it is right, run `sviedka verify` on the archive."
+)
+SLOW_MACHINE = (
+    "This machine is too slow or too busy right now to unlock the key (age limits the work of "
+    "its passphrase protection). Try again when it is less busy, or on a faster machine."
 )
 _IDENTITY_FILE_HEADER = "# age identities of a Sviedka archive, oldest first\n"
 _MAX_SHARES = 16  # SLIP-39's limit per group
@@ -88,7 +92,11 @@ def unwrap_identity(blob: bytes, passphrase: str) -> str:
     """The identity inside :func:`wrap_identity`'s output; :class:`DecryptionFailed` otherwise."""
     try:
         text = bytes(age_passphrase.decrypt(blob, passphrase)).decode("ascii")
-    except Exception:  # pyrage raises several types; the policy is one opaque error
+    except Exception as exc:  # pyrage raises several types; the policy is one opaque error
+        if "Excessive work" in str(exc):
+            # age refuses scrypt work it estimates would take too long on this machine now
+            # (slow or busy); saying so reveals nothing about the passphrase.
+            raise Unavailable(SLOW_MACHINE) from None
         raise DecryptionFailed(DECRYPTION_FAILED) from None
     identities = _identity_lines(text)
     if len(identities) != 1:
