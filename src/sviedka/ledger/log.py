@@ -70,12 +70,16 @@ def tree_size(conn: sa.Connection) -> int:
 def fetch_nodes(
     conn: sa.Connection, coords: Iterable[tuple[int, int]]
 ) -> dict[tuple[int, int], bytes]:
-    """Stored hashes of the given perfect nodes, in one query per few hundred nodes."""
+    """Stored hashes of the given perfect nodes, in one query per few hundred nodes.
+
+    Spelt as ``(level = ? AND idx = ?) OR …``: SQLite answers that from the primary key, while a
+    row-value ``IN`` made it scan every node (150 ms per proof at 1 M entries).
+    """
     wanted = sorted(set(coords))
     found: dict[tuple[int, int], bytes] = {}
-    for i in range(0, len(wanted), 400):
-        chunk = wanted[i : i + 400]
-        query = sa.select(N.level, N.idx, N.hash).where(sa.tuple_(N.level, N.idx).in_(chunk))
+    for i in range(0, len(wanted), 200):
+        pairs = [sa.and_(N.level == lv, N.idx == ix) for lv, ix in wanted[i : i + 200]]
+        query = sa.select(N.level, N.idx, N.hash).where(sa.or_(*pairs))
         found.update({(r.level, r.idx): bytes.fromhex(r.hash) for r in conn.execute(query)})
     return found
 
