@@ -17,6 +17,7 @@ import base64
 import gc
 import json
 import os
+import platform
 import random
 import statistics
 import sys
@@ -28,7 +29,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -109,6 +110,14 @@ def logged(rng: random.Random, ref: str, seq: int, at: str, prev: str | None) ->
     return Logged(ref, seq, at, actor, reason, state, state_hash, prev, entry, sha256_hex(entry))
 
 
+def uuid7(rng: random.Random, moment: datetime) -> str:
+    """A UUIDv7 as ``model.ids.new_id`` makes them, but reproducible: time-ordered, so new records
+    land at the end of the ``ref`` index as they do in an archive."""
+    ms = int(moment.timestamp() * 1000)
+    value = (ms << 80) | (0x7 << 76) | (rng.getrandbits(12) << 64) | (0b10 << 62)
+    return str(uuid.UUID(int=value | rng.getrandbits(62)))
+
+
 def revisions(n: int, seed: int = SEED) -> list[Logged]:
     """N revisions, 80 % of new records and 20 % updates chained to an earlier revision."""
     rng = random.Random(seed)
@@ -117,12 +126,13 @@ def revisions(n: int, seed: int = SEED) -> list[Logged]:
     ids: list[str] = []
     out: list[Logged] = []
     for i in range(n):
-        at = timestamp(start + timedelta(milliseconds=37 * i))
+        moment = start + timedelta(milliseconds=37 * i)
+        at = timestamp(moment)
         if ids and rng.random() < UPDATES:
             head = heads[rng.choice(ids)]
             item = logged(rng, head.ref, head.seq + 1, at, head.digest)
         else:
-            item = logged(rng, str(uuid.UUID(int=rng.getrandbits(128), version=4)), 1, at, None)
+            item = logged(rng, uuid7(rng, moment), 1, at, None)
             ids.append(item.ref)
         heads[item.ref] = item
         out.append(item)
@@ -356,6 +366,23 @@ def bench_writer(
     }
 
 
+def server_version(engine: sa.Engine) -> str:
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            return str(conn.exec_driver_sql("SELECT sqlite_version()").scalar())
+        return str(conn.exec_driver_sql("SHOW server_version").scalar()).split()[0]
+
+
+def environment() -> dict[str, Any]:
+    return {
+        "date": time.strftime("%Y-%m-%d"),
+        "python": platform.python_version(),
+        "sqlalchemy": sa.__version__,
+        "cpus": os.cpu_count(),
+        "machine": platform.machine(),
+    }
+
+
 # -- one backend ------------------------------------------------------------------------------
 
 
@@ -388,9 +415,9 @@ def after_appends(
         "proof_memory": stats_ms(proofs.memory),
         "verify_inclusion": stats_ms(proofs.verify),
         "bundle_check": stats_ms(proofs.bundle_check),
-        "verify_s": round(statistics.median(verify_s), 2),
+        "verify_s": round(statistics.median(verify_s), 3),
         "verify_runs_s": [round(s, 2) for s in verify_s],
-        "verify_memory_s": round(memory.verify_s, 2),
+        "verify_memory_s": round(memory.verify_s, 3),
     }
 
 
@@ -403,6 +430,7 @@ def bench_backend(
         with fresh() as url:
             store = open_store(url, journal=LedgerJournal())
             try:
+                result["server"] = server_version(store.engine)
                 note(f"{name}: appending {len(data):,} entries (run {run + 1}/{args.runs}) …")
                 appends.append(append_sql(store.engine, data, args.batch))
                 if run == args.runs - 1:
@@ -412,10 +440,7 @@ def bench_backend(
     result["append_runs_s"] = [round(s, 2) for s in appends]
     result["appends_per_s"] = round(len(data) / statistics.median(appends))
     result["appends_memory_per_s"] = round(len(data) / memory.append_s)
-    if args.writer_records:
-        note(f"{name}: writer path, {args.writer_records:,} persons with and without the log …")
-        people = persons(args.writer_records)
-        result["writer"] = bench_writer(fresh, people, args.batch, args.runs)
+    result["verdicts"] = verdicts(result)
     return result
 
 
@@ -429,8 +454,10 @@ def verdicts(r: dict[str, Any]) -> dict[str, str]:
     found = {
         "proof_generation": judge(r["proof_sql"]["p99_ms"] < TARGET_PROOF_MS),
         "proof_verification": judge(r["verify_inclusion"]["p99_ms"] < TARGET_PROOF_MS),
-        "full_verify": judge(r["verify_s"] < TARGET_VERIFY_S * r["entries"] / 1_000_000),
     }
+    # The target is for 1 M entries; a smaller log's time is mostly fixed costs, so not judged.
+    at_size = r["entries"] >= 1_000_000
+    found["full_verify"] = judge(r["verify_s"] < TARGET_VERIFY_S) if at_size else "n/a"
     appends_ok = r["appends_per_s"] >= TARGET_APPENDS
     found["appends"] = judge(appends_ok) if r["backend"] == "sqlite" else "n/a"
     return found
@@ -441,15 +468,15 @@ TARGETS = {
     "appends": ">= 50,000",
     "proof_generation": "< 1 ms",
     "proof_verification": "< 1 ms",
-    "full_verify": "< 30 s/1 M",
+    "full_verify": "< 30 s, 1 M",
 }
 
 
-def row(label: str, sql: float, memory: float | None, fmt: str, verdict: tuple[str, str]) -> Row:
+def row(label: str, sql: float, memory: float | str, fmt: str, verdict: tuple[str, str]) -> Row:
     """One line of the table; ``SQL/mem`` is how many times slower SQL is than memory."""
-    if memory is None:
-        return (label, format(sql, fmt), "same code", "", *verdict)
-    slower = memory / sql if label.endswith("/s") else sql / memory
+    if isinstance(memory, str):
+        return (label, format(sql, fmt), memory, "", *verdict)
+    slower = memory / sql if label.endswith("/s") else sql / memory if memory else float("inf")
     return (label, format(sql, fmt), format(memory, fmt), f"{slower:,.1f}×", *verdict)
 
 
@@ -469,26 +496,32 @@ def rows(r: dict[str, Any]) -> list[Row]:
             ".3f",
             judged("proof_generation"),
         ),
-        row("proof verification, median ms", vi["median_ms"], None, ".3f", none),
-        row("proof verification, p99 ms", vi["p99_ms"], None, ".3f", judged("proof_verification")),
-        row("bundle check with signature, p99 ms", r["bundle_check"]["p99_ms"], None, ".3f", none),
+        row("proof verification, median ms", vi["median_ms"], "same code", ".3f", none),
+        row(
+            "proof verification, p99 ms",
+            vi["p99_ms"],
+            "same code",
+            ".3f",
+            judged("proof_verification"),
+        ),
+        row("bundle check with signature, p99 ms", r["bundle_check"]["p99_ms"], "", ".3f", none),
         row("full verify, s", r["verify_s"], r["verify_memory_s"], ".2f", judged("full_verify")),
     ]
 
 
-def show(r: dict[str, Any]) -> None:
-    print(f"\n== {r['backend']}: {r['entries']:,} entries, {r['batch']:,} per transaction ==")
+def show(r: dict[str, Any], out: TextIO) -> None:
+    where = f"{r['backend']} {r['server']}"
+    print(f"\n== {where}: {r['entries']:,} entries, {r['batch']:,} per transaction ==", file=out)
     widths = (36, 10, 10, 9, 11, 7)
     header = ("measure", "SQL", "in memory", "SQL/mem", "target", "verdict")
     for line in (header, *rows(r)):
         pairs = enumerate(zip(line, widths, strict=True))
-        print("  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in pairs).rstrip())
-    if "writer" in r:
-        show_writer(r["writer"])
+        print("  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in pairs).rstrip(), file=out)
+    out.flush()
 
 
-def show_writer(w: dict[str, Any]) -> None:
-    print(
+def writer_line(w: dict[str, Any]) -> str:
+    return (
         f"writer path, {w['revisions']:,} persons: {w['with_log_per_s']:,} revisions/s with the "
         f"log, {w['without_log_per_s']:,} without; the log costs {w['log_us_per_revision']} µs "
         f"per revision ({w['log_share']:.0%} of the writer's time)"
@@ -516,7 +549,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--writer-records", type=int, default=50_000, help="persons for the writer path; 0: skip"
     )
-    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.add_argument(
+        "--json", action="store_true", help="one JSON document on stdout; tables go to stderr"
+    )
     return parser.parse_args(argv)
 
 
@@ -531,9 +566,27 @@ def reference(data: Sequence[Logged], batch: int, runs: int) -> Memory:
     return Memory(tree, statistics.median(appends), statistics.median(verifies))
 
 
+def run_backend(
+    name: str, data: list[Logged], memory: Memory, args: argparse.Namespace, out: TextIO
+) -> dict[str, Any]:
+    fresh, problem = backend(name)
+    if problem is not None:
+        note(f"{name}: skipped ({problem})")
+        return {"backend": name, "skipped": problem}
+    result = bench_backend(name, fresh, data, memory, args)
+    show(result, out)  # before the writer path, so that a failure there loses nothing
+    if args.writer_records:
+        note(f"{name}: writer path, {args.writer_records:,} persons with and without the log …")
+        people = persons(args.writer_records)
+        result["writer"] = bench_writer(fresh, people, args.batch, args.runs)
+        print(writer_line(result["writer"]), file=out, flush=True)
+    return result
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    names = args.backends if isinstance(args.backends, list) else _backends(args.backends)
+    env = environment()
+    note(", ".join(f"{k} {v}" for k, v in env.items()))
     note(f"building {args.entries:,} revision entries …")
     gc.disable()
     data = revisions(args.entries)
@@ -541,20 +594,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     gc.freeze()  # the prebuilt entries are not the garbage collector's work during timing
     note(f"  {len(data):,} entries, median {statistics.median(len(d.entry) for d in data)} bytes")
     memory = reference(data, args.batch, args.runs)
-    results: list[dict[str, Any]] = []
-    for name in names:
-        fresh, problem = backend(name)
-        if problem is not None:
-            note(f"{name}: skipped ({problem})")
-            results.append({"backend": name, "skipped": problem})
-            continue
-        result = bench_backend(name, fresh, data, memory, args)
-        result["verdicts"] = verdicts(result)
-        results.append(result)
-        if not args.json:
-            show(result)
+    out = sys.stderr if args.json else sys.stdout
+    results = [run_backend(name, data, memory, args, out) for name in args.backends]
     if args.json:
-        json.dump({"date": time.strftime("%Y-%m-%d"), "results": results}, sys.stdout, indent=2)
+        json.dump(env | {"results": results}, sys.stdout, indent=2)
         print()
     return 0
 
