@@ -36,6 +36,11 @@ SECRET = "SECRET-WITNESS-NAME"
 
 # --- builders ----------------------------------------------------------------------------------
 
+# Not a speed target (those live in bench/): decoding a bomb would take minutes and gigabytes,
+# so finishing within this generous bound shows it was refused before being decoded, even on a
+# busy CI machine.
+BOMB_SECONDS = 10.0
+
 
 def scene(seed: int = 1, size: tuple[int, int] = (640, 480)) -> Image.Image:
     """A picture with structure at several scales, so perceptual hashes mean something."""
@@ -241,7 +246,7 @@ def test_decompression_bomb_is_refused_quickly(tmp_path: Path, width: int, heigh
     started = time.perf_counter()
     result = extract(bomb, thumbnail_dir=thumbs)
 
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < BOMB_SECONDS
     assert result.problems == {"image": BOMB}
     assert (result.phash, result.thumbnail) == (None, None)
     assert list(thumbs.iterdir()) == []
@@ -256,7 +261,7 @@ def test_our_pixel_limit_holds_when_pillows_is_switched_off(
     started = time.perf_counter()
     result = extract(bomb)
 
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < BOMB_SECONDS
     assert result.problems == {"image": BOMB}
     assert (result.fields["image.width"], result.fields["image.height"]) == (30_000, 30_000)
 
@@ -270,7 +275,7 @@ def test_gif_frame_larger_than_its_screen_is_refused(tmp_path: Path) -> None:
     started = time.perf_counter()
     result = extract(bomb)
 
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < BOMB_SECONDS
     assert result.media_type == "image/gif"
     assert result.problems == {"image": BOMB}
 
@@ -283,7 +288,7 @@ def test_png_text_chunk_zip_bomb_is_refused_quickly(tmp_path: Path) -> None:
     started = time.perf_counter()
     result = extract(bomb)
 
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < BOMB_SECONDS
     assert result.problems == {"image": "text chunk too large (possible zip bomb)"}
     assert result.phash is None
 
@@ -344,7 +349,7 @@ def test_damaged_files_never_raise_and_never_take_long(tmp_path: Path) -> None:
         started = time.perf_counter()
         result = extract(damaged, thumbnail_dir=tmp_path)
 
-        assert time.perf_counter() - started < 2.0
+        assert time.perf_counter() - started < BOMB_SECONDS
         assert [m for m in result.problems.values() if m.startswith("unexpected")] == []
 
 
