@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -32,9 +33,10 @@ from sviedka.ledger.timestamp import request_token, tsa_chain_pem, verify_token
 from sviedka.model import Vocabulary
 from sviedka.services import ledger
 from sviedka.services import records as rec
-from sviedka.services.archive import init_archive
-from sviedka.services.keys import unlock_archive
+from sviedka.services.archive import Archive, init_archive
+from sviedka.services.keys import ArchiveKeys, unlock_archive
 from sviedka.services.verify import verify_archive
+from sviedka.store import Stored
 from sviedka.store import schema as t
 
 OPENSSL = "/usr/bin/openssl"
@@ -347,14 +349,23 @@ def test_tsa_chain_pem_refuses_what_is_not_pem() -> None:
 # -- wired into the archive's checkpoints ------------------------------------------------------
 
 
-def test_checkpoints_carry_a_verified_token_that_openssl_accepts(
-    tsa: LocalTsa, tmp_path: Path, vocabularies: tuple[Vocabulary, ...]
-) -> None:
+@contextmanager
+def timestamped(
+    tmp_path: Path, vocabularies: tuple[Vocabulary, ...], url: str, chain: str
+) -> Iterator[tuple[Archive, ArchiveKeys, Stored]]:
+    """A new archive with a TSA configured and one record written, its keys unlocked."""
     archive, _ = init_archive(tmp_path / "a", vocabularies, custodian="a", passphrase=PASSPHRASE)
     with archive:
         keys = unlock_archive(archive.path, archive.config.id, "a", PASSPHRASE)
-        ledger.configure_tsa(archive, tsa.url, tsa.pem("root"))
+        ledger.configure_tsa(archive, url, chain)
         person = rec.add_record(archive.store, "person", {"names": [{"full": "x"}]}, actor="t")
+        yield archive, keys, person
+
+
+def test_checkpoints_carry_a_verified_token_that_openssl_accepts(
+    tsa: LocalTsa, tmp_path: Path, vocabularies: tuple[Vocabulary, ...]
+) -> None:
+    with timestamped(tmp_path, vocabularies, tsa.url, tsa.pem("root")) as (archive, keys, person):
         made = ledger.checkpoint(archive, keys)
         assert made.timestamp_token is not None
         bundle = ledger.proof(archive, person.record.id)
@@ -396,11 +407,8 @@ def test_checkpoints_carry_a_verified_token_that_openssl_accepts(
 def test_an_unreachable_tsa_leaves_the_checkpoint_signed_but_untimestamped(
     tsa: LocalTsa, tmp_path: Path, vocabularies: tuple[Vocabulary, ...]
 ) -> None:
-    archive, _ = init_archive(tmp_path / "a", vocabularies, custodian="a", passphrase=PASSPHRASE)
-    with archive:
-        keys = unlock_archive(archive.path, archive.config.id, "a", PASSPHRASE)
-        ledger.configure_tsa(archive, f"http://127.0.0.1:{closed_port()}/tsr", tsa.pem("root"))
-        rec.add_record(archive.store, "person", {"names": [{"full": "x"}]}, actor="t")
+    url = f"http://127.0.0.1:{closed_port()}/tsr"
+    with timestamped(tmp_path, vocabularies, url, tsa.pem("root")) as (archive, keys, _):
         made = ledger.checkpoint(archive, keys)
         assert made.timestamp_token is None and verify_archive(archive).ok
 
@@ -408,11 +416,7 @@ def test_an_unreachable_tsa_leaves_the_checkpoint_signed_but_untimestamped(
 def test_the_standalone_verifier_checks_the_timestamp_with_openssl(
     tsa: LocalTsa, tmp_path: Path, vocabularies: tuple[Vocabulary, ...]
 ) -> None:
-    archive, _ = init_archive(tmp_path / "a", vocabularies, custodian="a", passphrase=PASSPHRASE)
-    with archive:
-        keys = unlock_archive(archive.path, archive.config.id, "a", PASSPHRASE)
-        ledger.configure_tsa(archive, tsa.url, tsa.pem("root"))
-        person = rec.add_record(archive.store, "person", {"names": [{"full": "x"}]}, actor="t")
+    with timestamped(tmp_path, vocabularies, tsa.url, tsa.pem("root")) as (archive, keys, person):
         ledger.checkpoint(archive, keys)
         bundle = ledger.proof(archive, person.record.id)
         key = archive.config.verifier_key
