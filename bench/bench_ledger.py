@@ -33,6 +33,7 @@ from typing import Any, TextIO
 
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from fresh_postgres import postgres_database, postgres_problem
 
 from sviedka.ledger import merkle
 from sviedka.ledger.checkpoints import CheckpointRecord, Signer, make_checkpoint, proof_bundle
@@ -147,34 +148,6 @@ def sqlite_database() -> Iterator[str]:
     """A fresh SQLite file in the temporary directory, deleted afterwards."""
     with tempfile.TemporaryDirectory(prefix="bench_ledger_") as tmp:
         yield f"sqlite:///{Path(tmp) / 'archive.db'}"
-
-
-@contextmanager
-def postgres_database(server: str) -> Iterator[str]:
-    """A URL whose search_path is a fresh schema, dropped afterwards."""
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(server)
-    try:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        url = sa.make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
-
-
-def postgres_problem(server: str) -> str | None:
-    """Why the PostgreSQL server cannot be used, or None if it can."""
-    try:
-        engine = sa.create_engine(server)
-        with engine.connect() as conn:
-            conn.execute(sa.text("SELECT 1"))
-        engine.dispose()
-    except sa.exc.SQLAlchemyError as exc:
-        return str(exc).splitlines()[0]
-    return None
 
 
 def backend(name: str) -> tuple[Database, str | None]:
