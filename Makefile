@@ -10,7 +10,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-install: $(BIN)/python
+install: $(BIN)/python system-deps
 	$(BIN)/pip install --quiet -e '.[test]'
 
 demo: install
@@ -24,9 +24,13 @@ lint: install
 docs: install
 	$(BIN)/cog -r docs/cli.md docs/data-model.md
 
-# Debian tools the tests use for real: `age` proves vault blobs decrypt without our code.
+# Debian packages: `age` proves vault blobs decrypt without our code; Chromium (driven by
+# Playwright, never downloaded) runs the web UI tests; DejaVu renders Cyrillic in screenshots and
+# charts; libicu-dev and pkg-config build PyICU, which `rigour` (name matching) needs.
+SYSTEM_PACKAGES := age chromium fonts-dejavu-core libicu-dev pkg-config
 system-deps:
-	@command -v age >/dev/null || { apt-get update -qq && apt-get install -y -qq age >/dev/null; }
+	@dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || \
+	  { apt-get update -qq && apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; }
 
 test: lint system-deps
 	$(BIN)/cog --check docs/cli.md docs/data-model.md

@@ -43,6 +43,10 @@ def _create_missing(conn: sa.Connection) -> None:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial tables", _create_missing),
     Migration(2, "custody events, the transparency log, revisions by hash", _create_missing),
+    Migration(3, "derived indexes: detention spells for statistics", _create_missing),
+    Migration(4, "derived indexes: search", _create_missing),
+    Migration(5, "accounts, sessions, tokens, access and audit", _create_missing),
+    Migration(6, "sanctions lists and screening", _create_missing),
 )
 
 

@@ -35,6 +35,7 @@ from .base import (
     Writer,
 )
 from .engine import WRITE, create_engine
+from .indexes import Index, bring_up_to_date, default_indexes, stale
 from .integrity import Problem, check_records
 from .migrations import migrate
 
@@ -56,15 +57,22 @@ def open_store(
     *,
     custom_fields: Mapping[str, Mapping[str, CustomField]] | None = None,
     journal: Journal | None = None,
+    indexes: list[Index] | None = None,
 ) -> SqlStore:
-    """Connect, bring the schema up to date, and return the store."""
+    """Connect, bring the schema and the derived indexes up to date, and return the store."""
     engine = create_engine(url)
+    store = SqlStore(engine, custom_fields=custom_fields, journal=journal, indexes=indexes)
     try:
         migrate(engine)
+        with engine.connect() as conn:
+            behind = stale(conn, store.indexes)
+        if behind:
+            with store.write_transaction() as conn:
+                bring_up_to_date(conn, behind)
     except sa.exc.SQLAlchemyError as exc:
         engine.dispose()
         raise Unavailable("The database could not be prepared (migrations failed).") from exc
-    return SqlStore(engine, custom_fields=custom_fields, journal=journal)
+    return store
 
 
 class SqlStore(Store):
@@ -74,8 +82,10 @@ class SqlStore(Store):
         *,
         custom_fields: Mapping[str, Mapping[str, CustomField]] | None = None,
         journal: Journal | None = None,
+        indexes: list[Index] | None = None,
     ) -> None:
         self.engine = engine
+        self.indexes = default_indexes() if indexes is None else indexes
         self.dialect = engine.dialect.name
         self.custom_fields = dict(custom_fields or {})
         self.journal: Journal = journal or NoJournal()
@@ -92,7 +102,7 @@ class SqlStore(Store):
         with _translated(), self.engine.connect() as conn:
             conn = conn.execution_options(**{WRITE: True})
             with conn.begin():
-                writer = SqlWriter(conn, self.custom_fields, self.journal)
+                writer = SqlWriter(conn, self.custom_fields, self.journal, self.indexes)
                 yield writer
                 writer.flush()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,6 +23,7 @@ from ..model.custom import CustomField
 from ..model.revision import Revision, canonical, sha256_hex, timestamp
 from . import schema as t
 from .base import BlobRecord, Journal, Judgement, Stored, Writer
+from .indexes import Index
 from .sql import SqlView, upsert
 from .validate import problems
 
@@ -37,8 +38,11 @@ class SqlWriter(SqlView, Writer):
         conn: sa.Connection,
         custom_fields: Mapping[str, Mapping[str, CustomField]],
         journal: Journal,
+        indexes: Sequence[Index] = (),
     ) -> None:
         super().__init__(conn)
+        self.indexes = indexes
+        self._changed: dict[str, Record] = {}  # for the derived indexes, at the next flush
         self.custom_fields = custom_fields
         self.journal = journal.open(conn)
         self._rows: list[dict[str, Any]] = []
@@ -72,6 +76,7 @@ class SqlWriter(SqlView, Writer):
         self._rows.append(_row(record, revision, created_at=revision.at, split=split))
         self._revs.append(_revision_row(record, revision, split=split))
         self._pending[record.id] = record.KIND
+        self._changed[record.id] = record
         self.journal.append("revision", record.id, revision.entry())
         if len(self._rows) >= _BATCH:
             self.flush()
@@ -113,6 +118,7 @@ class SqlWriter(SqlView, Writer):
         row = _row(record, revision, created_at=head.created_at)
         self.conn.execute(sa.update(t.records).where(t.records.c.id == record.id).values(**row))
         self.conn.execute(sa.insert(t.revisions), _revision_row(record, revision))
+        self._changed[record.id] = record
         self.journal.append("revision", record.id, revision.entry())
         return revision
 
@@ -173,7 +179,16 @@ class SqlWriter(SqlView, Writer):
         self._known |= self._pending
         self._rows, self._revs = [], []
         self._pending = {}
+        self._refresh_indexes()
         self.journal.flush()
+
+    def _refresh_indexes(self) -> None:
+        changed = list(self._changed.values())
+        self._changed = {}
+        for index in self.indexes:
+            mine = [r for r in changed if r.KIND in index.kinds]
+            if mine:
+                index.refresh(self.conn, mine)
 
     def find(self, record_id: str) -> Stored | None:
         self.flush()
