@@ -20,6 +20,7 @@ from .evidence import Consent, Evidence, Testimony
 from .intervention import Intervention, InterventionKind, InterventionStatus
 from .listing import Designation, Sanction
 from .person import Facility, Organisation, OrgKind, Person, PersonSensitive
+from .position import Position
 from .source import Information, Source, SourceKind
 from .vocab import (
     Confidentiality,
@@ -63,6 +64,7 @@ __all__ = [
     "Person",
     "PersonSensitive",
     "Placement",
+    "Position",
     "Precision",
     "Punishment",
     "Recognition",
@@ -96,5 +98,6 @@ KINDS: dict[str, type[Record]] = {
         Intervention,
         Designation,
         Sanction,
+        Position,
     )
 }

@@ -211,3 +211,67 @@ blobs = sa.Table(
     sa.Column("derived", sa.Boolean, nullable=False),  # a working copy (thumbnail), not evidence
     sa.Column("at", TIME, nullable=False),
 )
+
+# -- sanctions lists, see services/sanctions/
+# A list is reference data, not documentation: its entries live here, not as records. Each import
+# of a list file is a version; a newer file of the same list replaces the entries, and the old
+# version's row stays (with ``replaced_by``) so that a screening or a confirmed match can name the
+# version it used.
+sanction_lists = sa.Table(
+    "sanction_lists",
+    metadata,
+    sa.Column("id", ID, primary_key=True),  # the version's id (UUIDv7)
+    sa.Column("list", sa.String(100), nullable=False),  # e.g. "us_ofac_sdn"
+    sa.Column("authority", sa.Text, nullable=False),
+    sa.Column("format", sa.String(16), nullable=False),
+    sa.Column("file", sa.Text, nullable=False),  # the file's name, never its path
+    sa.Column("sha256", HASH, nullable=False),
+    sa.Column("list_date", sa.String(10)),  # the list's publication date, as far as known
+    sa.Column("imported_at", TIME, nullable=False),
+    sa.Column("imported_by", sa.String(200), nullable=False),
+    sa.Column("entries", sa.Integer, nullable=False),
+    sa.Column("replaced_by", ID),  # the next version of the list; NULL for the current one
+    sa.Column("source_id", ID),  # the source record citing this version, made when first cited
+    sa.Index("sanction_lists_list", "list"),
+)
+
+sanction_entries = sa.Table(
+    "sanction_entries",
+    metadata,
+    sa.Column("version_id", ID, primary_key=True),
+    sa.Column("ref", sa.String(200), primary_key=True),  # the list's own id (OFAC ent_num)
+    sa.Column("schema", sa.String(16), nullable=False),  # person | organisation | vessel | …
+    sa.Column("name", sa.Text, nullable=False),  # the primary name, for people reading tables
+    sa.Column("data", sa.Text, nullable=False),  # JSON: every name form, birth dates, programmes…
+    sa.Column("digest", HASH, nullable=False),  # SHA-256 of data: unchanged between versions?
+)
+
+# A reviewer's verdict on one proposed match (person, list entry): a rejection is not proposed
+# again; a confirmation made a ``sanction`` record, named here.
+sanction_decisions = sa.Table(
+    "sanction_decisions",
+    metadata,
+    sa.Column("person_id", ID, primary_key=True),
+    sa.Column("list", sa.String(100), primary_key=True),
+    sa.Column("ref", sa.String(200), primary_key=True),
+    sa.Column("verdict", sa.String(16), nullable=False),  # confirmed | rejected
+    sa.Column("version_id", ID, nullable=False),
+    sa.Column("sanction_id", ID),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("at", TIME, nullable=False),
+    sa.Column("reason", sa.Text),
+)
+
+# Which record an imported dataset's row became (RuPEP has no ids of its own: the key is made from
+# the row), with the digest of what the row said, so that re-importing an unchanged row reads one
+# row here and writes nothing.
+import_keys = sa.Table(
+    "import_keys",
+    metadata,
+    sa.Column("dataset", sa.String(64), primary_key=True),
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("record_id", ID, nullable=False),
+    sa.Column("digest", HASH, nullable=False),
+)
+
+__all__ += ["import_keys", "sanction_decisions", "sanction_entries", "sanction_lists"]

@@ -1,0 +1,250 @@
+"""The list tables: each import of a list file is a version; the newest version's entries are the
+list as loaded. Shared by every list format (``ofac``, ``ftm``).
+
+Re-importing the same file (same SHA-256) changes nothing. Another file of the same list becomes
+a new version: its entries replace the list's entries, the old version's row stays with
+``replaced_by`` set, so a screening or a confirmed match still names the version it used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from ...errors import Invalid, NotFound
+from ...model.ids import new_id
+from ...model.revision import timestamp
+from ...store import View
+from ...store import schema as t
+from ...store.sql import SqlView
+from ..archive import Archive
+from ..importing import Action, ImportOptions, ImportReport, RowOutcome
+from .entries import ListEntry, entry_from_json
+
+__all__ = [
+    "ListFile",
+    "ListVersion",
+    "ParsedRow",
+    "connection",
+    "current_entries",
+    "current_versions",
+    "find_entry",
+    "get_version",
+    "list_versions",
+    "read_list_file",
+    "rejection_error",
+    "store_list",
+]
+
+_SHOWN = 20  # rejected rows named in an error
+
+
+@dataclass(frozen=True)
+class ParsedRow:
+    row: int
+    entry: ListEntry
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ListFile:
+    """What a parser read from one list file: the entries and the rows it refused."""
+
+    list: str  # e.g. "us_ofac_sdn"
+    authority: str
+    format: str
+    file: str
+    sha256: str
+    list_date: str | None
+    rows_read: int
+    parsed: Sequence[ParsedRow]
+    rejected: Sequence[RowOutcome]
+
+
+@dataclass(frozen=True)
+class ListVersion:
+    id: str
+    list: str
+    authority: str
+    format: str
+    file: str
+    sha256: str
+    list_date: str | None
+    imported_at: str
+    imported_by: str
+    entries: int
+    replaced_by: str | None
+    source_id: str | None
+
+
+def connection(view: View) -> sa.Connection:
+    """The open transaction of a SQL store's view or writer (list tables are not records)."""
+    if not isinstance(view, SqlView):
+        raise TypeError("sanctions lists need the SQL store")
+    return view.conn
+
+
+def rejection_error(rejected: Sequence[RowOutcome], what: str) -> Invalid:
+    errors = {f"row {o.row}": "; ".join(o.reasons) for o in rejected[:_SHOWN]}
+    more = f" (the first {_SHOWN} are named)" if len(rejected) > _SHOWN else ""
+    return Invalid(
+        f"{len(rejected)} rows of the {what} were refused{more}; nothing was imported. Fix them, "
+        "or pass --keep-going to import the other rows.",
+        errors,
+    )
+
+
+def store_list(archive: Archive, read: ListFile, options: ImportOptions) -> ImportReport:
+    """Store ``read`` as the list's newest version (unless a dry run or the same file again)."""
+    if read.rejected and not options.keep_going:
+        raise rejection_error(read.rejected, f"{read.format} file")
+    report = ImportReport(
+        file=read.file,
+        sha256=read.sha256,
+        format=read.format,
+        dry_run=options.dry_run,
+        rows_read=read.rows_read,
+    )
+    with archive.store.writer() as writer:
+        conn = connection(writer)
+        current = _current(conn, read.list)
+        same = current is not None and current.sha256 == read.sha256
+        previous = _digests(conn, current.id) if current else {}
+        report.outcomes = sorted(
+            [*_outcomes(read.parsed, previous, same), *read.rejected], key=lambda o: o.row
+        )
+        if not options.dry_run and not same:
+            _write_version(conn, read, current, options.actor)
+    if options.progress:
+        options.progress(read.rows_read, read.rows_read)
+    return report
+
+
+def _outcomes(
+    parsed: Sequence[ParsedRow], previous: dict[str, str], same: bool
+) -> Iterator[RowOutcome]:
+    for item in parsed:
+        old = previous.get(item.entry.ref)
+        if same or old == item.entry.digest():
+            action = Action.UNCHANGED
+        else:
+            action = Action.ADDED if old is None else Action.UPDATED
+        yield RowOutcome(row=item.row, action=action, key=item.entry.ref, reasons=item.warnings)
+
+
+def _write_version(
+    conn: sa.Connection, read: ListFile, current: ListVersion | None, actor: str
+) -> str:
+    version = new_id()
+    row = {
+        "id": version,
+        "list": read.list,
+        "authority": read.authority,
+        "format": read.format,
+        "file": read.file,
+        "sha256": read.sha256,
+        "list_date": read.list_date,
+        "imported_at": timestamp(),
+        "imported_by": actor,
+        "entries": len(read.parsed),
+    }
+    conn.execute(sa.insert(t.sanction_lists), row)
+    entries = [_entry_row(version, p.entry) for p in read.parsed]
+    if entries:
+        conn.execute(sa.insert(t.sanction_entries), entries)
+    if current is not None:
+        conn.execute(
+            sa.delete(t.sanction_entries).where(t.sanction_entries.c.version_id == current.id)
+        )
+        done = sa.update(t.sanction_lists).where(t.sanction_lists.c.id == current.id)
+        conn.execute(done.values(replaced_by=version))
+    return version
+
+
+def _entry_row(version: str, entry: ListEntry) -> dict[str, str]:
+    data = entry.as_json()
+    return {
+        "version_id": version,
+        "ref": entry.ref,
+        "schema": entry.schema,
+        "name": entry.primary,
+        "data": data,
+        "digest": entry.digest(),
+    }
+
+
+def _current(conn: sa.Connection, name: str) -> ListVersion | None:
+    c = t.sanction_lists.c
+    query = sa.select(t.sanction_lists).where(c.list == name, c.replaced_by.is_(None))
+    row = conn.execute(query).first()
+    return None if row is None else ListVersion(**row._mapping)
+
+
+def _digests(conn: sa.Connection, version: str) -> dict[str, str]:
+    c = t.sanction_entries.c
+    query = sa.select(c.ref, c.digest).where(c.version_id == version)
+    return {row.ref: row.digest for row in conn.execute(query)}
+
+
+def current_versions(view: View) -> list[ListVersion]:
+    c = t.sanction_lists.c
+    query = sa.select(t.sanction_lists).where(c.replaced_by.is_(None)).order_by(c.list)
+    return [ListVersion(**row._mapping) for row in connection(view).execute(query)]
+
+
+def list_versions(view: View) -> list[ListVersion]:
+    """Every version of every list, oldest first within each list."""
+    c = t.sanction_lists.c
+    query = sa.select(t.sanction_lists).order_by(c.list, c.imported_at, c.id)
+    return [ListVersion(**row._mapping) for row in connection(view).execute(query)]
+
+
+def get_version(view: View, version_id: str) -> ListVersion:
+    row = (
+        connection(view)
+        .execute(sa.select(t.sanction_lists).where(t.sanction_lists.c.id == version_id))
+        .first()
+    )
+    if row is None:
+        raise NotFound(f"No sanctions list version with id {version_id}.")
+    return ListVersion(**row._mapping)
+
+
+def current_entries(view: View, schema: str | None = None) -> Iterator[tuple[str, ListEntry]]:
+    """``(version id, entry)`` for every entry of the current versions, of ``schema`` if given."""
+    c = t.sanction_entries.c
+    current = sa.select(t.sanction_lists.c.id).where(t.sanction_lists.c.replaced_by.is_(None))
+    query = sa.select(c.version_id, c.data).where(c.version_id.in_(current))
+    if schema is not None:
+        query = query.where(c.schema == schema)
+    for row in connection(view).execute(query.order_by(c.version_id, c.ref)):
+        yield row.version_id, entry_from_json(row.data)
+
+
+def find_entry(view: View, list_name: str, ref: str) -> tuple[ListVersion, ListEntry]:
+    """An entry of the current version of ``list_name``; ``NotFound`` if it has none such."""
+    current = _current(connection(view), list_name)
+    c = t.sanction_entries.c
+    data = None
+    if current is not None:
+        query = sa.select(c.data).where(c.version_id == current.id, c.ref == ref)
+        data = connection(view).scalar(query)
+    if current is None or data is None:
+        raise NotFound(f"The loaded list {list_name!r} has no entry {ref!r}.")
+    return current, entry_from_json(data)
+
+
+def read_list_file(path: Path) -> tuple[bytes, str, str]:
+    """The file's bytes, SHA-256 and modification date (a list file that carries no date of its
+    own is taken to be as recent as the file)."""
+    try:
+        data = path.read_bytes()
+        modified = datetime.fromtimestamp(path.stat().st_mtime, UTC).date().isoformat()
+    except OSError as exc:
+        raise Invalid(f"Cannot read {path.name}: {exc.__class__.__name__}.") from None
+    return data, hashlib.sha256(data).hexdigest(), modified
