@@ -1,0 +1,1 @@
+"""Name vocabularies (Python modules, so that they ship with the package)."""
