@@ -275,3 +275,112 @@ import_keys = sa.Table(
 )
 
 __all__ += ["import_keys", "sanction_decisions", "sanction_entries", "sanction_lists"]
+
+# -- accounts, access, audit (see services/accounts.py, services/access.py, services/audit.py)
+# Secrets are never stored: passwords as Argon2id hashes, session ids and API tokens as SHA-256.
+# Audit events have no table of their own: they are entries of kind "audit" in the ledger.
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("username", sa.String(64), nullable=False, unique=True),  # lower case
+    sa.Column("password_hash", sa.Text, nullable=False),  # Argon2id, PHC string
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("clearance", sa.String(16), nullable=False),
+    sa.Column("language", sa.String(16)),
+    sa.Column("totp_secret", sa.String(64)),  # base32; set once enrolment is confirmed
+    sa.Column("totp_pending", sa.String(64)),  # base32; offered, not yet confirmed
+    sa.Column("totp_last", sa.BigInteger),  # last accepted time step: no code is used twice
+    sa.Column("totp_required", sa.Boolean, nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False),
+    sa.Column("created_at", TIME, nullable=False),
+    sa.Column("updated_at", TIME, nullable=False),
+)
+
+user_groups = sa.Table(
+    "user_groups",
+    metadata,
+    sa.Column("user_id", ID, primary_key=True),
+    sa.Column("group_name", sa.String(64), primary_key=True),
+)
+
+# Failed logins, by SHA-256 of "user:<name>" or "ip:<address>": lockout and rate limits work the
+# same for names that exist and names that do not, and no address is stored in the clear.
+login_failures = sa.Table(
+    "login_failures",
+    metadata,
+    sa.Column("id", SERIAL, primary_key=True, autoincrement=True),
+    sa.Column("key", HASH, nullable=False),
+    sa.Column("at", TIME, nullable=False),
+    sa.Index("login_failures_key_at", "key", "at"),
+)
+
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("id_sha256", HASH, primary_key=True),
+    sa.Column("user_id", ID, nullable=False, index=True),
+    sa.Column("created_at", TIME, nullable=False),
+    sa.Column("seen_at", TIME, nullable=False),  # for the idle timeout
+    sa.Column("expires_at", TIME, nullable=False),  # the absolute limit
+)
+
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("id", ID, primary_key=True),  # public: shown in lists, used to revoke
+    sa.Column("user_id", ID, nullable=False, index=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("token_sha256", HASH, nullable=False, unique=True),
+    sa.Column("scopes", sa.String(200), nullable=False),  # space-separated
+    sa.Column("created_at", TIME, nullable=False),
+    sa.Column("expires_at", TIME, nullable=False),
+    sa.Column("revoked_at", TIME),
+)
+
+# Compartments: who may read a restricted record, by user id or group name.
+record_grants = sa.Table(
+    "record_grants",
+    metadata,
+    sa.Column("record_id", ID, primary_key=True),
+    sa.Column("grantee_kind", sa.String(8), primary_key=True),  # user | group
+    sa.Column("grantee", sa.String(64), primary_key=True),  # user id or group name
+    sa.Column("granted_by", sa.String(200), nullable=False),
+    sa.Column("granted_at", TIME, nullable=False),
+    sa.Index("record_grants_grantee", "grantee_kind", "grantee"),
+)
+
+__all__ += [
+    "api_tokens",
+    "login_failures",
+    "record_grants",
+    "sessions",
+    "user_groups",
+    "users",
+]
+
+__all__ += ["spell_charges", "spell_persons", "spell_placements", "spell_sentences", "spells"]
+
+# -- search index, see search.py
+# One row per record: what search filters on (kind, confidentiality, status, the first and last
+# day the record is about) and shows (title). The words are in FTS5 tables on SQLite, made by
+# search.py and keyed by ``doc``; on PostgreSQL in ``terms`` (tsvector) and ``grams`` (text in
+# scripts written without spaces, for pg_trgm). Derived data: rebuilt from the records at will.
+from sqlalchemy.dialects.postgresql import TSVECTOR  # noqa: E402
+
+search_docs = sa.Table(
+    "search_docs",
+    metadata,
+    sa.Column("doc", SERIAL, primary_key=True, autoincrement=True),  # the FTS5 rowid on SQLite
+    sa.Column("record_id", ID, nullable=False, unique=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("confidentiality", sa.String(16), nullable=False),
+    sa.Column("status", sa.String(32)),
+    sa.Column("date_lo", sa.String(10)),  # ISO days; 0001-01-01 / 9999-12-31 for open ends
+    sa.Column("date_hi", sa.String(10)),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("grams", sa.Text),  # PostgreSQL only; SQLite keeps them in search_grams
+    sa.Column("terms", TSVECTOR().with_variant(sa.Text(), "sqlite")),  # PostgreSQL only
+)
+
+__all__ += ["search_docs"]

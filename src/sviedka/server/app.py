@@ -1,0 +1,129 @@
+"""``create_app``: the ASGI application, the API under ``/api/v1`` and the web UI if installed.
+
+``app.state`` holds ``archive`` (the open ``Archive``), ``keys`` (the unlocked ``ArchiveKeys`` or
+None) and ``config`` (the ``ServerConfig``). Everything outside ``/api/v1`` belongs to the web
+package, which ``create_app`` installs last when ``sviedka.web`` exists.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+
+from .. import __version__
+from ..services.archive import open_archive
+from ..services.keys import unlock_archive
+from ..settings import load_settings
+from .config import ServerConfig
+from .errors import install_error_handlers
+from .middleware import RateLimit, RequestContext
+from .routes import auth, records, system
+
+__all__ = ["API_PREFIX", "CONFIG_VARIABLE", "config_to_environment", "create_app", "worker_app"]
+
+API_PREFIX = "/api/v1"
+CONFIG_VARIABLE = "SVIEDKA_SERVE_CONFIG"  # set by `sviedka serve` for its worker processes
+
+_DESCRIPTION = """Sviedka's REST API. Authenticate with `Authorization: Bearer <token>` (made by
+`sviedka token create`) or the session cookie from `POST /api/v1/auth/login` (then send the CSRF
+token as `X-CSRF-Token` on unsafe requests). Every error has one shape:
+`{"ok": false, "error": "...", "errors": [{"field": ..., "problem": ...}], "status": N}`.
+A record you may not read answers 404, exactly like one that does not exist."""
+
+
+def create_app(config: ServerConfig) -> FastAPI:
+    """The application for one archive; the archive is opened now and closed at shutdown."""
+    archive = open_archive(config.archive, database_url=config.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        archive.close()
+
+    app = FastAPI(
+        title="Sviedka API",
+        version=__version__,
+        description=_DESCRIPTION,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+        max_body_size=config.max_body,
+    )
+    app.state.archive = archive
+    app.state.keys = config.keys
+    app.state.config = config
+    install_error_handlers(app)
+    for module in _routers():
+        app.include_router(module.router, prefix=API_PREFIX)
+    app.add_middleware(RateLimit, per_minute=config.rate_limit)
+    app.add_middleware(RequestContext)
+    if config.web:
+        _install_web(app)
+    return app
+
+
+def _routers() -> list[Any]:
+    return [system, auth, records, *_optional_routers()]
+
+
+def _optional_routers() -> list[Any]:
+    """Routers for services that may not have landed yet (statistics, search, import)."""
+    found = []
+    for name in ("evidence", "ledger", "admin", "stats", "search", "imports"):
+        if importlib.util.find_spec(f"{__package__}.routes.{name}") is not None:
+            found.append(importlib.import_module(f"{__package__}.routes.{name}"))
+    return found
+
+
+def _install_web(app: FastAPI) -> None:
+    if importlib.util.find_spec("sviedka.web") is None:
+        return
+    web = importlib.import_module("sviedka.web")
+    install = getattr(web, "install", None)
+    if install is not None:
+        install(app)
+
+
+# -- worker processes ------------------------------------------------------------------------
+
+
+def config_to_environment(config: ServerConfig, *, unlock: bool) -> str:
+    """The config as JSON for ``CONFIG_VARIABLE`` (never the keys: workers unlock their own)."""
+    data = {k: v for k, v in asdict(config).items() if k not in ("keys", "database_url")}
+    data["archive"] = str(config.archive)
+    data["unlock"] = unlock
+    return json.dumps(data)
+
+
+def worker_app() -> FastAPI:
+    """The factory each uvicorn worker calls (``sviedka serve --workers N``)."""
+    data = json.loads(os.environ[CONFIG_VARIABLE])
+    unlock = data.pop("unlock", False)
+    settings = load_settings()
+    config = ServerConfig(
+        **{**data, "archive": Path(data["archive"])}, database_url=settings.database_url
+    )
+    if unlock:
+        config = _unlocked(config)
+    return create_app(config)
+
+
+def _unlocked(config: ServerConfig) -> ServerConfig:
+    from dataclasses import replace
+
+    from ..services.archive import read_config
+
+    settings = load_settings()
+    archive_id = read_config(config.archive).id
+    keys = unlock_archive(config.archive, archive_id, settings.custodian, settings.passphrase or "")
+    return replace(config, keys=keys)

@@ -1,0 +1,99 @@
+"""FastAPI dependencies shared by the API and the web: the archive, who is asking, permissions.
+
+A request is authenticated by ``Authorization: Bearer <token>`` or by the session cookie. A
+bearer header that is wrong is refused outright (never silently ignored in favour of the
+cookie). Cookie-authenticated unsafe requests must carry the CSRF token (``sessions``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
+
+from ..services.access import Permission
+from ..services.access import require as require_permission
+from ..services.accounts import User
+from ..services.archive import Archive
+from ..services.keys import ArchiveKeys
+from .config import ServerConfig
+from .errors import Unauthenticated
+from .sessions import SESSION_COOKIE, check_csrf, session_user
+from .tokens import token_user
+
+__all__ = [
+    "Unauthenticated",
+    "client_ip",
+    "current_user",
+    "get_archive",
+    "get_config",
+    "get_keys",
+    "optional_user",
+    "require",
+]
+
+
+def get_archive(request: Request) -> Archive:
+    archive: Archive = request.app.state.archive
+    return archive
+
+
+def get_config(request: Request) -> ServerConfig:
+    config: ServerConfig = request.app.state.config
+    return config
+
+
+def get_keys(request: Request) -> ArchiveKeys | None:
+    keys: ArchiveKeys | None = request.app.state.keys
+    return keys
+
+
+def client_ip(request: Request) -> str:
+    """The client's address as the server sees it (behind a proxy: uvicorn's
+    ``--forwarded-allow-ips`` decides whether X-Forwarded-For is believed)."""
+    return request.client.host if request.client else "unknown"
+
+
+async def optional_user(request: Request) -> User | None:
+    """Who is asking, or None. Cached on the request."""
+    if hasattr(request.state, "user"):
+        cached: User | None = request.state.user
+        return cached
+    archive = get_archive(request)
+    header = request.headers.get("authorization")
+    user: User | None = None
+    if header is not None:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthenticated("Send the API token as `Authorization: Bearer <token>`.")
+        user = await run_in_threadpool(token_user, archive.store, token.strip())
+        if user is None:
+            raise Unauthenticated("That API token is unknown, expired or revoked.")
+    elif raw := request.cookies.get(SESSION_COOKIE):
+        user = await run_in_threadpool(session_user, archive.store, raw, get_config(request))
+        if user is not None:
+            request.state.session_raw = raw
+            await check_csrf(request)
+    request.state.user = user
+    request.state.user_id = user.id if user else None
+    return user
+
+
+async def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+    """The user; ``Unauthenticated`` (401) without one."""
+    if user is None:
+        raise Unauthenticated()
+    return user
+
+
+def require(permission: Permission) -> Callable[[User], Awaitable[User]]:
+    """A dependency: the current user, if their role (and token) allow ``permission``; 403 if
+    not."""
+
+    async def dependency(user: Annotated[User, Depends(current_user)]) -> User:
+        require_permission(user, permission)
+        return user
+
+    return dependency

@@ -1,0 +1,1 @@
+"""The API's routers, one module per area, mounted under ``/api/v1`` by ``app.py``."""

@@ -1,0 +1,76 @@
+"""Logging in and out, who am I, and enrolling a TOTP second factor."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from ...services.access import Permission, can
+from ...services.accounts import User, authenticate, confirm_totp, enrol_totp
+from ...services.archive import Archive
+from ..deps import client_ip, current_user, get_archive
+from ..models import LoginIn, OkOut, TotpConfirmIn, UserOut
+from ..sessions import csrf_token, end_session, start_session
+
+router = APIRouter(tags=["accounts"])
+
+ArchiveDep = Annotated[Archive, Depends(get_archive)]
+UserDep = Annotated[User, Depends(current_user)]
+
+
+def user_out(user: User, csrf: str | None = None) -> UserOut:
+    return UserOut(
+        id=user.id,
+        username=user.username,
+        role=user.role.value,
+        clearance=user.clearance.value,
+        groups=sorted(user.groups),
+        language=user.language,
+        totp_required=user.totp_required,
+        totp_enabled=user.totp_enabled,
+        permissions=sorted(p.value for p in Permission if can(user, p)),
+        csrf_token=csrf,
+    )
+
+
+@router.post("/auth/login", response_model=UserOut)
+async def login(
+    request: Request, response: Response, archive: ArchiveDep, body: LoginIn
+) -> UserOut:
+    """Log in with name, password and (when enrolled) a TOTP code; sets the session cookie.
+    Every failure answers the same 401 (429 after too many), whatever was wrong."""
+    user = await run_in_threadpool(
+        authenticate, archive.store, body.username, body.password, body.totp, ip=client_ip(request)
+    )
+    await run_in_threadpool(start_session, response, request, archive.store, user)
+    return user_out(user, csrf_token(request))
+
+
+@router.post("/auth/logout", response_model=OkOut)
+async def logout(request: Request, response: Response, archive: ArchiveDep, user: UserDep) -> OkOut:
+    """End the session (its id is deleted on the server)."""
+    await run_in_threadpool(end_session, request, response, archive.store)
+    return OkOut()
+
+
+@router.get("/me", response_model=UserOut)
+def me(request: Request, user: UserDep) -> UserOut:
+    """Who you are, what you may do, and your CSRF token (when logged in with a session)."""
+    return user_out(user, csrf_token(request) or None)
+
+
+@router.post("/me/totp", response_model=dict[str, str | bool])
+def start_totp(archive: ArchiveDep, user: UserDep) -> dict[str, str | bool]:
+    """Offer a new TOTP secret (an otpauth:// URI for an authenticator app); it takes effect
+    when confirmed with a code."""
+    return {"ok": True, "uri": enrol_totp(archive.store, user.id)}
+
+
+@router.post("/me/totp/confirm", response_model=UserOut)
+def finish_totp(
+    request: Request, archive: ArchiveDep, user: UserDep, body: TotpConfirmIn
+) -> UserOut:
+    """Confirm the offered secret with a current code: from now on logins need a code."""
+    return user_out(confirm_totp(archive.store, user.id, body.code), csrf_token(request) or None)

@@ -1,0 +1,131 @@
+"""The audit trail: who read what sensitive, and who changed who may read it.
+
+An audit event is an entry of kind ``audit`` in the archive's transparency log, appended in its
+own transaction through the store's journal (the same seam revisions and custody events use). So
+an event cannot be removed or altered without breaking the log's hashes and signed checkpoints,
+and ``sviedka verify`` checks them with the rest. There is no separate table to tamper with:
+``events`` reads the log itself.
+
+An event records who (user id and name), what (an action and the id or file hash it is about),
+when (UTC) and from where (the client address, when known). It never holds record contents.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..model.revision import canonical, timestamp
+from ..store import SqlStore
+from ..store import schema as t
+from .accounts import User
+
+__all__ = ["AuditEvent", "audit_event", "audit_read", "audit_reads", "events"]
+
+KIND = "audit"
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    action: str  # read | evidence_view | evidence_download | grant | revoke | user_* …
+    ref: str  # a record id, a file's sha256, or a user id
+    user: str  # the user name (or the CLI actor)
+    user_id: str | None
+    at: str
+    ip: str | None
+    details: Mapping[str, Any] = field(default_factory=dict)
+    index: int | None = None  # the entry's index in the log, once appended
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "audit": self.action,
+            "ref": self.ref,
+            "user": self.user,
+            "user_id": self.user_id,
+            "at": self.at,
+            "ip": self.ip,
+            "details": dict(self.details),
+        }
+
+
+def audit_read(store: SqlStore, user: User, what: str, ref: str, *, ip: str | None) -> None:
+    """Log that ``user`` read ``ref`` (``what``: ``read``, ``evidence_view``,
+    ``evidence_download``, …). Call it before the content is shown: if the event cannot be
+    logged, the read must fail."""
+    audit_reads(store, user, what, [ref], ip=ip)
+
+
+def audit_reads(
+    store: SqlStore, user: User, what: str, refs: Iterable[str], *, ip: str | None
+) -> None:
+    """One event per ref, all in one transaction (a page of a list)."""
+    at = timestamp()
+    made = [AuditEvent(what, ref, user.username, user.id, at, ip) for ref in dict.fromkeys(refs)]
+    _append(store, made)
+
+
+def audit_event(
+    store: SqlStore,
+    action: str,
+    ref: str,
+    *,
+    actor: User | str,
+    ip: str | None = None,
+    details: Mapping[str, Any] | None = None,
+) -> None:
+    """Log an administrative action (a grant, a role change …) by a user or the CLI's actor."""
+    name, user_id = (actor.username, actor.id) if isinstance(actor, User) else (actor, None)
+    _append(store, [AuditEvent(action, ref, name, user_id, timestamp(), ip, dict(details or {}))])
+
+
+def _append(store: SqlStore, made: list[AuditEvent]) -> None:
+    if not made:
+        return
+    with store.write_transaction() as conn:
+        session = store.journal.open(conn)
+        for event in made:
+            session.append(KIND, event.ref, canonical(event.data()))
+        session.flush()
+
+
+def events(
+    store: SqlStore,
+    *,
+    user: str | None = None,
+    ref: str | None = None,
+    since: str | None = None,
+    limit: int | None = None,
+) -> list[AuditEvent]:
+    """Audit events, oldest first, filtered by user name (or id), by what they are about, and by
+    time (``since``: a UTC timestamp as the log writes them, or a prefix such as a date)."""
+    e = t.ledger_entries.c
+    query = sa.select(e.idx, e.entry).where(e.kind == KIND)
+    if ref is not None:
+        query = query.where(e.ref == ref)
+    found = []
+    with store.engine.connect() as conn, conn.begin():
+        for event in _parsed(conn.execute(query.order_by(e.idx))):
+            if (user is None or user in (event.user, event.user_id)) and (
+                since is None or event.at >= since
+            ):
+                found.append(event)
+    return found[-limit:] if limit else found
+
+
+def _parsed(rows: Iterable[Any]) -> Iterator[AuditEvent]:
+    for row in rows:
+        data = json.loads(row.entry)
+        yield AuditEvent(
+            action=data["audit"],
+            ref=data["ref"],
+            user=data["user"],
+            user_id=data.get("user_id"),
+            at=data["at"],
+            ip=data.get("ip"),
+            details=data.get("details") or {},
+            index=int(row.idx),
+        )
