@@ -20,13 +20,15 @@ class Position(Record):
     KIND: ClassVar[str] = "position"
 
     person: str = ref_field("person")
-    title: str  # as the source words it, e.g. "судья, председатель"
     organisation: str | None = ref_field("organisation", default=None)
+    title: str | None = None  # as the source words it, e.g. "судья, председатель"
     title_en: str | None = None  # the source's English wording, when it gives one
     start: PartialDate | None = None
     end: PartialDate | None = None  # empty: still held, or not known to have ended
 
     def problems(self) -> dict[str, str]:
+        if self.organisation is None and self.title is None:
+            return {"title": "give the post, the organisation, or both"}
         if self.start and self.end and self.end.certainly_before(self.start):
             return {"end": "ends before it starts"}
         return {}
