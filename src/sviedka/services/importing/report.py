@@ -33,6 +33,7 @@ class ImportOptions:
     mapping: Path | None = None  # YAML column mapping for sheets not in a known shape
     sheet: str | None = None  # XLSX: which sheet
     progress: Progress | None = None
+    list_name: str | None = None  # the list the rows come from (names its Source record)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -53,6 +54,8 @@ class ImportReport:
     dry_run: bool
     rows_read: int = 0
     outcomes: list[RowOutcome] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # about the file as a whole
+    rolled_back: bool = False  # rows were rejected, so nothing was written (no --keep-going)
 
     def count(self, action: Action) -> int:
         return sum(1 for o in self.outcomes if o.action is action)
@@ -64,7 +67,9 @@ class ImportReport:
             "format": self.format,
             "dry_run": self.dry_run,
             "rows_read": self.rows_read,
+            "rolled_back": self.rolled_back,
             **{a.value: self.count(a) for a in Action},
+            "warnings": list(self.warnings),
             "rows": [
                 {
                     "row": o.row,
