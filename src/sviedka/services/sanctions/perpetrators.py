@@ -1,0 +1,131 @@
+"""Who the archive documents as a perpetrator, and what it documents about them.
+
+A perpetrator is a person who appears as ``Involvement.perpetrator``, as judge or prosecutor of a
+``CourtCase`` in a detention, or who holds a ``Position`` (e.g. from RuPEP). Records judged the
+same by the resolver are one perpetrator (the cluster's canonical record speaks for it), with the
+name forms, birth dates and citizenships of every member.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ...model import Detention, Involvement, PartialDate, Person, Position, Record
+from ...store import Store, View
+
+__all__ = ["Perpetrator", "documented_perpetrators", "label_of"]
+
+
+@dataclass
+class Perpetrator:
+    person: Person  # the cluster's canonical record
+    members: tuple[str, ...]
+    names: tuple[str, ...] = ()
+    birth_dates: tuple[PartialDate, ...] = ()
+    citizenship: frozenset[str] = frozenset()
+    roles: set[str] = field(default_factory=set)
+    positions: list[str] = field(default_factory=list)
+    cases: set[str] = field(default_factory=set)  # court case numbers (or "case in <court>")
+    acts: set[str] = field(default_factory=set)
+    detentions: set[str] = field(default_factory=set)
+
+    @property
+    def name(self) -> str:
+        return self.person.names[0].full
+
+
+@dataclass
+class _Found:
+    roles: set[str] = field(default_factory=set)
+    positions: list[tuple[str | None, str | None]] = field(default_factory=list)
+    cases: set[str] = field(default_factory=set)
+    acts: set[str] = field(default_factory=set)
+    detentions: set[str] = field(default_factory=set)
+
+
+def documented_perpetrators(store: Store) -> list[Perpetrator]:
+    """Every documented perpetrator, one per cluster, in the order of their canonical ids."""
+    found: dict[str, _Found] = {}
+    for stored in store.iter_kind("involvement"):
+        _involvement(found, stored.record)
+    for stored in store.iter_kind("detention"):
+        _detention(found, stored.record)
+    for stored in store.iter_kind("position"):
+        _position(found, stored.record)
+    with store.view() as view:
+        return _clusters(view, found)
+
+
+def _involvement(found: dict[str, _Found], record: Record) -> None:
+    assert isinstance(record, Involvement)
+    item = found.setdefault(record.perpetrator, _Found())
+    item.roles.add(record.role.value)
+    if record.act:
+        item.acts.add(record.act)
+    if record.detention:
+        item.detentions.add(record.detention)
+
+
+def _detention(found: dict[str, _Found], record: Record) -> None:
+    assert isinstance(record, Detention)
+    for case in record.court_cases:
+        for role, person in (("judge", case.judge), ("prosecutor", case.prosecutor)):
+            if person is None:
+                continue
+            item = found.setdefault(person, _Found())
+            item.roles.add(role)
+            item.detentions.add(record.id)
+            item.cases.add(case.number or f"case of detention {record.id}")
+
+
+def _position(found: dict[str, _Found], record: Record) -> None:
+    assert isinstance(record, Position)
+    found.setdefault(record.person, _Found()).positions.append((record.title, record.organisation))
+
+
+def _clusters(view: View, found: dict[str, _Found]) -> list[Perpetrator]:
+    kinds = view.kinds_of(found)
+    people = sorted(i for i in found if kinds.get(i) == "person")
+    result: dict[str, Perpetrator] = {}
+    labels: dict[str, str] = {}
+    for person_id in people:
+        cluster = view.cluster(person_id)
+        perpetrator = result.get(cluster.canonical)
+        if perpetrator is None:
+            perpetrator = _perpetrator(view, cluster.canonical, cluster.members)
+            result[cluster.canonical] = perpetrator
+        _merge(view, perpetrator, found[person_id], labels)
+    return [result[k] for k in sorted(result)]
+
+
+def _perpetrator(view: View, canonical: str, members: Iterable[str]) -> Perpetrator:
+    records = [view.get(m).record for m in members]
+    persons = [r for r in records if isinstance(r, Person)]
+    head = next(p for p in persons if p.id == canonical) if canonical in members else persons[0]
+    return Perpetrator(
+        person=head,
+        members=tuple(p.id for p in persons),
+        names=tuple(dict.fromkeys(n.full for p in persons for n in p.names)),
+        birth_dates=tuple(dict.fromkeys(p.birth_date for p in persons if p.birth_date)),
+        citizenship=frozenset(c.lower() for p in persons for c in p.citizenship),
+    )
+
+
+def _merge(view: View, into: Perpetrator, item: _Found, labels: dict[str, str]) -> None:
+    into.roles |= item.roles
+    into.cases |= item.cases
+    into.acts |= item.acts
+    into.detentions |= item.detentions
+    for title, org in item.positions:
+        where = label_of(view, org, labels) if org else None
+        into.positions.append(", ".join(x for x in (title, where) if x))
+
+
+def label_of(view: View, record_id: str, cache: dict[str, str]) -> str:
+    """The first name of an organisation (or person), read once per screening."""
+    if record_id not in cache:
+        record = view.get(record_id).record
+        names = getattr(record, "names", ())
+        cache[record_id] = names[0].full if names else record_id
+    return cache[record_id]

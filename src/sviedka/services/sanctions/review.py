@@ -1,0 +1,144 @@
+"""A reviewer's verdict on a proposed match between a documented person and a list entry.
+
+Confirming makes a ``sanction`` record linking the person, with a source link to a ``source``
+record that cites the list version (made when the version is first cited). Rejecting is
+remembered in ``sanction_decisions`` so the screening does not propose the pair again.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ...errors import Conflict, Invalid
+from ...model import (
+    Confidentiality,
+    Credibility,
+    PartialDate,
+    Person,
+    Reliability,
+    Sanction,
+    Source,
+    SourceKind,
+    SourceLink,
+)
+from ...model.ids import new_id
+from ...model.revision import timestamp
+from ...store import Store, Writer
+from ...store import schema as t
+from .entries import ListEntry
+from .lists import ListVersion, connection, find_entry
+
+__all__ = ["confirm_match", "reject_match"]
+
+
+def confirm_match(
+    store: Store, person: str, list_name: str, ref: str, *, actor: str, reason: str | None = None
+) -> str:
+    """Record that ``person`` is the list's entry ``ref``; return the new sanction record's id."""
+    with store.writer() as writer:
+        subject = _person(writer, person)
+        version, entry = find_entry(writer, list_name, ref)
+        _not_decided(writer, person, list_name, ref)
+        source = _version_source(writer, version, actor)
+        record = _sanction(subject, version, entry, source)
+        writer.add(record, actor=actor, reason=reason or "sanctions screening: match confirmed")
+        _decide(writer, person, version, ref, "confirmed", record.id, actor, reason)
+        return record.id
+
+
+def reject_match(
+    store: Store, person: str, list_name: str, ref: str, *, actor: str, reason: str | None = None
+) -> None:
+    """Record that ``person`` is not the list's entry ``ref``: it is not proposed again."""
+    with store.writer() as writer:
+        _person(writer, person)
+        version, _ = find_entry(writer, list_name, ref)
+        _not_decided(writer, person, list_name, ref)
+        _decide(writer, person, version, ref, "rejected", None, actor, reason)
+
+
+def _person(writer: Writer, person: str) -> Person:
+    record = writer.get(person).record
+    if not isinstance(record, Person):
+        raise Invalid(
+            f"Record {person} is a {record.KIND}, not a person.", {"person": "not a person"}
+        )
+    return record
+
+
+def _not_decided(writer: Writer, person: str, list_name: str, ref: str) -> None:
+    c = t.sanction_decisions.c
+    query = sa.select(c.verdict).where(c.person_id == person, c.list == list_name, c.ref == ref)
+    verdict = connection(writer).scalar(query)
+    if verdict is not None:
+        raise Conflict(f"This match was {verdict} already; nothing was changed.")
+
+
+def _version_source(writer: Writer, version: ListVersion, actor: str) -> str:
+    """The source record citing this list version, made the first time it is needed."""
+    if version.source_id is not None:
+        return version.source_id
+    source = Source(
+        id=new_id(),
+        title=f"{version.authority}: {version.list}, {version.file} of {version.list_date or '?'}",
+        kind=SourceKind.DATASET,
+        reliability=Reliability.A,
+        confidentiality=Confidentiality.PUBLIC,
+        notes=f"Sanctions list version {version.id}; file SHA-256 {version.sha256}; "
+        f"imported {version.imported_at} by {version.imported_by}.",
+    )
+    writer.add(source, actor=actor, reason="cited by a confirmed sanctions match")
+    c = t.sanction_lists.c
+    update = sa.update(t.sanction_lists).where(c.id == version.id).values(source_id=source.id)
+    connection(writer).execute(update)
+    return source.id
+
+
+def _sanction(subject: Person, version: ListVersion, entry: ListEntry, source: str) -> Sanction:
+    listed = None
+    if entry.listed:
+        try:
+            listed = PartialDate.parse(entry.listed[:10])
+        except ValueError:
+            listed = None
+    link = SourceLink(
+        source=source,
+        reliability=Reliability.A,
+        credibility=Credibility.CONFIRMED,
+        locator=f"{version.list} entry {entry.ref}",
+    )
+    return Sanction(
+        id=new_id(),
+        authority=entry.authority,
+        programme="; ".join(entry.programmes) or None,
+        subject=subject.id,
+        name_as_listed=entry.primary,
+        reference=entry.ref,
+        listed=listed,
+        confidentiality=subject.confidentiality,
+        sources=(link,),
+    )
+
+
+def _decide(
+    writer: Writer,
+    person: str,
+    version: ListVersion,
+    ref: str,
+    verdict: str,
+    sanction: str | None,
+    actor: str,
+    reason: str | None,
+) -> None:
+    row = {
+        "person_id": person,
+        "list": version.list,
+        "ref": ref,
+        "verdict": verdict,
+        "version_id": version.id,
+        "sanction_id": sanction,
+        "actor": actor,
+        "at": timestamp(),
+        "reason": reason,
+    }
+    connection(writer).execute(sa.insert(t.sanction_decisions), row)

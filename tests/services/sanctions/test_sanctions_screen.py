@@ -1,0 +1,147 @@
+"""Screening documented perpetrators against a loaded list; confirming and rejecting matches."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sviedka.errors import Conflict
+from sviedka.model import Sanction, Source
+from sviedka.services.archive import Archive
+from sviedka.services.importing import ImportOptions
+from sviedka.services.records import add_record
+from sviedka.services.sanctions.ofac import import_ofac_sdn
+from sviedka.services.sanctions.review import confirm_match, reject_match
+from sviedka.services.sanctions.screen import screen
+
+ACTOR = "test"
+
+
+def person(archive: Archive, name: str, lang: str, born: str | None, **more: Any) -> str:
+    body: dict[str, Any] = {"names": [{"full": name, "lang": lang}], **more}
+    if born:
+        body["birth_date"] = born
+    return add_record(archive.store, "person", body, actor=ACTOR).record.id
+
+
+@pytest.fixture
+def documented(archive: Archive, sdn_csv: Path, tmp_path: Path) -> dict[str, str]:
+    """The OFAC Belarus rows loaded; a case with a judge (listed, in Belarusian Cyrillic), a
+    prosecutor who shares a listed name but not its birth year, and an officer on no list."""
+    lines = [
+        line
+        for line in sdn_csv.read_text(encoding="ascii").splitlines()
+        if line != "\x1a" and "BELARUS" in next(csv.reader([line]))[3]
+    ]
+    (tmp_path / "sdn.csv").write_text("\n".join(lines), encoding="ascii")
+    import_ofac_sdn(archive, tmp_path / "sdn.csv", ImportOptions(actor=ACTOR))
+    ids = {
+        "judge": person(archive, "Віктар Уладзіміравіч Шэйман", "be", "1958-05-26"),
+        "namesake": person(
+            archive, "Пётр Петрович Миклашевич", "ru", "1981-03", citizenship=["BY"]
+        ),
+        "officer": person(archive, "Андрей Викторович Млечко", "ru", None),
+        "victim": person(archive, "Алесь Вербіцкі", "be", None),
+    }
+    case = {"number": "1-77/2021", "judge": ids["judge"], "prosecutor": ids["namesake"]}
+    detention = add_record(
+        archive.store, "detention", {"person": ids["victim"], "court_cases": [case]}, actor=ACTOR
+    ).record.id
+    involvement = {"perpetrator": ids["officer"], "detention": detention, "role": "officer"}
+    add_record(archive.store, "involvement", involvement, actor=ACTOR)
+    return ids | {"detention": detention}
+
+
+def test_a_judge_listed_in_another_script_is_sanctioned_with_why(
+    archive: Archive, documented: dict[str, str]
+) -> None:
+    result = screen(archive.store)
+    (judge,) = result.sanctioned
+    assert (judge.person, judge.roles, judge.cases) == (
+        documented["judge"],
+        ("judge",),
+        ("1-77/2021",),
+    )
+    (hit,) = judge.hits
+    assert (hit.status, hit.list, hit.ref, hit.programmes) == (
+        "sanctioned",
+        "us_ofac_sdn",
+        "9769",
+        ("BELARUS",),
+    )
+    assert hit.listed_as == "Viktar Uladzimiravich SHEIMAN" and hit.confidence == 1.0
+    assert (
+        hit.why[0]
+        == "name 'Віктар Уладзіміравіч Шэйман' ~ listed 'Viktar Uladzimiravich SHEIMAN' 1.00"
+    )
+    assert "birth date 1958-05-26 = listed 26 May 1958" in hit.why
+    assert hit.version == result.lists[0].id
+
+
+def test_a_namesake_with_another_birth_date_is_only_possible(
+    archive: Archive, documented: dict[str, str]
+) -> None:
+    (namesake,) = screen(archive.store).possible
+    (hit,) = namesake.hits
+    assert (namesake.person, hit.ref, hit.status) == (documented["namesake"], "10136", "possible")
+    assert "birth date 1981-03 conflicts with listed 1954" in hit.why
+    assert hit.confidence < 0.9
+
+
+def test_the_gap_list_names_roles_cases_and_counts(
+    archive: Archive, documented: dict[str, str]
+) -> None:
+    (officer,) = screen(archive.store).not_sanctioned
+    assert (officer.person, officer.name, officer.roles, officer.detentions, officer.hits) == (
+        documented["officer"],
+        "Андрей Викторович Млечко",
+        ("officer",),
+        1,
+        (),
+    )
+
+
+def test_confirm_makes_a_sanction_record_citing_the_list_version(
+    archive: Archive, documented: dict[str, str]
+) -> None:
+    version = screen(archive.store).lists[0]
+    sanction_id = confirm_match(
+        archive.store, documented["judge"], "us_ofac_sdn", "9769", actor=ACTOR
+    )
+    with archive.store.view() as view:
+        sanction = view.get(sanction_id).record
+        assert isinstance(sanction, Sanction)
+        source = view.get(sanction.sources[0].source).record
+    assert (sanction.subject, sanction.reference, sanction.programme) == (
+        documented["judge"],
+        "9769",
+        "BELARUS",
+    )
+    assert isinstance(source, Source) and version.id in (source.notes or "")
+    (judge,) = screen(archive.store).sanctioned
+    assert [h.status for h in judge.hits] == ["confirmed"]
+    with pytest.raises(Conflict):
+        confirm_match(archive.store, documented["judge"], "us_ofac_sdn", "9769", actor=ACTOR)
+
+
+def test_a_rejected_match_is_not_proposed_again(
+    archive: Archive, documented: dict[str, str]
+) -> None:
+    reject_match(archive.store, documented["namesake"], "us_ofac_sdn", "10136", actor=ACTOR)
+    result = screen(archive.store)
+    assert result.possible == []
+    assert {s.person for s in result.not_sanctioned} == {
+        documented["namesake"],
+        documented["officer"],
+    }
+
+
+def test_screening_writes_nothing(archive: Archive, documented: dict[str, str]) -> None:
+    with archive.store.view() as view:
+        before = view.count("sanction"), view.count("source")
+    screen(archive.store)
+    with archive.store.view() as view:
+        assert (view.count("sanction"), view.count("source")) == before == (0, 0)
