@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from sviedka.errors import Invalid
 from sviedka.services.archive import Archive
 from sviedka.services.importing import Action, ImportOptions
 from sviedka.services.sanctions.entries import BirthSpan, ListedName, ListEntry
@@ -209,10 +208,12 @@ def test_refused_rows_stop_the_import_unless_told_to_keep_going(
 ) -> None:
     path = tmp_path / "sdn.csv"
     path.write_text(ROW.format(n=1, name="A, B", remarks="") + '\n2,"SHORT"\n', encoding="ascii")
-    with pytest.raises(Invalid) as caught:
-        import_ofac_sdn(archive, path, OPTIONS)
-    assert caught.value.errors == {"row 2": "has 2 columns, not 12"}
-    assert _entry_count(archive) == 0
+    stopped = import_ofac_sdn(archive, path, OPTIONS)
+    assert stopped.rolled_back and _entry_count(archive) == 0
+    assert [(o.row, o.action, o.reasons) for o in stopped.outcomes] == [
+        (1, Action.ADDED, ()),
+        (2, Action.REJECTED, ("has 2 columns, not 12",)),
+    ]
     report = import_ofac_sdn(archive, path, ImportOptions(actor="test", keep_going=True))
     assert (report.count(Action.ADDED), report.count(Action.REJECTED)) == (1, 1)
     assert _entry_count(archive) == 1

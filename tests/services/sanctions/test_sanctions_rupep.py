@@ -175,3 +175,20 @@ def test_a_changed_row_updates_only_its_records(
     assert [(o.row, len(o.records)) for o in report.outcomes if o.action is Action.UPDATED] == [
         (395, 1)
     ]
+
+
+def test_rejected_rows_import_nothing_unless_told_to_keep_going(
+    archive: Archive, tmp_path: Path
+) -> None:
+    path = tmp_path / "peps.csv"
+    good = '"A B","Анна Бук",,,"Minsk City Court, judge","Минский городской суд, судья"\n'
+    path.write_text(HEADER + good + '"C","Ц",,,"Minsk"\n', encoding="utf-8")
+    stopped = import_rupep(archive, path, OPTIONS)
+    assert stopped.rolled_back and _revisions(archive) == 0
+    kept = import_rupep(archive, path, ImportOptions(actor="test", keep_going=True))
+    assert (kept.rolled_back, kept.count(Action.ADDED), kept.count(Action.REJECTED)) == (
+        False,
+        1,
+        1,
+    )
+    assert _revisions(archive) == 4  # source, person, court, position

@@ -9,6 +9,7 @@ schemata (addresses, ownerships…) are read and left out.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import Counter
 from collections.abc import Iterator
@@ -40,9 +41,13 @@ class _Sanctions:
 
 
 def import_ftm(archive: Archive, path: Path, options: ImportOptions) -> ImportReport:
-    """Load an FtM entity file as the newest version of the list it holds."""
+    """Load an FtM entity file as the newest version of the list it holds: the dataset its
+    entities name (OpenSanctions' ``datasets``), the file's stem, or ``--list``."""
     data, sha256, modified = read_list_file(path)
-    return store_list(archive, read_ftm(data, path.name, sha256, modified), options)
+    read = read_ftm(data, path.name, sha256, modified)
+    if options.list_name:
+        read = dataclasses.replace(read, list=options.list_name)
+    return store_list(archive, read, options)
 
 
 def read_ftm(data: bytes, name: str, sha256: str, modified: str) -> ListFile:

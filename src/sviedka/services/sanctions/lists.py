@@ -37,11 +37,8 @@ __all__ = [
     "get_version",
     "list_versions",
     "read_list_file",
-    "rejection_error",
     "store_list",
 ]
-
-_SHOWN = 20  # rejected rows named in an error
 
 
 @dataclass(frozen=True)
@@ -89,26 +86,16 @@ def connection(view: View) -> sa.Connection:
     return view.conn
 
 
-def rejection_error(rejected: Sequence[RowOutcome], what: str) -> Invalid:
-    errors = {f"row {o.row}": "; ".join(o.reasons) for o in rejected[:_SHOWN]}
-    more = f" (the first {_SHOWN} are named)" if len(rejected) > _SHOWN else ""
-    return Invalid(
-        f"{len(rejected)} rows of the {what} were refused{more}; nothing was imported. Fix them, "
-        "or pass --keep-going to import the other rows.",
-        errors,
-    )
-
-
 def store_list(archive: Archive, read: ListFile, options: ImportOptions) -> ImportReport:
-    """Store ``read`` as the list's newest version (unless a dry run or the same file again)."""
-    if read.rejected and not options.keep_going:
-        raise rejection_error(read.rejected, f"{read.format} file")
+    """Store ``read`` as the list's newest version, unless a dry run, the same file again, or
+    rows were rejected without ``keep_going`` (then nothing is written: ``rolled_back``)."""
     report = ImportReport(
         file=read.file,
         sha256=read.sha256,
         format=read.format,
         dry_run=options.dry_run,
         rows_read=read.rows_read,
+        rolled_back=bool(read.rejected) and not options.keep_going,
     )
     with archive.store.writer() as writer:
         conn = connection(writer)
@@ -118,7 +105,7 @@ def store_list(archive: Archive, read: ListFile, options: ImportOptions) -> Impo
         report.outcomes = sorted(
             [*_outcomes(read.parsed, previous, same), *read.rejected], key=lambda o: o.row
         )
-        if not options.dry_run and not same:
+        if not (options.dry_run or same or report.rolled_back):
             _write_version(conn, read, current, options.actor)
     if options.progress:
         options.progress(read.rows_read, read.rows_read)

@@ -42,7 +42,7 @@ from ...store import Writer
 from ...store import schema as t
 from ..archive import Archive
 from ..importing import Action, ImportOptions, ImportReport, RowOutcome
-from .lists import connection, read_list_file, rejection_error
+from .lists import connection, read_list_file
 from .rupep_rows import (
     BELARUS,
     HEADER,
@@ -61,24 +61,29 @@ _SOURCE_TITLE = "RuPEP: politically exposed persons of Russia and Belarus"
 
 
 class _DryRun(Exception):
-    """Raised inside the writer to roll a dry run back."""
+    """Raised inside the writer to roll a dry run (or an import with rejected rows) back."""
 
 
 def import_rupep(archive: Archive, path: Path, options: ImportOptions) -> ImportReport:
     """Import the Belarus-related rows of RuPEP's CSV as persons, organisations and positions."""
     data, sha256, _ = read_list_file(path)
     rows, rejected, read = read_rupep(data)
-    if rejected and not options.keep_going:
-        raise rejection_error(rejected, "RuPEP file")
     report = ImportReport(
-        file=path.name, sha256=sha256, format="rupep", dry_run=options.dry_run, rows_read=read
+        file=path.name,
+        sha256=sha256,
+        format="rupep",
+        dry_run=options.dry_run,
+        rows_read=read,
+        rolled_back=bool(rejected) and not options.keep_going,
     )
     try:
         with archive.store.writer() as writer:
             session = _Session(writer, options.actor, path.name)
             outcomes = [session.row(r) for r in rows]
             report.outcomes = sorted([*outcomes, *rejected], key=lambda o: o.row)
-            if options.dry_run:
+            if any(o.action is Action.REJECTED for o in outcomes) and not options.keep_going:
+                report.rolled_back = True
+            if options.dry_run or report.rolled_back:
                 raise _DryRun
     except _DryRun:
         pass
