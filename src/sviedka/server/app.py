@@ -64,7 +64,8 @@ def create_app(config: ServerConfig) -> FastAPI:
     app.state.config = config
     install_error_handlers(app)
     for module in _routers():
-        app.include_router(module.router, prefix=API_PREFIX)
+        router = module.make_router(config) if hasattr(module, "make_router") else module.router
+        app.include_router(router, prefix=API_PREFIX)
     app.add_middleware(RateLimit, per_minute=config.rate_limit)
     app.add_middleware(RequestContext)
     if config.web:

@@ -11,6 +11,7 @@ from ..model.revision import Revision
 from ..store import Stored
 
 __all__ = [
+    "ErrorItem",
     "ErrorOut",
     "GrantIn",
     "HistoryOut",
@@ -22,6 +23,7 @@ __all__ = [
     "RecordPatch",
     "RecordReplace",
     "RevisionOut",
+    "Strict",
     "TotpConfirmIn",
     "UserOut",
     "record_out",

@@ -83,38 +83,38 @@ class Forbidden(SviedkaError):
     status = 403
 
 
-P = Permission
+_P = Permission
 _DOCUMENTER = frozenset(
     {
-        P.READ,
-        P.READ_SENSITIVE,
-        P.CREATE,
-        P.UPDATE,
-        P.EVIDENCE_UPLOAD,
-        P.EVIDENCE_DOWNLOAD,
-        P.IMPORT,
+        _P.READ,
+        _P.READ_SENSITIVE,
+        _P.CREATE,
+        _P.UPDATE,
+        _P.EVIDENCE_UPLOAD,
+        _P.EVIDENCE_DOWNLOAD,
+        _P.IMPORT,
     }
 )
-_VERIFIER = _DOCUMENTER | {P.JUDGE, P.PROOF}
-_COORDINATOR = _VERIFIER | {P.MANAGE_GRANTS, P.VIEW_AUDIT, P.CHECKPOINT}
+_VERIFIER = _DOCUMENTER | {_P.JUDGE, _P.PROOF}
+_COORDINATOR = _VERIFIER | {_P.MANAGE_GRANTS, _P.VIEW_AUDIT, _P.CHECKPOINT}
 
 # The roles table. docs/security.md shows it; tests/server/test_roles.py keeps the two equal.
 PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
-    Role.VIEWER: frozenset({P.READ}),
+    Role.VIEWER: frozenset({_P.READ}),
     Role.DOCUMENTER: _DOCUMENTER,
     Role.VERIFIER: _VERIFIER,
     Role.COORDINATOR: _COORDINATOR,
-    Role.ADMIN: _COORDINATOR | {P.MANAGE_USERS, P.MANAGE_KEYS},
+    Role.ADMIN: _COORDINATOR | {_P.MANAGE_USERS, _P.MANAGE_KEYS},
 }
 
 # What an API token of each scope may do (never more than its user's role).
 SCOPES: Mapping[Scope, frozenset[Permission]] = {
-    Scope.READ: frozenset({P.READ, P.READ_SENSITIVE, P.PROOF}),
-    Scope.WRITE: frozenset({P.CREATE, P.UPDATE, P.JUDGE}),
-    Scope.EVIDENCE: frozenset({P.EVIDENCE_UPLOAD, P.EVIDENCE_DOWNLOAD}),
-    Scope.IMPORT: frozenset({P.IMPORT}),
+    Scope.READ: frozenset({_P.READ, _P.READ_SENSITIVE, _P.PROOF}),
+    Scope.WRITE: frozenset({_P.CREATE, _P.UPDATE, _P.JUDGE}),
+    Scope.EVIDENCE: frozenset({_P.EVIDENCE_UPLOAD, _P.EVIDENCE_DOWNLOAD}),
+    Scope.IMPORT: frozenset({_P.IMPORT}),
     Scope.ADMIN: frozenset(
-        {P.MANAGE_GRANTS, P.VIEW_AUDIT, P.CHECKPOINT, P.MANAGE_USERS, P.MANAGE_KEYS}
+        {_P.MANAGE_GRANTS, _P.VIEW_AUDIT, _P.CHECKPOINT, _P.MANAGE_USERS, _P.MANAGE_KEYS}
     ),
 }
 
@@ -143,7 +143,7 @@ def require(user: User, permission: Permission) -> None:
 
 def visible_levels(user: User) -> frozenset[Confidentiality]:
     """The confidentiality levels up to the user's clearance (restricted still needs a grant)."""
-    if not can(user, P.READ):
+    if not can(user, _P.READ):
         return frozenset()
     return frozenset(LEVELS[: LEVELS.index(user.clearance) + 1])
 
@@ -242,7 +242,7 @@ def _stored(row: Any) -> Stored:
 
 def redact(user: User, record: Record) -> Record:
     """The record as this user may see it: sensitive fields emptied unless the role allows."""
-    if not record.SENSITIVE or can(user, P.READ_SENSITIVE):
+    if not record.SENSITIVE or can(user, _P.READ_SENSITIVE):
         return record
     fields = {f.name: f for f in dataclasses.fields(record)}
     cleared = {name: _empty(fields[name]) for name in record.SENSITIVE}
@@ -251,7 +251,7 @@ def redact(user: User, record: Record) -> Record:
 
 def redact_state(user: User, kind_class: type[Record], state: Mapping[str, Any]) -> dict[str, Any]:
     """A stored state (a revision's JSON) without the sensitive fields, unless the role allows."""
-    if not kind_class.SENSITIVE or can(user, P.READ_SENSITIVE):
+    if not kind_class.SENSITIVE or can(user, _P.READ_SENSITIVE):
         return dict(state)
     return {k: v for k, v in state.items() if k not in kind_class.SENSITIVE}
 

@@ -34,7 +34,9 @@ from ..store import schema as t
 from ..store.engine import WRITE
 
 __all__ = [
+    "HASHER",
     "LOCKOUT",
+    "Lockout",
     "LoginFailed",
     "Role",
     "Scope",

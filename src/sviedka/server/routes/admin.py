@@ -1,0 +1,169 @@
+"""Administration: compartments (grants of restricted records), the audit trail, and users.
+Every change made here is itself an audit event."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import Field
+
+from ...model import Confidentiality
+from ...services import access, accounts
+from ...services.access import Permission
+from ...services.accounts import Role, User
+from ...services.archive import Archive
+from ...services.audit import audit_event, events
+from ..deps import client_ip, get_archive, require
+from ..models import GrantIn, OkOut, Strict
+from .auth import user_out
+
+router = APIRouter(tags=["administration"])
+
+ArchiveDep = Annotated[Archive, Depends(get_archive)]
+Granter = Annotated[User, Depends(require(Permission.MANAGE_GRANTS))]
+Auditor = Annotated[User, Depends(require(Permission.VIEW_AUDIT))]
+Admin = Annotated[User, Depends(require(Permission.MANAGE_USERS))]
+
+
+@router.get("/records/{record_id}/grants")
+def list_grants(archive: ArchiveDep, user: Granter, record_id: str) -> dict[str, Any]:
+    """Who may read a restricted record (users by id, groups by name)."""
+    return {
+        "ok": True,
+        "grants": [dataclasses.asdict(g) for g in access.grants(archive.store, record_id)],
+    }
+
+
+@router.post("/records/{record_id}/grants", status_code=201)
+def add_grant(
+    request: Request, archive: ArchiveDep, user: Granter, record_id: str, body: GrantIn
+) -> dict[str, Any]:
+    """Let a user or a group read a restricted record (audited)."""
+    made = access.grant(
+        archive.store,
+        record_id,
+        grantee_kind=body.grantee_kind,
+        grantee=body.grantee,
+        actor=user,
+        ip=client_ip(request),
+    )
+    return {"ok": True, "grant": dataclasses.asdict(made)}
+
+
+@router.delete("/records/{record_id}/grants/{grantee_kind}/{grantee}", response_model=OkOut)
+def remove_grant(
+    request: Request,
+    archive: ArchiveDep,
+    user: Granter,
+    record_id: str,
+    grantee_kind: str,
+    grantee: str,
+) -> OkOut:
+    """Withdraw a grant (audited)."""
+    access.revoke(
+        archive.store,
+        record_id,
+        grantee_kind=grantee_kind,
+        grantee=grantee,
+        actor=user,
+        ip=client_ip(request),
+    )
+    return OkOut()
+
+
+@router.get("/audit")
+def audit_trail(
+    archive: ArchiveDep,
+    user: Auditor,
+    username: Annotated[str | None, Query(alias="user", max_length=64)] = None,
+    record: Annotated[str | None, Query(max_length=64)] = None,
+    since: Annotated[str | None, Query(max_length=40)] = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+) -> dict[str, Any]:
+    """Audit events (reads of confidential and restricted records, evidence views and
+    downloads, grants, account changes), oldest first; the last ``limit`` that match."""
+    found = events(archive.store, user=username, ref=record, since=since, limit=limit)
+    return {"ok": True, "events": [dataclasses.asdict(e) for e in found]}
+
+
+class UserIn(Strict):
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=1024)
+    role: Role
+    clearance: Confidentiality = Confidentiality.INTERNAL
+    groups: list[str] = Field(default_factory=list, max_length=50)
+
+
+class UserChange(Strict):
+    role: Role | None = None
+    clearance: Confidentiality | None = None
+    add_groups: list[str] = Field(default_factory=list, max_length=50)
+    remove_groups: list[str] = Field(default_factory=list, max_length=50)
+    disabled: bool | None = None
+    totp_required: bool | None = None
+    unlock: bool = False
+
+
+@router.get("/users")
+def list_users(archive: ArchiveDep, user: Admin) -> dict[str, Any]:
+    """Every account (never a password or secret)."""
+    return {
+        "ok": True,
+        "users": [user_out(u).model_dump() for u in accounts.list_users(archive.store)],
+    }
+
+
+@router.post("/users", status_code=201)
+def add_user(request: Request, archive: ArchiveDep, user: Admin, body: UserIn) -> dict[str, Any]:
+    """Create an account (audited)."""
+    made = accounts.add_user(
+        archive.store,
+        body.username,
+        body.password,
+        role=body.role,
+        clearance=body.clearance,
+        groups=body.groups,
+    )
+    details = {"role": made.role.value, "clearance": made.clearance.value}
+    audit_event(
+        archive.store, "user_add", made.id, actor=user, ip=client_ip(request), details=details
+    )
+    return user_out(made).model_dump()
+
+
+@router.patch("/users/{username}")
+def change_user(
+    request: Request, archive: ArchiveDep, user: Admin, username: str, body: UserChange
+) -> dict[str, Any]:
+    """Change an account's role, clearance, groups, state or second factor (audited). When a
+    second factor is required of someone not yet enrolled, the answer holds their new
+    ``otpauth://`` URI, once."""
+    target, uri = _apply(archive, username, body)
+    changes = body.model_dump(exclude_defaults=True, mode="json")
+    audit_event(
+        archive.store, "user_change", target.id, actor=user, ip=client_ip(request), details=changes
+    )
+    return user_out(target).model_dump() | {"totp_uri": uri}
+
+
+def _apply(archive: Archive, username: str, body: UserChange) -> tuple[User, str | None]:
+    store = archive.store
+    target = accounts.find_user(store, username)
+    uri = None
+    if body.role is not None:
+        accounts.set_role(store, target.username, body.role)
+    if body.clearance is not None:
+        accounts.set_clearance(store, target.username, body.clearance)
+    for group in body.add_groups:
+        accounts.add_group(store, target.username, group)
+    for group in body.remove_groups:
+        accounts.remove_group(store, target.username, group)
+    if body.disabled is not None:
+        accounts.set_disabled(store, target.username, body.disabled)
+    if body.totp_required is not None:
+        uri = accounts.require_totp(store, target.username, body.totp_required)
+    if body.unlock:
+        accounts.unlock(store, target.username)
+    return accounts.get_user(store, target.id), uri
