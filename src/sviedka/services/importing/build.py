@@ -16,6 +16,7 @@ from ...model import (
     CourtCase,
     Detention,
     DetentionEnd,
+    EndMode,
     Facility,
     NameForm,
     Organisation,
@@ -266,7 +267,7 @@ def _end(facts: RowFacts) -> DetentionEnd | None:
     if found is None:
         return None
     mode, date = found
-    if facts.status == "active":
+    if facts.status == "active" and mode is not EndMode.NON_CUSTODIAL:
         facts.warnings.append("status: is active, but the row says the detention ended")
     return DetentionEnd(mode=mode, date=date)
 

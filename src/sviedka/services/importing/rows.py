@@ -89,7 +89,7 @@ def read_row(
     problems += _read_simple(cell, facts)
     problems += _read_dates(cell, facts)
     problems += _read_articles(cell.get("articles"), facts, known_articles)
-    if not facts.name:
+    if not facts.name and columns.get("name") not in unreadable:
         problems.append("name: is empty")
     problems += _coherence(facts)
     if problems:
