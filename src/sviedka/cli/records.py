@@ -13,6 +13,7 @@ from ..model import Verdict
 from ..services import records as rec
 from ..services import resolver
 from ..services.archive import init_archive
+from ..services.timeline import record_timelines, timeline_text
 from ..services.vocab import list_vocabularies, shipped_vocabularies, show_vocabulary
 from ..settings import load_settings
 from .app import (
@@ -139,13 +140,18 @@ def record_show(
     ] = None,
     as_json: JsonOut = False,
 ) -> None:
-    """Show one record.
+    """Show one record; a detention (or a person's detentions) also as a dated timeline.
 
     Example: sviedka record show ID --as-of 2024-01-31
     """
     with opened(ctx) as archive:
         stored = rec.get_record(archive.store, record_id, as_of=as_of)
-    typer.echo(show.stored_json(stored) if as_json else show.stored_text(stored))
+        if as_json:
+            typer.echo(show.stored_json(stored))
+            return
+        timelines = record_timelines(archive.store, record_id, record=stored.record)
+    parts = [show.stored_text(stored), timeline_text(timelines) if timelines else ""]
+    typer.echo("\n\n".join(p for p in parts if p))
 
 
 @record_app.command("history")
