@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from sviedka.cli import app
+from sviedka.model import KINDS
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -119,7 +120,7 @@ def test_clusters_judge_show_and_retract(archive: Path) -> None:
 def test_record_kinds_lists_every_kind() -> None:
     listed = json.loads(run("record", "kinds", "--json").output)
     kinds, parts = listed["kinds"], listed["parts"]
-    assert len(kinds) == 13
+    assert len(kinds) == len(KINDS) == 14
     assert kinds["detention"]["charges"] == "list of Charge"
     assert kinds["detention"]["person"] == "text → person (required)"
     assert parts["Charge"]["article"] == "text → criminal_code_by (required)"

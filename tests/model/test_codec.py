@@ -87,6 +87,7 @@ def test_every_kind_needs_only_its_required_fields_to_round_trip() -> None:
         "intervention": {"kind": "un_appeal"},
         "designation": {"subject": "p", "list": "extremist_formations"},
         "sanction": {"authority": "EU"},
+        "position": {"person": "p", "title": "t"},
     }
     assert set(minimal) == set(KINDS)
     for kind, body in minimal.items():
