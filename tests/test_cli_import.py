@@ -100,3 +100,19 @@ def test_unknown_format_and_missing_mapping_are_errors(archive: Path, tmp_path: 
     mapping.write_text("columns: {}\n", encoding="utf-8")
     result = cli(archive, "import", SAMPLE, "--format", "csv", "--mapping", str(mapping))
     assert result.exit_code == 1 and "The mapping file is not valid." in result.stderr
+
+
+def test_the_demo_archive_holds_the_imported_sample_list(tmp_path: Path) -> None:
+    path = tmp_path / "demo"
+    result = run("demo", str(path))
+    assert result.exit_code == 0, result.output
+    assert "The SYNTHETIC sample list: " in result.stdout
+    sources = json.loads(run("--archive", str(path), "record", "list", "source", "--json").stdout)
+    titles = {s["record"]["title"] for s in sources["records"]}
+    assert "SYNTHETIC sample list (Sviedka demo, Viasna's export shape)" in titles
+    report = json.loads(
+        run("--archive", str(path), "import", SAMPLE, "-f", "viasna-csv", "--keep-going",
+            "--list", "SYNTHETIC sample list (Sviedka demo, Viasna's export shape)",
+            "--dry-run", "--json").stdout
+    )  # fmt: skip
+    assert report["added"] == 0 and report["unchanged"] + report["rejected"] == 300

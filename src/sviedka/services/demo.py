@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Mapping
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from ..model import KINDS, Verdict
 from ..store import Store
 from .archive import CONFIG, Archive, init_archive, open_archive
 from .evidence import Collection, ingest_file
+from .importing import Action, ImportOptions, ImportReport, run_import
 from .keys import unlock_archive
 from .ledger import checkpoint
 from .records import add_record, update_record
@@ -29,6 +31,8 @@ from .vocab import shipped_vocabularies
 __all__ = ["create_demo"]
 
 SAMPLE = "SAMPLE DATA: fictional, made for the Sviedka demo."
+SAMPLE_CSV = Path(str(files("sviedka") / "data" / "sample" / "viasna-sample.csv"))
+SAMPLE_LIST = "SYNTHETIC sample list (Sviedka demo, Viasna's export shape)"
 DEMO_CUSTODIAN = "demo"
 DEMO_PASSPHRASE = "sviedka demo passphrase"  # printed in the tour: a demo archive protects nothing
 CUSTOM = """
@@ -58,10 +62,11 @@ def create_demo(path: Path, *, replace: bool = False, actor: str = "demo") -> st
         config.write(CUSTOM)
     with open_archive(path) as archive:
         ids = _populate(archive.store, actor)
+        imported = _import_sample(archive, actor)
         files = _evidence(archive, ids, actor)
         keys = unlock_archive(path, archive.config.id, DEMO_CUSTODIAN, DEMO_PASSPHRASE)
         checkpoint(archive, keys)
-        return _tour(path, archive.store, ids, files)
+        return _tour(path, archive.store, ids, files, imported)
 
 
 def _clear(path: Path, replace: bool) -> None:
@@ -408,6 +413,13 @@ def _aftermath(add: Any, ids: Mapping[str, str]) -> None:
     )
 
 
+def _import_sample(archive: Archive, actor: str) -> ImportReport:
+    """The SYNTHETIC sample list (Viasna's export shape), dirty rows and all: the valid rows are
+    imported and the rest reported, as `sviedka import --keep-going` does."""
+    options = ImportOptions(actor=actor, keep_going=True, list_name=SAMPLE_LIST)
+    return run_import(archive, SAMPLE_CSV, "viasna-csv", options)
+
+
 def _evidence(archive: Archive, ids: Mapping[str, str], actor: str) -> dict[str, str]:
     """Two synthetic files: a picture and a written statement, both marked as sample data."""
     picture = Image.linear_gradient("L").resize((320, 240)).convert("RGB")
@@ -436,19 +448,29 @@ def _evidence(archive: Archive, ids: Mapping[str, str], actor: str) -> dict[str,
     return made
 
 
-def _tour(path: Path, store: Store, ids: Mapping[str, str], files: Mapping[str, str]) -> str:
+def _tour(
+    path: Path,
+    store: Store,
+    ids: Mapping[str, str],
+    files: Mapping[str, str],
+    imported: ImportReport,
+) -> str:
     with store.view() as view:
         counts = {kind: view.count(kind) for kind in KINDS}
     listed = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
     a = f"--archive {path}"
+    rejected = imported.count(Action.REJECTED)
     return f"""Demo archive ready at {path}  ({SAMPLE})
 It holds {listed}, and {len(files)} evidence files in the encrypted vault.
+The SYNTHETIC sample list: {imported.count(Action.ADDED)} of {imported.rows_read} rows imported, \
+{rejected} deliberately dirty rows rejected (docs/import.md).
 Custodian {DEMO_CUSTODIAN!r}, passphrase {DEMO_PASSPHRASE!r}: for commands that need the keys,
   export SVIEDKA_CUSTODIAN={DEMO_CUSTODIAN} SVIEDKA_PASSPHRASE='{DEMO_PASSPHRASE}'
 
 A short tour (run with .venv/bin/sviedka, or `source .venv/bin/activate` first):
   sviedka {a} record list person
-  sviedka {a} record show {ids["ales_det"]}          # a detention: arrest to release
+  sviedka {a} record show {ids["ales_det"]}          # a detention's timeline
+  sviedka {a} import {SAMPLE_CSV} --format viasna-csv --list "{SAMPLE_LIST}" --dry-run --keep-going
   sviedka {a} record history {ids["hanna_det"]}      # two revisions, hash-chained
   sviedka {a} record show {ids["ales"]} --json                # a person, for scripts
   sviedka {a} cluster show {ids["ales_dup"]}         # two entries judged the same person
