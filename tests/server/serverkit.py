@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -50,9 +51,12 @@ class Server:
     def as_(self, name: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[name]}"}
 
-    def another_app(self) -> FastAPI:
+    def another_app(self, **overrides: Any) -> FastAPI:
         """A second app (as a second worker would be) on the same archive and database."""
-        return create_app(_config(self.path, self.database_url))
+        config = ServerConfig(
+            archive=self.path, database_url=self.database_url, web=False, rate_limit=0
+        )
+        return create_app(dataclasses.replace(config, **overrides))
 
 
 def _config(path: Path, url: str | None, **extra: Any) -> ServerConfig:

@@ -26,13 +26,35 @@ from ..settings import load_settings
 from .config import ServerConfig
 from .errors import install_error_handlers
 from .middleware import RateLimit, RequestContext
+from .models import ErrorOut
 from .routes import auth, records, system
 
-__all__ = ["API_PREFIX", "CONFIG_VARIABLE", "config_to_environment", "create_app", "worker_app"]
+__all__ = [
+    "API_PREFIX",
+    "CONFIG_VARIABLE",
+    "ERROR_RESPONSES",
+    "config_to_environment",
+    "create_app",
+    "worker_app",
+]
 
 API_PREFIX = "/api/v1"
 CONFIG_VARIABLE = "SVIEDKA_SERVE_CONFIG"  # set by `sviedka serve` for its worker processes
 
+# Documented for every route: the one error shape (schemathesis checks answers against it).
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut, "description": text}
+    for status, text in {
+        401: "not logged in, or a bad token",
+        403: "the role or the token's scope does not allow it, or a missing CSRF token",
+        404: "no such thing, or not visible to you",
+        409: "a stale revision or a clash with stored data",
+        413: "the body is too large",
+        422: "the input breaks a rule; `errors` names the fields",
+        429: "too many requests or failed logins",
+        503: "the database or the archive keys are not available",
+    }.items()
+}
 _DESCRIPTION = """Sviedka's REST API. Authenticate with `Authorization: Bearer <token>` (made by
 `sviedka token create`) or the session cookie from `POST /api/v1/auth/login` (then send the CSRF
 token as `X-CSRF-Token` on unsafe requests). Every error has one shape:
@@ -65,7 +87,7 @@ def create_app(config: ServerConfig) -> FastAPI:
     install_error_handlers(app)
     for module in _routers():
         router = module.make_router(config) if hasattr(module, "make_router") else module.router
-        app.include_router(router, prefix=API_PREFIX)
+        app.include_router(router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.add_middleware(RateLimit, per_minute=config.rate_limit)
     app.add_middleware(RequestContext)
     if config.web:

@@ -156,7 +156,16 @@ def update_record(
         made = writer.update(
             record, actor=actor_of(user), reason=reason, expected_revision=revision
         )
-        return _shown(user, writer.get(record_id)), made.seq != current.revision
+        result = _shown(user, writer.get(record_id)), made.seq != current.revision
+    if _newly_restricted(current.record, record):
+        grant(archive.store, record_id, grantee_kind="user", grantee=user.id, actor=user, ip=None)
+    return result
+
+
+def _newly_restricted(old: Record, new: Record) -> bool:
+    """A record made restricted is granted to whoever did it, who could not read it otherwise."""
+    restricted = Confidentiality.RESTRICTED
+    return new.confidentiality is restricted and old.confidentiality is not restricted
 
 
 def _keep_hidden(user: User, stored: Record, new: Record) -> Record:

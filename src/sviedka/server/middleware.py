@@ -33,6 +33,7 @@ _HEADERS = {
 }
 # The API answers JSON and files: nothing in them may run. The web sets its own policy.
 _API_CSP = b"default-src 'none'; frame-ancestors 'none'; sandbox"
+_PLAIN = {413: "The request body is too large.", 400: "The request is malformed."}
 
 
 class RequestContext:
@@ -51,18 +52,41 @@ class RequestContext:
         state["request_id"] = request_id
         started = time.perf_counter()
         status = 500
+        replaced: bytes | None = None
 
         async def send_with_headers(message: Message) -> None:
-            nonlocal status
+            nonlocal status, replaced
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = _with_headers(scope, message.get("headers", []), request_id)
+                headers = message.get("headers", [])
+                replaced = _plain_error(status, headers)
+                if replaced is not None:
+                    headers = _json_headers(headers, replaced)
+                message["headers"] = _with_headers(scope, headers, request_id)
+            elif message["type"] == "http.response.body" and replaced is not None:
+                message = {"type": "http.response.body", "body": replaced}
+                replaced = None
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_headers)
         finally:
             _log_request(scope, status, started, request_id)
+
+
+def _plain_error(status: int, headers: Any) -> bytes | None:
+    """Starlette answers an oversized body with plain text before the app sees the request;
+    such answers get the API's JSON error shape instead."""
+    types = [v for k, v in headers if k.lower() == b"content-type"]
+    if status < 400 or not types or not types[0].startswith(b"text/plain"):
+        return None
+    message = _PLAIN.get(status, "The request failed.")
+    return json.dumps(error_body(status, message)).encode()
+
+
+def _json_headers(headers: Any, body: bytes) -> list[tuple[bytes, bytes]]:
+    kept = [(k, v) for k, v in headers if k.lower() not in (b"content-type", b"content-length")]
+    return [*kept, (b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
 
 
 def _request_id(scope: Scope) -> str:
