@@ -20,7 +20,7 @@ from charset_normalizer import from_bytes
 from ...errors import Invalid
 from .xlsx import open_workbook
 
-__all__ = ["Sheet", "SheetRow", "open_sheet"]
+__all__ = ["Sheet", "SheetRow", "detect_encoding", "open_sheet"]
 
 _SAMPLE = 1 << 20  # bytes read to detect the encoding
 _ENCODINGS = ["utf_8", "cp1251"]

@@ -37,6 +37,7 @@ LIBERTY: Mapping[str, tuple[str, ...]] = {
     "before_sentence": ("at liberty before serving sentence", "на волі да пачатку",
                         "на свободе до начала", "до вступления приговора в силу"),
 }  # fmt: skip
+_LIBERTY_WORDS = [(key, tuple(normalise(w) for w in words)) for key, words in LIBERTY.items()]
 _DATES = ("birthday", "arrested", "verdict_date", "release_date", "died")
 _TEXTS = ("name", "decision", "penalty", "judge", "prosecutor", "declaration", "note")
 
@@ -138,8 +139,8 @@ def _read_prison(text: str, facts: RowFacts) -> None:
     if not text:
         return
     said = normalise(text)
-    for key, words in LIBERTY.items():
-        if any(said == w or said.startswith(w + " ") for w in map(normalise, words)):
+    for key, words in _LIBERTY_WORDS:
+        if any(said == w or said.startswith(w + " ") for w in words):
             facts.liberty = key
             return
     facts.facility = text

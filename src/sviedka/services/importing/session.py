@@ -208,8 +208,8 @@ class _Rows:
                 self.writer.update(new, actor=actor, reason=reason)
                 written.append(new.id)
                 changes += diff
-        self.index.remember(out.person, out.person.sources[0].locator or "")
-        self.index.detentions[out.person.id] = out.detention
+        # Nothing written is remembered: a later row with the same key is rejected as a
+        # duplicate anyway, so memory stays flat however long the sheet is.
         action = Action.ADDED if added else Action.UPDATED if written else Action.UNCHANGED
         return RowOutcome(
             row=facts.number,
