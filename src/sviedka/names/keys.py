@@ -13,30 +13,34 @@ index built from keys must be rebuilt.
 
 from __future__ import annotations
 
-from .phonetic import skeleton, words
+from .phonetic import is_lacinka, skeleton, words
 from .vocabulary import given_name, patronymic
 
 __all__ = ["KEYS_VERSION", "search_keys", "word_key"]
 
-KEYS_VERSION = 1
+KEYS_VERSION = 2
 
 
-def word_key(word: str) -> str:
-    """The key of one word ("" for a word with no letters we can read)."""
-    name = given_name(word)
+def word_key(word: str, lacinka: bool | None = None) -> str:
+    """The key of one word ("" for a word with no letters we can read).
+
+    ``lacinka``: whether the text the word comes from is in Łacinka (see :func:`.phonetic`).
+    """
+    name = given_name(word, lacinka)
     if name is not None:
         return name.key
-    father = patronymic(word)
-    return father.key if father is not None else skeleton(word)
+    father = patronymic(word, lacinka)
+    return father.key if father is not None else skeleton(word, lacinka)
 
 
 def search_keys(text: str) -> list[str]:
     """The distinct keys of the words of ``text``, in order; deterministic, lower-case ASCII."""
     keys: list[str] = []
+    lacinka = is_lacinka(text)
     for word in words(text):
         if len(word) < 2:
             continue
-        key = word_key(word)
+        key = word_key(word, lacinka)
         if key and key not in keys:
             keys.append(key)
     return keys

@@ -28,7 +28,7 @@ from functools import lru_cache
 
 from rigour.text.translit import ascii_text
 
-__all__ = ["is_lacinka", "phonetic", "skeleton"]
+__all__ = ["fold", "is_lacinka", "phonetic", "script_of", "skeleton", "skeleton_of", "words"]
 
 CYRILLIC = {
     "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "ё": "jo", "є": "je",
@@ -87,6 +87,11 @@ def _ascii_letters(text: str) -> str:
     return "".join(c for c in ascii_text(text).lower() if c.isalpha())
 
 
+def script_of(word: str) -> str:
+    """The script of a word's first letter: "cyrillic", "latin" or "other"."""
+    return _script(word[0]) if word else "latin"
+
+
 def _script(ch: str) -> str:
     if "\u0400" <= ch <= "\u04ff":
         return "cyrillic"
@@ -116,15 +121,22 @@ def _run(script: str, run: str, lacinka: bool) -> str:
 
 
 @lru_cache(maxsize=65536)
-def phonetic(word: str) -> str:
-    """The folded form of one word (no spaces), lower-case ASCII letters only."""
+def phonetic(word: str, lacinka: bool | None = None) -> str:
+    """The folded form of one word (no spaces), lower-case ASCII letters only.
+
+    ``lacinka`` says whether the name the word belongs to is in Łacinka or the national system
+    (then ``ch`` is х); None decides from the word's own letters.
+    """
     word = unicodedata.normalize("NFC", word.lower())
-    lacinka = is_lacinka(word)
+    lacinka = is_lacinka(word) if lacinka is None else lacinka
     text = "".join(_run(script, run, lacinka) for script, run in _script_runs(word))
     text = re.sub(r"([a-zčšž])\1+", r"\1", text)  # Таццяна, Ілля, Анна
     text = re.sub(r"y(?=[aeou])|^i(?=[aeou])", "j", text)  # ya, ye, Iu, Ia: iotated vowels
+    text = re.sub(r"^j(?=e)", "", text)  # initial е: Yevgeniy, Evgenii
     text = text.replace("ts", "c")
-    text = re.sub(r"c(?=[iej'])", "t", text)  # цеканне
+    # цеканне: ць, ці, ця, цю, цё (and ts/c + i in Latin) stand for Russian ть, ти, тя…; це is
+    # left alone, being hard ц in Russian (Цепкало) and spelt tse for both in passports.
+    text = re.sub(r"c(?=[ij'])", "t", text)
     text = text.replace("dz", "d")  # дзеканне
     text = re.sub(r"(?<=[aeo])u(?![aeiouy])", "w", text)  # ŭ written u: -ou, -au
     text = re.sub(r"^u(?=[^aeiouyj'])", "w", text)  # Уладзімір ↔ Владимир
@@ -132,16 +144,44 @@ def phonetic(word: str) -> str:
     return re.sub(r"([a-z])\1+", r"\1", text)
 
 
-def skeleton(word: str) -> str:
-    """The search key of one word: :func:`phonetic` with vowels merged and the ending dropped.
+_FRONT = re.compile(r"[jiy]*e|[jiy]+[ao]")
+_BACK = re.compile(r"[jiy]*u")
+_HIGH = re.compile(r"[iyj]+")
+# Belarusian ц ч ш ж р are hard: Russian е after them is а or э (Цапкала ↔ Цепкало,
+# Чарнышоў ↔ Чернышёв, Шаўчэнка ↔ Шевченко).
+_HARD_E = re.compile(r"(?<=[cszr])e")
+
+
+@lru_cache(maxsize=65536)
+def fold(form: str) -> str:
+    """A phonetic form with the vowel differences between Belarusian and Russian folded away.
+
+    я/е/ё/э and their spellings (ia, ya, je, ie, jo…) → e (яканне, ё written e); ю/у → u;
+    о → a (akanne); і/и/ы/й → i; e after c, s, z, r → a (those are hard in Belarusian).
+    Unlike :func:`skeleton`, different vowels that no correspondence explains stay different:
+    Losik (lasik) is not Lysiuk (lisuk).
+    """
+    form = _FRONT.sub("e", form)
+    form = _BACK.sub("u", form)
+    form = _HIGH.sub("i", form.replace("o", "a"))
+    form = _HARD_E.sub("a", re.sub(r"([a-z])\1+", r"\1", form))
+    return re.sub(r"([a-z])\1+", r"\1", form)
+
+
+def skeleton(word: str, lacinka: bool | None = None) -> str:
+    """The search key of one word: its phonetic form, vowels merged, the ending dropped.
 
     Every run of vowels becomes one ``a`` (akanne, я/е, і/и/ы, iotation spellings all fold), and a
     final run of vowels is dropped (‑ка↔‑ко, ‑скі↔‑ский↔‑sky↔‑skaya, ‑ов↔‑ова): feminine and
     masculine forms of a surname share a key, as do the languages.
     """
-    form = re.sub(f"[{_VOWELS}]+", "a", phonetic(word))
-    stem = form[:-1] if len(form) > 1 and form.endswith("a") else form
-    return stem
+    return skeleton_of(phonetic(word, lacinka))
+
+
+def skeleton_of(form: str) -> str:
+    """:func:`skeleton` of a phonetic form."""
+    merged = re.sub(f"[{_VOWELS}]+", "a", form)
+    return merged[:-1] if len(merged) > 1 and merged.endswith("a") else merged
 
 
 def words(text: str) -> list[str]:

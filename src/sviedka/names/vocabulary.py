@@ -1,9 +1,10 @@
 """Given names: which spellings, in any script, are one name (Ганна = Анна = Hanna = Anna).
 
 Forms are looked up by their :func:`~sviedka.names.phonetic.phonetic` form first, then, for a
-spelling the list does not hold (Uladzimier, Katsiaryna), by their skeleton when exactly one name
-has that skeleton. Folk and short forms that stand for a name on documents (Алесь, Зміцер) are
-their own entries or listed as other forms, following the data file.
+spelling the list does not hold (Uladzimier, Katsiaryna), by their folded form and then by
+their skeleton, each when exactly one name has it. Folk and short forms that stand for a name on
+documents (Алесь, Зміцер) are their own entries or listed as other forms, following the data
+file.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .data.given import GIVEN
-from .phonetic import phonetic, skeleton
+from .phonetic import fold, phonetic, skeleton, skeleton_of
 
 __all__ = ["GivenName", "Patronymic", "given_name", "given_names", "patronymic"]
 
@@ -75,16 +76,25 @@ def _by_phonetic() -> dict[str, GivenName]:
 
 
 @cache
+def _by_fold() -> dict[str, GivenName]:
+    return _unique([(fold(phonetic(f)), n) for n in given_names() for f in n.forms])
+
+
+@cache
 def _by_skeleton() -> dict[str, GivenName]:
     return _unique([(skeleton(f), n) for n in given_names() for f in n.forms])
 
 
-def given_name(word: str) -> GivenName | None:
+def given_name(word: str, lacinka: bool | None = None) -> GivenName | None:
     """The given name ``word`` spells, if the vocabulary knows it (and only one fits)."""
-    form = phonetic(word)
+    form = phonetic(word, lacinka)
     if not form:
         return None
-    return _by_phonetic().get(form) or _by_skeleton().get(skeleton(word))
+    return (
+        _by_phonetic().get(form)
+        or _by_fold().get(fold(form))
+        or _by_skeleton().get(skeleton_of(form))
+    )
 
 
 @cache
@@ -98,16 +108,16 @@ def _fathers() -> dict[str, set[GivenName]]:
     return fathers
 
 
-def patronymic(word: str) -> Patronymic | None:
+def patronymic(word: str, lacinka: bool | None = None) -> Patronymic | None:
     """The patronymic ``word`` is (Віктаравіч, Nikolayevna, Ильич), if its stem is a male name.
 
     Surnames in ‑ович/‑евіч whose stem is no given name (Статкевіч, Lukashevich) are not
     patronymics.
     """
-    found = _PATRONYMIC.match(phonetic(word))
+    found = _PATRONYMIC.match(phonetic(word, lacinka))
     if found is None:
         return None
-    stem = skeleton(found.group("stem"))
+    stem = skeleton_of(found.group("stem"))
     fathers = _fathers().get(stem)
     if not fathers:
         return None
