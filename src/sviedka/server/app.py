@@ -23,9 +23,9 @@ from .. import __version__
 from ..services.archive import open_archive
 from ..services.keys import unlock_archive
 from ..settings import load_settings
-from .config import ServerConfig
+from .config import API_PREFIX, ServerConfig
 from .errors import install_error_handlers
-from .middleware import RateLimit, RequestContext
+from .middleware import BodyLimit, RateLimit, RequestContext
 from .models import ErrorOut
 from .routes import auth, records, system
 
@@ -38,7 +38,6 @@ __all__ = [
     "worker_app",
 ]
 
-API_PREFIX = "/api/v1"
 CONFIG_VARIABLE = "SVIEDKA_SERVE_CONFIG"  # set by `sviedka serve` for its worker processes
 
 # Documented for every route: the one error shape (schemathesis checks answers against it).
@@ -79,7 +78,6 @@ def create_app(config: ServerConfig) -> FastAPI:
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
         lifespan=lifespan,
-        max_body_size=config.max_body,
     )
     app.state.archive = archive
     app.state.keys = config.keys
@@ -87,7 +85,13 @@ def create_app(config: ServerConfig) -> FastAPI:
     install_error_handlers(app)
     for module in _routers():
         router = module.make_router(config) if hasattr(module, "make_router") else module.router
-        app.include_router(router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
+        app.include_router(router, responses=ERROR_RESPONSES)
+    app.add_middleware(
+        BodyLimit,
+        limit=config.max_body,
+        upload_limit=config.max_upload,
+        upload_paths=config.upload_paths,
+    )
     app.add_middleware(RateLimit, per_minute=config.rate_limit)
     app.add_middleware(RequestContext)
     if config.web:

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from ..services.keys import ArchiveKeys
 
-__all__ = ["MiB", "ServerConfig"]
+__all__ = ["API_PREFIX", "MiB", "ServerConfig"]
 
 MiB = 1024 * 1024
+API_PREFIX = "/api/v1"
 
 
 @dataclass(frozen=True)
@@ -28,3 +29,5 @@ class ServerConfig:
     session_idle_minutes: int = 30
     session_max_hours: int = 12
     web: bool = True
+    # POST or PUT to these paths may send up to ``max_upload`` (the web's upload forms too).
+    upload_paths: tuple[str, ...] = ("/api/v1/evidence", "/api/v1/imports", "/evidence", "/imports")

@@ -14,11 +14,13 @@ import time
 import uuid
 from typing import Any
 
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .errors import error_body
+from .errors import error_body, error_response
 
-__all__ = ["RateLimit", "RequestContext"]
+__all__ = ["BodyLimit", "BodyTooLarge", "RateLimit", "RequestContext"]
 
 log = logging.getLogger("sviedka.server.access")
 
@@ -53,10 +55,12 @@ class RequestContext:
         started = time.perf_counter()
         status = 500
         replaced: bytes | None = None
+        responded = False
 
         async def send_with_headers(message: Message) -> None:
-            nonlocal status, replaced
+            nonlocal status, replaced, responded
             if message["type"] == "http.response.start":
+                responded = True
                 status = message["status"]
                 headers = message.get("headers", [])
                 replaced = _plain_error(status, headers)
@@ -70,6 +74,13 @@ class RequestContext:
 
         try:
             await self.app(scope, receive, send_with_headers)
+        except Exception as exc:
+            # Answered here rather than by Starlette's outermost handler, so that a crash gets
+            # the request id and headers too, and no server logs its message (it may quote data).
+            status = 500
+            response = error_response(Request(scope), exc)
+            if not responded:
+                await response(scope, receive, send_with_headers)
         finally:
             _log_request(scope, status, started, request_id)
 
@@ -166,3 +177,56 @@ async def _too_many(send: Send) -> None:
     headers = [(b"content-type", b"application/json"), (b"retry-after", b"60")]
     await send({"type": "http.response.start", "status": 429, "headers": headers})
     await send({"type": "http.response.body", "body": body.encode()})
+
+
+class BodyTooLarge(HTTPException):
+    def __init__(self) -> None:
+        super().__init__(status_code=413)
+
+
+class BodyLimit:
+    """Refuse request bodies over ``limit`` bytes (413), or over ``upload_limit`` on the upload
+    paths (POST or PUT to a path starting with one of ``upload_paths``): by the declared length
+    before anything is read, and by counting while a body of unknown length streams in."""
+
+    def __init__(
+        self, app: ASGIApp, limit: int, upload_limit: int, upload_paths: tuple[str, ...]
+    ) -> None:
+        self.app = app
+        self.limit, self.upload_limit, self.upload_paths = limit, upload_limit, upload_paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        uploading = scope["method"] in ("POST", "PUT") and scope["path"].startswith(
+            self.upload_paths
+        )
+        limit = self.upload_limit if uploading else self.limit
+        if _declared_length(scope) > limit:
+            body = json.dumps(error_body(413, _PLAIN[413])).encode()
+            headers = [(b"content-type", b"application/json"), (b"connection", b"close")]
+            await send({"type": "http.response.start", "status": 413, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise BodyTooLarge()
+            return message
+
+        await self.app(scope, counted, send)
+
+
+def _declared_length(scope: Scope) -> int:
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return 0
+    return 0

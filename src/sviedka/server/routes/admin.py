@@ -15,11 +15,12 @@ from ...services.access import Permission
 from ...services.accounts import Role, User
 from ...services.archive import Archive
 from ...services.audit import audit_event, events
+from ..config import API_PREFIX
 from ..deps import client_ip, get_archive, require
 from ..models import GrantIn, OkOut, Strict
 from .auth import user_out
 
-router = APIRouter(tags=["administration"])
+router = APIRouter(prefix=API_PREFIX, tags=["administration"])
 
 ArchiveDep = Annotated[Archive, Depends(get_archive)]
 Granter = Annotated[User, Depends(require(Permission.MANAGE_GRANTS))]

@@ -10,11 +10,12 @@ from starlette.concurrency import run_in_threadpool
 from ...services.access import Permission, can
 from ...services.accounts import User, authenticate, confirm_totp, enrol_totp
 from ...services.archive import Archive
+from ..config import API_PREFIX
 from ..deps import client_ip, current_user, get_archive
 from ..models import LoginIn, OkOut, TotpConfirmIn, UserOut
 from ..sessions import csrf_token, end_session, start_session
 
-router = APIRouter(tags=["accounts"])
+router = APIRouter(prefix=API_PREFIX, tags=["accounts"])
 
 ArchiveDep = Annotated[Archive, Depends(get_archive)]
 UserDep = Annotated[User, Depends(current_user)]

@@ -18,7 +18,7 @@ from ...services.accounts import User
 from ...services.archive import Archive
 from ...services.audit import audit_read
 from ...services.evidence import Collection, safe_name
-from ..config import ServerConfig
+from ..config import API_PREFIX, ServerConfig
 from ..deps import client_ip, current_user, get_archive, get_keys
 from ..files import BodyReader, decrypted_chunks, ingest_upload, log_access, readable_evidence
 from ..guarded import AUDITED
@@ -46,9 +46,9 @@ def _file_name(disposition: str | None) -> str:
 
 
 def make_router(config: ServerConfig) -> APIRouter:
-    router = APIRouter(tags=["evidence"])
+    router = APIRouter(prefix=API_PREFIX, tags=["evidence"])
 
-    @router.post("/evidence", status_code=201, max_body_size=config.max_upload)
+    @router.post("/evidence", status_code=201)
     async def upload(
         request: Request,
         archive: ArchiveDep,

@@ -14,11 +14,12 @@ from ...services.access import Permission, readable_stored
 from ...services.accounts import User
 from ...services.archive import Archive
 from ...services.audit import audit_read
+from ..config import API_PREFIX
 from ..deps import client_ip, get_archive, get_keys, require
 from ..files import readable_evidence
 from ..guarded import AUDITED
 
-router = APIRouter(tags=["ledger"])
+router = APIRouter(prefix=API_PREFIX, tags=["ledger"])
 
 ArchiveDep = Annotated[Archive, Depends(get_archive)]
 Reader = Annotated[User, Depends(require(Permission.READ))]

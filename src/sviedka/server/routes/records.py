@@ -11,6 +11,7 @@ from ...errors import Invalid
 from ...services.accounts import User
 from ...services.archive import Archive
 from .. import guarded
+from ..config import API_PREFIX
 from ..deps import client_ip, current_user, get_archive
 from ..models import (
     HistoryOut,
@@ -23,7 +24,7 @@ from ..models import (
     revision_out,
 )
 
-router = APIRouter(tags=["records"])
+router = APIRouter(prefix=API_PREFIX, tags=["records"])
 
 ArchiveDep = Annotated[Archive, Depends(get_archive)]
 UserDep = Annotated[User, Depends(current_user)]

@@ -14,9 +14,10 @@ from ...model import KINDS
 from ...services.access import Permission
 from ...services.accounts import User
 from ...services.archive import Archive
+from ..config import API_PREFIX
 from ..deps import get_archive, require
 
-router = APIRouter()
+router = APIRouter(prefix=API_PREFIX)
 
 ArchiveDep = Annotated[Archive, Depends(get_archive)]
 Reader = Annotated[User, Depends(require(Permission.READ))]
