@@ -103,11 +103,21 @@ def _routers() -> list[Any]:
     return [system, auth, records, *_optional_routers()]
 
 
+# Routers for services that land separately: each is mounted when its service exists.
+_OPTIONAL = {
+    "evidence": "sviedka.services.evidence",
+    "ledger": "sviedka.services.ledger",
+    "admin": "sviedka.services.audit",
+    "stats": "sviedka.services.stats",
+    "search": "sviedka.services.search",
+    "imports": "sviedka.services.importing",
+}
+
+
 def _optional_routers() -> list[Any]:
-    """Routers for services that may not have landed yet (statistics, search, import)."""
     found = []
-    for name in ("evidence", "ledger", "admin", "stats", "search", "imports"):
-        if importlib.util.find_spec(f"{__package__}.routes.{name}") is not None:
+    for name, service in _OPTIONAL.items():
+        if importlib.util.find_spec(service) is not None:
             found.append(importlib.import_module(f"{__package__}.routes.{name}"))
     return found
 

@@ -33,7 +33,7 @@ def _header_text(value: str | None) -> str | None:
     return unquote(value, errors="replace") if value else None
 
 
-def _file_name(disposition: str | None) -> str:
+def file_name(disposition: str | None) -> str:
     """The name from ``Content-Disposition: attachment; filename*=UTF-8''…`` (or filename=)."""
     name = ""
     for part in (disposition or "").split(";"):
@@ -79,7 +79,7 @@ def make_router(config: ServerConfig) -> APIRouter:
             archive,
             user,
             reader,
-            name=_file_name(content_disposition),
+            name=file_name(content_disposition),
             collection=collection,
             confidentiality=confidentiality,
             ip=client_ip(request),
