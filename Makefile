@@ -13,8 +13,12 @@ $(BIN)/python:
 install: $(BIN)/python system-deps
 	$(BIN)/pip install --quiet -e '.[test]'
 
+# The demo archive, then the server on it: the tour printed first names the demo logins.
 demo: install
 	$(BIN)/sviedka demo $(DEMO) --replace
+	@echo "Serving the demo archive at http://127.0.0.1:8000 (API: /api/v1/docs); Ctrl-C stops it."
+	SVIEDKA_CUSTODIAN=demo SVIEDKA_PASSPHRASE='sviedka demo passphrase' \
+	  $(BIN)/sviedka --archive $(DEMO) serve --host 127.0.0.1 --port 8000 --unlock
 
 lint: install
 	$(BIN)/ruff check src tests tools $(wildcard bench)

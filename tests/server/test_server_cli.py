@@ -13,7 +13,7 @@ from typer.testing import CliRunner, Result
 from sviedka.cli import app
 from sviedka.model import Vocabulary
 from sviedka.server.tokens import token_user
-from sviedka.services.accounts import authenticate
+from sviedka.services.accounts import add_demo_users, authenticate, list_users
 from sviedka.services.archive import init_archive, open_archive
 
 runner = CliRunner()
@@ -111,3 +111,19 @@ def test_serve_refuses_several_workers_on_sqlite(archive: Path) -> None:
     result = cli(archive, "serve", "--workers", "2")
     assert result.exit_code == 1
     assert "PostgreSQL" in result.output
+
+
+def test_demo_users_log_in_with_the_passwords_the_tour_prints(archive: Path) -> None:
+    with open_archive(archive) as opened:
+        tour = add_demo_users(opened.store)
+        for line in tour.splitlines():
+            if " password '" in line:
+                name, password = line.split()[0], line.split("'")[1]
+                user = authenticate(opened.store, name, password, None, ip="demo")
+                assert user.username == name and user.role.value in line
+        roles = {u.username: (u.role.value, u.clearance.value) for u in list_users(opened.store)}
+    assert {k: v for k, v in roles.items() if k != "alice"} == {
+        "admin": ("admin", "restricted"),
+        "documenter": ("documenter", "confidential"),
+        "viewer": ("viewer", "public"),
+    }

@@ -34,6 +34,7 @@ from ..store import schema as t
 from ..store.engine import WRITE
 
 __all__ = [
+    "DEMO_USERS",
     "HASHER",
     "LOCKOUT",
     "Lockout",
@@ -42,6 +43,7 @@ __all__ = [
     "Scope",
     "TooManyAttempts",
     "User",
+    "add_demo_users",
     "add_group",
     "add_user",
     "authenticate",
@@ -502,3 +504,27 @@ def require_totp(
         query = sa.update(t.users).where(t.users.c.id == user.id)
         conn.execute(query.values(totp_secret=secret, totp_pending=None, totp_last=None))
     return pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=issuer)
+
+
+# -- the demo archive ------------------------------------------------------------------------
+
+DEMO_USERS = (
+    ("admin", Role.ADMIN, Confidentiality.RESTRICTED, "everything; grants and audit"),
+    ("documenter", Role.DOCUMENTER, Confidentiality.CONFIDENTIAL, "records, evidence, imports"),
+    ("viewer", Role.VIEWER, Confidentiality.PUBLIC, "reads public records; contacts hidden"),
+)
+
+
+def add_demo_users(store: SqlStore) -> str:
+    """Demo accounts with passwords printed in the tour (a demo archive protects nothing);
+    returns the tour's lines about logging in."""
+    lines = [
+        "",
+        "Log in to the web UI and the API (`make demo` serves them on http://127.0.0.1:8000):",
+    ]
+    for name, role, clearance, what in DEMO_USERS:
+        password = f"demo {name} password"
+        add_user(store, name, password, role=role, clearance=clearance)
+        lines.append(f"  {name:11} password {password!r:27} {role}, clearance {clearance}: {what}")
+    lines.append("  sviedka serve --unlock    # the same by hand; API docs at /api/v1/docs")
+    return "\n".join(lines) + "\n"

@@ -19,6 +19,7 @@ from PIL import Image, ImageDraw
 from ..errors import Conflict
 from ..model import KINDS, Verdict
 from ..store import Store
+from .accounts import add_demo_users
 from .archive import CONFIG, Archive, init_archive, open_archive
 from .evidence import Collection, ingest_file
 from .importing import Action, ImportOptions, ImportReport, run_import
@@ -66,7 +67,7 @@ def create_demo(path: Path, *, replace: bool = False, actor: str = "demo") -> st
         files = _evidence(archive, ids, actor)
         keys = unlock_archive(path, archive.config.id, DEMO_CUSTODIAN, DEMO_PASSPHRASE)
         checkpoint(archive, keys)
-        return _tour(path, archive.store, ids, files, imported)
+        return _tour(path, archive.store, ids, files, imported) + add_demo_users(archive.store)
 
 
 def _clear(path: Path, replace: bool) -> None:
