@@ -15,7 +15,7 @@ with ``N_`` so that the web shows them in the user's language; they never repeat
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -236,23 +236,34 @@ class Registered:
 
 
 def register_detention(
-    store: Store, case: DetentionCase, *, actor: str, visible: Visible | None = None
+    store: Store,
+    case: DetentionCase,
+    *,
+    actor: str,
+    visible: Visible | None = None,
+    levels: Collection[Confidentiality] | None = None,
 ) -> Registered:
     """Save one detention case in one transaction; ``Invalid`` (nothing saved) if anything is
-    wrong. ``visible`` says which existing records the user may pick (default: all)."""
+    wrong. ``visible`` says which existing records the user may pick, ``levels`` at which
+    confidentiality levels they may save (default: all)."""
     with store.writer() as w:
-        form = _Form(w, visible, case.names_lang, case.confidentiality)
+        form = _Form(w, visible, case.names_lang, case.confidentiality, levels)
         detention = _DetentionParts(form, case)
         form.raise_problems()
         return detention.save(actor, case.reason)
 
 
 def register_incident(
-    store: Store, case: IncidentCase, *, actor: str, visible: Visible | None = None
+    store: Store,
+    case: IncidentCase,
+    *,
+    actor: str,
+    visible: Visible | None = None,
+    levels: Collection[Confidentiality] | None = None,
 ) -> Registered:
     """Save one incident (event, victims, acts, perpetrators, sources) in one transaction."""
     with store.writer() as w:
-        form = _Form(w, visible, case.names_lang, case.confidentiality)
+        form = _Form(w, visible, case.names_lang, case.confidentiality, levels)
         incident = _IncidentParts(form, case)
         form.raise_problems()
         return incident.save(actor, case.reason)
@@ -266,14 +277,22 @@ class _Form:
     """Reads one form's fields, collecting every problem under the field's name; queues the
     records to add, and adds them all through the one writer when there is no problem."""
 
-    def __init__(self, w: Writer, visible: Visible | None, lang: Text, level: Text) -> None:
+    def __init__(
+        self,
+        w: Writer,
+        visible: Visible | None,
+        lang: Text,
+        level: Text,
+        levels: Collection[Confidentiality] | None,
+    ) -> None:
         self.w = w
         self.visible = visible or (lambda record: True)
         self.errors: dict[str, str] = {}
         self.lang = lang.strip() if lang and lang.strip() else "und"
-        self.level = self.enum("confidentiality", level, Confidentiality) or (
-            Confidentiality.INTERNAL
-        )
+        chosen = self.enum("confidentiality", level, Confidentiality) or Confidentiality.INTERNAL
+        if levels is not None and chosen not in levels:
+            self.fail("confidentiality", CHOOSE)
+        self.level: Confidentiality = chosen
         self.new: list[Record] = []
         self.links: tuple[SourceLink, ...] = ()
 

@@ -1,0 +1,32 @@
+"""The web UI for documenters: server-rendered pages (Jinja2 + htmx), in three languages.
+
+``install(app)`` adds the pages, the static files and the security headers to the server's app
+(``sviedka.server.app.create_app`` calls it). The API under ``/api/v1`` stays the server's.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+__all__ = ["STATIC", "install"]
+
+STATIC = Path(__file__).parent / "static"
+
+
+def install(app: FastAPI) -> None:
+    """Mount the static files and every page, and render errors of HTML requests as pages."""
+    from .errors import install_error_pages
+    from .routes import ROUTERS, UPLOADS
+    from .security import SecurityHeaders
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for router in ROUTERS:
+        app.include_router(router, include_in_schema=False)
+    limit = getattr(getattr(app.state, "config", None), "max_upload", None)
+    for router in UPLOADS:
+        app.include_router(router, include_in_schema=False, max_body_size=limit)
+    install_error_pages(app)
+    app.add_middleware(SecurityHeaders)

@@ -1,0 +1,76 @@
+"""What the dashboard shows, gathered from the statistics, the records and the review queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from ..model import Verdict
+from ..services.access import visible_levels
+from ..store import schema as t
+from ..store.sql import SqlView
+from .charts import held_chart
+from .imports_store import pending_imports
+from .landed import landed
+from .queries import recent_changes, titles
+
+if TYPE_CHECKING:
+    from .pages import Page
+
+__all__ = ["Held", "dashboard_data"]
+
+
+@dataclass(frozen=True)
+class Held:
+    """Persons held on a day: certainly, and at most (imprecise dates could add ``possible``)."""
+
+    on: date
+    certain: int
+    possible: int
+    undated: int
+
+
+def held(page: Page, on: date) -> Held:
+    from ..services import stats
+
+    scope = stats.Scope(levels=visible_levels(page.me))
+    row = stats.held_on(page.archive.store, on, scope=scope).rows[0]
+    return Held(on, int(row["certain"]), int(row["possible"]), int(row["undated"]))
+
+
+def review_queue(page: Page, *, limit: int = 20) -> list[dict[str, Any]]:
+    """Pairs judged "unsure": someone must decide whether they are the same person."""
+    store, user = page.archive.store, page.me
+    j = t.judgements.c
+    query = sa.select(t.judgements).where(j.verdict == Verdict.UNSURE.value)
+    with store.view() as view:
+        assert isinstance(view, SqlView)
+        rows = view.conn.execute(query.order_by(j.at.desc()).limit(limit)).all()
+    pairs = {(r.left_id, r.right_id): r for r in rows}
+    visible = titles(store, user, [i for pair in pairs for i in pair])
+    return [
+        {"left": visible[a], "right": visible[b], "judgement": j}
+        for (a, b), j in pairs.items()
+        if a in visible and b in visible
+    ]
+
+
+def dashboard_data(page: Page) -> dict[str, Any]:
+    today = date.today()
+    counts: dict[str, Any] = {"held": None, "trend": 0, "chart": None}
+    if landed("stats"):
+        now = held(page, today)
+        month_ago = held(page, today - timedelta(days=30))
+        counts = {
+            "held": now,
+            "trend": now.certain - month_ago.certain,
+            "chart": held_chart(page, today),
+        }
+    return counts | {
+        "changes": recent_changes(page.archive.store, page.me, limit=12),
+        "review": review_queue(page),
+        "imports": pending_imports(page),
+    }

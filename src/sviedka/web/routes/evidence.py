@@ -1,0 +1,97 @@
+"""Evidence: drag-and-drop upload of many files, the files the user may read with thumbnails,
+one file's metadata, custody chain and links, and download (audited, logged as custody)."""
+
+from __future__ import annotations
+
+import shutil
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
+from starlette.background import BackgroundTask
+
+from ...model import Evidence
+from ...server.deps import client_ip
+from ...server.guarded import actor_of
+from ...services.access import Permission, require
+from ...services.evidence import custody_chain
+from .. import vaultfiles
+from ..pages import PageDep
+from ..queries import all_visible, titles
+from ..uploads import close_files, collection_of, files_of
+
+router = APIRouter()
+uploads = APIRouter()  # included with the server's upload size limit
+
+
+@router.get("/evidence")
+def evidence_list(page: PageDep, link: str = "") -> Response:
+    require(page.me, Permission.READ)
+    files = [
+        e for e in all_visible(page.archive.store, page.me, "evidence") if isinstance(e, Evidence)
+    ]
+    linked = titles(page.archive.store, page.me, [link]) if link else {}
+    context = {
+        "files": list(reversed(files)),
+        "link": linked.get(link),
+        "may_upload": page.can(Permission.EVIDENCE_UPLOAD),
+        "keys": page.request.app.state.keys is not None,
+    }
+    return page.render("evidence/list.html", context, section="/evidence")
+
+
+@uploads.post("/evidence/upload")
+async def upload(request: Request, page: PageDep) -> Response:
+    """One or many files (the page's script sends them one at a time, for progress bars)."""
+    require(page.me, Permission.EVIDENCE_UPLOAD)
+    form = await request.form()
+    try:
+        collection = collection_of(page, form)
+        stored = []
+        for file in files_of(form):
+            name, actor = file.filename or "", actor_of(page.me)
+            sha = vaultfiles.upload(
+                page.archive, file.file, name, actor=actor, collection=collection
+            )
+            stored.append({"sha256": sha, "name": file.filename, "url": f"/evidence/{sha}"})
+    finally:
+        await close_files(request, form)
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse({"ok": True, "files": stored})
+    context = {"stored": stored}
+    return page.render("evidence/uploaded.html", context, section="/evidence")
+
+
+@router.get("/evidence/{sha256}")
+def evidence_page(page: PageDep, sha256: str) -> Response:
+    evidence = vaultfiles.evidence_by_hash(page.archive, page.me, sha256)
+    context = {
+        "e": evidence,
+        "custody": custody_chain(page.archive, sha256),
+        "links": titles(page.archive.store, page.me, evidence.links),
+        "keys": page.request.app.state.keys is not None,
+        "may_download": page.can(Permission.EVIDENCE_DOWNLOAD),
+    }
+    return page.render("evidence/detail.html", context, section="/evidence")
+
+
+@router.get("/evidence/{sha256}/thumbnail")
+def evidence_thumbnail(page: PageDep, sha256: str) -> Response:
+    evidence = vaultfiles.evidence_by_hash(page.archive, page.me, sha256)
+    keys = vaultfiles.keys_or_503(page.request.app.state.keys)
+    data = vaultfiles.thumbnail(page.archive, keys, evidence)
+    media = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
+    return Response(data, media_type=media, headers={"Cache-Control": "no-store"})
+
+
+@router.post("/evidence/{sha256}/download")
+def evidence_download(page: PageDep, sha256: str) -> Response:
+    require(page.me, Permission.EVIDENCE_DOWNLOAD)
+    evidence = vaultfiles.evidence_by_hash(page.archive, page.me, sha256)
+    keys = vaultfiles.keys_or_503(page.request.app.state.keys)
+    made = vaultfiles.download(
+        page.archive, keys, page.me, evidence, actor=actor_of(page.me), ip=client_ip(page.request)
+    )
+    cleanup = BackgroundTask(shutil.rmtree, made.folder, ignore_errors=True)
+    return FileResponse(
+        made.path, media_type=made.media_type, filename=made.filename, background=cleanup
+    )

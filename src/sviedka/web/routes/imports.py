@@ -1,0 +1,75 @@
+"""Imports: upload a sheet, read the dry-run report (nothing saved yet), confirm or discard."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import UploadFile
+
+from ...errors import Invalid
+from ...server.guarded import actor_of
+from ...services.access import Permission, require
+from ...services.importing import FORMATS
+from .. import imports_store
+from ..pages import Page, PageDep
+from ..uploads import close_files
+
+router = APIRouter()
+uploads = APIRouter()  # included with the server's upload size limit
+
+SHEETS = ("viasna-csv", "xlsx", "csv")
+
+
+def _form(page: Page, error: str | None = None, status: int = 200) -> Response:
+    context = {
+        "formats": [f for f in FORMATS if f in SHEETS] + [f for f in FORMATS if f not in SHEETS],
+        "waiting": imports_store.pending_imports(page),
+        "error": error,
+    }
+    return page.render("imports/upload.html", context, status=status, section="/imports")
+
+
+@router.get("/imports")
+def imports_page(page: PageDep) -> Response:
+    require(page.me, Permission.IMPORT)
+    return _form(page)
+
+
+@uploads.post("/imports")
+async def upload_sheet(request: Request, page: PageDep) -> Response:
+    require(page.me, Permission.IMPORT)
+    form = await request.form()
+    try:
+        sheet, fmt = form.get("sheet"), form.get("format")
+        if not isinstance(sheet, UploadFile) or not sheet.filename or fmt not in FORMATS:
+            return _form(page, page.gettext("Choose a file and its format."), status=422)
+        actor = actor_of(page.me)
+        made = imports_store.stage(page, sheet.file, sheet.filename, str(fmt), actor=actor)
+    except Invalid as exc:
+        return _form(page, exc.message, status=422)
+    finally:
+        await close_files(request, form)
+    return RedirectResponse(f"/imports/{made.token}", status_code=303)
+
+
+@router.get("/imports/{token}")
+def dry_run_report(page: PageDep, token: str) -> Response:
+    require(page.me, Permission.IMPORT)
+    made = imports_store.pending(page, token)
+    context = {"pending": made, "report": made.report, "done": False}
+    return page.render("imports/report.html", context, section="/imports")
+
+
+@router.post("/imports/{token}/confirm")
+def confirm_import(page: PageDep, token: str) -> Response:
+    require(page.me, Permission.IMPORT)
+    report = imports_store.confirm(page, token, actor=actor_of(page.me))
+    context = {"pending": None, "report": report, "done": True}
+    return page.render("imports/report.html", context, section="/imports")
+
+
+@router.post("/imports/{token}/discard")
+def discard_import(page: PageDep, token: str) -> Response:
+    require(page.me, Permission.IMPORT)
+    imports_store.discard(page, token)
+    return RedirectResponse("/imports", status_code=303)

@@ -1,0 +1,124 @@
+"""Record a case in one form: a detention, or an incident. Saved in one transaction; problems
+come back next to their fields, in the user's language. "Add a row" works without JavaScript
+(the form comes back with one more row, nothing saved)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from ...errors import Invalid
+from ...model import Confidentiality, Record
+from ...server.deps import client_ip
+from ...server.guarded import actor_of
+from ...services import cases
+from ...services.access import Permission, grant, may_read, require
+from .. import forms
+from ..options import form_options, levels
+from ..pages import Page, PageDep
+from ..suggest import duplicate_candidates
+
+router = APIRouter()
+
+_FORMS: dict[str, tuple[str, Callable[..., Any], Callable[..., cases.Registered]]] = {
+    "detention": ("record/detention.html", forms.detention_case, cases.register_detention),
+    "incident": ("record/incident.html", forms.incident_case, cases.register_incident),
+}
+
+
+def _show(
+    page: Page,
+    kind: str,
+    values: Mapping[str, str],
+    errors: Mapping[str, str],
+    *,
+    more: str | None = None,
+    status: int = 200,
+) -> Response:
+    rows = {g: forms.row_count(values, g, more=(g == more)) for g in forms.ROWS}
+    context: dict[str, Any] = {
+        "kind": kind,
+        "values": {"names_lang": page.lang, "person.lang": page.lang, **values},
+        "errors": {k: page.gettext(v) for k, v in errors.items()},
+        "rows": rows,
+        "options": form_options(page, kind),
+    }
+    if more == "check":
+        context["candidates"] = duplicate_candidates(page, values, "person")
+    return page.render(_FORMS[kind][0], context, status=status, section="/record")
+
+
+@router.get("/record")
+def detention_form(page: PageDep) -> Response:
+    require(page.me, Permission.CREATE)
+    return _show(page, "detention", {}, {})
+
+
+@router.get("/record/incident")
+def incident_form(page: PageDep) -> Response:
+    require(page.me, Permission.CREATE)
+    return _show(page, "incident", {}, {})
+
+
+@router.post("/record")
+async def save_detention(request: Request, page: PageDep) -> Response:
+    return await _save(request, page, "detention")
+
+
+@router.post("/record/incident")
+async def save_incident(request: Request, page: PageDep) -> Response:
+    return await _save(request, page, "incident")
+
+
+async def _save(request: Request, page: Page, kind: str) -> Response:
+    require(page.me, Permission.CREATE)
+    values = forms.values_of(await request.form())
+    more = values.pop("more", None)
+    if more in (*forms.ROWS, "check"):
+        return _show(page, kind, values, {}, more=more)
+    _, parse, register = _FORMS[kind]
+    store = page.archive.store
+    visible: Callable[[Record], bool] = lambda record: may_read(store, page.me, record)  # noqa: E731
+    try:
+        done = register(
+            store,
+            parse(values),
+            actor=actor_of(page.me),
+            visible=visible,
+            levels=[Confidentiality(code) for code, _ in levels(page)],
+        )
+    except Invalid as exc:
+        return _show(page, kind, values, exc.errors, status=422)
+    _grant_restricted(page, values, done)
+    target = f"/people/{done.person}" if done.person else f"/records/{done.main}"
+    return RedirectResponse(f"{target}?saved={kind}", status_code=303)
+
+
+def _grant_restricted(page: Page, values: Mapping[str, str], done: cases.Registered) -> None:
+    """A restricted case is granted to its author at once, or they could not read it back."""
+    if values.get("confidentiality") != Confidentiality.RESTRICTED.value:
+        return
+    ip = client_ip(page.request)
+    for record_id in done.created:
+        grant(
+            page.archive.store,
+            record_id,
+            grantee_kind="user",
+            grantee=page.me.id,
+            actor=page.me,
+            ip=ip,
+        )
+
+
+@router.post("/record/duplicates")
+async def duplicates(request: Request, page: PageDep) -> Response:
+    """Likely duplicates of the person being typed (htmx, as you type; POST keeps the name out
+    of URLs and logs)."""
+    values = forms.values_of(await request.form())
+    prefix = values.get("prefix", "person")
+    found = duplicate_candidates(page, values, prefix)
+    context = {"candidates": found, "prefix": prefix, "values": values}
+    return page.render("partials/duplicates.html", context)

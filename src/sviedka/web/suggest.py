@@ -1,0 +1,78 @@
+"""Duplicate warnings as you type: people already recorded who look like the one being entered.
+
+Uses the archive's name matcher (``services.matching.likely_duplicates``: Belarusian, Russian and
+Latin forms of one name match each other) and shows only people the user may read.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..model import PartialDate, Person
+from ..services.access import may_read, redact
+from .landed import landed
+
+if TYPE_CHECKING:
+    from .pages import Page
+
+__all__ = ["Candidate", "duplicate_candidates", "matching_available"]
+
+_LIMIT = 8
+
+
+@dataclass(frozen=True)
+class Candidate:
+    person: Person
+    score: float | None
+    reasons: tuple[str, ...]
+
+
+def matching_available() -> bool:
+    return landed("matching")
+
+
+def duplicate_candidates(
+    page: Page, values: Mapping[str, str], prefix: str
+) -> list[Candidate] | None:
+    """People who may be the one typed (``None`` when the matcher is not installed)."""
+    names = [
+        v.strip()
+        for k in (f"{prefix}.name", f"{prefix}.other_name")
+        if (v := values.get(k)) and v.strip()
+    ]
+    if not names or not matching_available():
+        return [] if not names else None
+    matching = importlib.import_module("sviedka.services.matching")
+
+    birth = _date(values.get(f"{prefix}.birth_date"))
+    store, user = page.archive.store, page.me
+    with store.view() as view:
+        found: list[Any] = list(matching.likely_duplicates(view, names, birth))
+        readable = [c for c in found if may_read(view, user, _person_of(view, c))]
+    return [_candidate(user, view_record) for view_record in readable[:_LIMIT]]
+
+
+def _date(text: str | None) -> PartialDate | None:
+    try:
+        return PartialDate.parse(text) if text else None
+    except ValueError:
+        return None
+
+
+def _person_of(view: Any, candidate: Any) -> Person:
+    person = getattr(candidate, "person", candidate)
+    if isinstance(person, str):
+        person = view.get(person).record
+    assert isinstance(person, Person)
+    return person
+
+
+def _candidate(user: Any, found: Any) -> Candidate:
+    person = redact(user, getattr(found, "person", found))
+    assert isinstance(person, Person)
+    score = getattr(found, "score", None)
+    reasons = tuple(getattr(found, "reasons", ()) or ())
+    return Candidate(person, score, reasons)
