@@ -8,6 +8,7 @@ import pytest
 from sviedka.errors import Invalid
 from sviedka.model import (
     Act,
+    Confidentiality,
     Detention,
     Event,
     Involvement,
@@ -190,6 +191,18 @@ def test_a_hidden_or_missing_record_cannot_be_picked_and_both_look_the_same(
             c.register_detention(store, case, actor="web:doc", visible=visible)
         assert caught.value.errors == {"person.id": c.NO_RECORD}
     assert counts(store)["detention"] == 0
+
+
+def test_a_level_above_what_the_user_may_save_is_refused(store: SqlStore) -> None:
+    allowed = {Confidentiality.PUBLIC, Confidentiality.INTERNAL}
+    with pytest.raises(Invalid) as caught:
+        c.register_detention(store, full_case(), actor="web:doc", levels=allowed)
+    assert caught.value.errors == {"confidentiality": c.CHOOSE}
+    done = c.register_detention(
+        store, full_case(confidentiality="internal"), actor="web:doc", levels=allowed
+    )
+    with store.view() as view:
+        assert view.get(done.main).record.confidentiality is Confidentiality.INTERNAL
 
 
 def test_an_incident_saves_event_victims_acts_and_perpetrators(acts: SqlStore) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Confidentiality, Involvement, Organisation, Role
 from ..services.access import visible_levels
-from .labels import ENUMS, record_title
+from .labels import ENUMS, enum_label, record_title
 from .queries import all_visible, titles
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def levels(page: Page) -> Options:
     case is granted to its author when saved)."""
     mine = visible_levels(page.me)
     return [
-        (level.value, page.gettext(ENUMS["confidentiality"][level.value]))
+        (level.value, enum_label(page, "confidentiality", level))
         for level in Confidentiality
         if level in mine
     ]

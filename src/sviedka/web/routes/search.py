@@ -16,7 +16,7 @@ from ...errors import Invalid
 from ...services.access import Permission, granted_ids, require, visible_levels
 from ...store.sql import SqlView
 from ..forms import values_of
-from ..labels import ENUMS
+from ..labels import enum_label
 from ..landed import landed
 from ..pages import Page, PageDep
 
@@ -28,10 +28,10 @@ PAGE = 20
 
 def _options(page: Page) -> dict[str, list[tuple[str, str]]]:
     return {
-        "kinds": [(k, page.gettext(ENUMS["kind"][k])) for k in KINDS],
+        "kinds": [(k, enum_label(page, "kind", k)) for k in KINDS],
         "statuses": [
-            ("held", page.gettext(ENUMS["status"]["held"])),
-            ("served", page.gettext(ENUMS["status"]["released"])),
+            ("held", enum_label(page, "status", "held")),
+            ("served", enum_label(page, "status", "released")),
         ],
     }
 

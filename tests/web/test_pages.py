@@ -1,0 +1,251 @@
+"""The pages through the server's real app (TestClient): login, every section, recording a case
+in one form with errors next to their fields, evidence upload and download, languages, safety
+headers, and what a user may not see."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from collections.abc import Callable
+
+import pytest
+from fastapi.testclient import TestClient
+from PIL import Image
+from webtools import login
+
+from sviedka.model.custody import CustodyKind
+from sviedka.services.records import add_record
+
+PAGES = ["/", "/people", "/record", "/record/incident", "/evidence", "/search", "/imports"]
+
+DETENTION = {
+    "person.name": "Алесь Вербицкий",
+    "person.lang": "ru",
+    "person.birth_date": "1987-04",
+    "arrest.date": "2020-09-27",
+    "charges.0.article": "342",
+    "charges.0.part": "1",
+    "case.court.name": "Суд Ленинского района г. Минска",
+    "case.judge.name": "Наталья Ковальчук",
+    "sentence.penalty": "deprivation_of_liberty",
+    "sentence.term_months": "24",
+    "facility.name": "СИЗО № 1",
+    "facility.type": "sizo",
+    "source.title": "Letter from the family",
+    "source.reliability": "B",
+    "source.credibility": "2",
+    "confidentiality": "internal",
+}
+
+
+def test_pages_need_a_login_and_send_browsers_to_it(client: TestClient) -> None:
+    for path in [*PAGES, "/admin"]:
+        r = client.get(path, follow_redirects=False)
+        assert (r.status_code, r.headers["location"]) == (303, "/login"), path
+    assert client.get("/api/v1/records/person").status_code == 401  # the API keeps JSON
+
+
+def test_a_wrong_password_says_nothing_about_the_account(client: TestClient) -> None:
+    for name in ("doc", "nobody"):
+        r = client.post("/login", data={"username": name, "password": "wrong"})
+        assert r.status_code == 401
+        assert "The name, password or code is not right" in r.text
+
+
+def test_every_section_renders_for_a_documenter(client: TestClient) -> None:
+    login(client, "doc")
+    for path in PAGES:
+        r = client.get(path)
+        assert r.status_code == 200, path
+        assert 'id="quick-exit"' in r.text and 'action="/language"' in r.text, path
+    assert client.get("/admin").status_code == 403  # managing users is for admins
+
+
+def test_admin_page_lists_users_and_roles(client: TestClient) -> None:
+    login(client, "admin")
+    r = client.get("/admin")
+    assert r.status_code == 200
+    assert all(name in r.text for name in ("doc", "viewer", "admin"))
+    assert "evidence_download" in r.text
+
+
+def test_strict_security_headers_and_no_inline_script_or_style(client: TestClient) -> None:
+    login(client, "doc")
+    for path in PAGES:
+        r = client.get(path)
+        csp = r.headers["content-security-policy"]
+        assert "default-src 'self'" in csp and "script-src 'self'" in csp
+        assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+        assert r.headers["cache-control"] == "no-store"
+        assert not re.search(r"<script(?![^>]*\bsrc=)", r.text), path  # no inline scripts
+        assert not re.search(r"\sstyle=", r.text), path  # no inline styles
+        assert not re.search(r"\son[a-z]+=", r.text), path  # no inline handlers
+        outside = re.sub(r'<a id="quick-exit"[^>]*>', "", r.text)  # the exit leaves, by design
+        assert not re.search(r'(src|href)="(https?:)?//', outside), path  # nothing third-party
+
+
+def test_a_detention_recorded_in_one_form_is_shown_on_the_person_page(
+    client: TestClient,
+) -> None:
+    csrf = login(client, "doc")
+    r = client.post("/record", data={**DETENTION, "csrf_token": csrf}, follow_redirects=False)
+    assert r.status_code == 303
+    target = r.headers["location"]
+    assert re.fullmatch(r"/people/[0-9a-f-]{36}\?saved=detention", target)
+    page = client.get(target).text
+    assert "Алесь Вербицкий" in page and "The case was saved." in page
+    assert "Charged under article 342" in page and "Наталья Ковальчук" in page
+    assert "B: usually reliable" in page
+    history = client.get(target.split("?")[0].replace("/people/", "/records/") + "/history")
+    assert history.status_code == 200 and "recorded in one form" in history.text
+
+
+def test_form_errors_come_back_next_to_their_fields_in_the_users_language(
+    client: TestClient,
+) -> None:
+    csrf = login(client, "doc")
+    client.post("/language", data={"lang": "be", "csrf_token": csrf, "next": "/record"})
+    bad = {**DETENTION, "arrest.date": "27.09.2020", "person.name": "", "csrf_token": csrf}
+    r = client.post("/record", data=bad)
+    assert r.status_code == 422
+    assert re.search(
+        r'id="arrest\.date-error"[^>]*>Пішыце дату як ГГГГ, ГГГГ-ММ або ГГГГ-ММ-ДД', r.text
+    )
+    assert 'aria-invalid="true"' in r.text
+    assert 'value="Наталья Ковальчук"' in r.text  # what was typed is kept
+    with client.app.state.archive.store.view() as view:  # type: ignore[attr-defined]
+        assert view.count("detention") == 0
+
+
+def test_adding_a_charge_row_works_without_javascript(client: TestClient) -> None:
+    csrf = login(client, "doc")
+    r = client.post("/record", data={**DETENTION, "csrf_token": csrf, "more": "charges"})
+    assert r.status_code == 200
+    assert 'name="charges.2.article"' in r.text and 'name="charges.3.article"' not in r.text
+
+
+def test_a_form_without_the_csrf_token_is_refused(client: TestClient) -> None:
+    login(client, "doc")
+    r = client.post("/record", data=DETENTION)
+    assert r.status_code == 403
+
+
+def test_the_language_comes_from_the_user_then_the_browser(client: TestClient) -> None:
+    r = client.get("/login", headers={"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"})
+    assert '<html lang="ru">' in r.text and "Войти" in r.text
+    csrf = login(client, "doc")
+    assert '<html lang="en">' in client.get("/").text
+    client.post("/language", data={"lang": "be", "csrf_token": csrf, "next": "/people"})
+    page = client.get("/people", headers={"Accept-Language": "ru"})
+    assert '<html lang="be">' in page.text and "Людзі" in page.text
+
+
+def test_a_viewer_cannot_see_a_restricted_or_confidential_record(
+    client: TestClient,
+) -> None:
+    store = client.app.state.archive.store  # type: ignore[attr-defined]
+    hidden = [
+        add_record(
+            store,
+            "person",
+            {"names": [{"full": f"Hidden {level}"}], "confidentiality": level},
+            actor="t",
+        ).record.id
+        for level in ("confidential", "restricted")
+    ]
+    login(client, "viewer")
+    for record_id in hidden:
+        assert client.get(f"/people/{record_id}").status_code == 404
+        assert client.get(f"/records/{record_id}/history").status_code == 404
+    listing = client.get("/people").text
+    assert "Hidden" not in listing
+
+
+def upload(client: TestClient, csrf: str, files: dict[str, bytes], link: str = "") -> list[str]:
+    parts = [
+        ("files", (name, io.BytesIO(data), "application/octet-stream"))
+        for name, data in files.items()
+    ]
+    data = {"csrf_token": csrf, **({"link": link} if link else {})}
+    r = client.post(
+        "/evidence/upload", data=data, files=parts, headers={"Accept": "application/json"}
+    )
+    assert r.status_code == 200, r.text
+    return [f["sha256"] for f in r.json()["files"]]
+
+
+def jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (20, 120, 200)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def test_evidence_upload_shows_hashes_thumbnail_custody_and_logs_a_download(
+    client: TestClient,
+) -> None:
+    csrf = login(client, "doc")
+    files = {"photo.jpg": jpeg(), "note.txt": "Показания свидетеля".encode()}
+    hashes = upload(client, csrf, files)
+    assert hashes == [hashlib.sha256(data).hexdigest() for data in files.values()]
+    page = client.get(f"/evidence/{hashes[0]}")
+    assert page.status_code == 200 and hashes[0] in page.text
+    assert "Stored in the vault" in page.text
+    thumb = client.get(f"/evidence/{hashes[0]}/thumbnail")
+    assert thumb.status_code == 200 and thumb.headers["content-type"] in ("image/png", "image/jpeg")
+    got = client.post(f"/evidence/{hashes[1]}/download", data={"csrf_token": csrf})
+    assert got.status_code == 200 and got.content == files["note.txt"]
+    assert hashes[1] in got.headers["content-disposition"]
+    with client.app.state.archive.store.view() as view:  # type: ignore[attr-defined]
+        kinds = [e.kind for e in view.custody(hashes[1])]
+    assert kinds == [CustodyKind.INGESTED, CustodyKind.EXPORTED]
+
+
+def test_downloads_without_the_archive_keys_say_why(
+    app_factory: Callable[..., TestClient],
+) -> None:
+    client = app_factory(keys=False)
+    csrf = login(client, "doc")
+    (sha,) = upload(client, csrf, {"a.txt": b"abc"})
+    r = client.post(f"/evidence/{sha}/download", data={"csrf_token": csrf})
+    assert r.status_code == 503
+    assert "not available" in r.text
+
+
+def test_evidence_of_a_record_the_user_may_not_read_does_not_exist_for_them(
+    app_factory: Callable[..., TestClient],
+) -> None:
+    client = app_factory()
+    csrf = login(client, "doc")
+    (sha,) = upload(client, csrf, {"secret.txt": b"secret bytes"})
+    store = client.app.state.archive.store  # type: ignore[attr-defined]
+    with store.writer() as w:
+        (found,) = w.records("evidence", where={"sha256": sha}, limit=1)
+        from dataclasses import replace
+
+        from sviedka.model import Confidentiality
+
+        w.update(replace(found.record, confidentiality=Confidentiality.CONFIDENTIAL), actor="t")
+    viewer = app_factory()
+    viewer_csrf = login(viewer, "viewer")
+    assert viewer.get(f"/evidence/{sha}").status_code == 404
+    assert viewer.get(f"/evidence/{sha}/thumbnail").status_code == 404
+    # a viewer's role may not download at all: refused before the file is even looked up
+    assert (
+        viewer.post(f"/evidence/{sha}/download", data={"csrf_token": viewer_csrf}).status_code
+        == 403
+    )
+    assert sha not in viewer.get("/evidence").text
+
+
+@pytest.mark.parametrize(
+    "path", ["/people?status=held", "/people?arrested_from=2020&arrested_to=2021-12"]
+)
+def test_people_filters(client: TestClient, path: str) -> None:
+    csrf = login(client, "doc")
+    client.post("/record", data={**DETENTION, "csrf_token": csrf})
+    other = {**DETENTION, "person.name": "Ганна Лазарэвіч", "arrest.date": "2023-05-12"}
+    client.post("/record", data={**other, "csrf_token": csrf})
+    page = client.get(path).text
+    assert "Алесь Вербицкий" in page
+    assert ("Ганна Лазарэвіч" in page) == ("arrested_to" not in path)
