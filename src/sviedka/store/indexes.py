@@ -44,7 +44,9 @@ class Index(ABC):
 
 def default_indexes() -> list[Index]:
     """The indexes every store keeps. Add a new one here."""
-    return []
+    from .spells import SpellIndex  # late: each index module imports this one
+
+    return [SpellIndex()]
 
 
 def records_of_kinds(conn: sa.Connection, kinds: frozenset[str]) -> Iterator[list[Record]]:

@@ -276,6 +276,115 @@ import_keys = sa.Table(
 
 __all__ += ["import_keys", "sanction_decisions", "sanction_entries", "sanction_lists"]
 
+# -- detention spells (statistics), see spells.py
+# Derived from Detention and Person records. Days are the earliest/latest a partial date may be:
+# DATE on PostgreSQL, ISO text (YYYY-MM-DD, which sorts as dates do) on SQLite.
+DAY = sa.Date
+
+spells = sa.Table(
+    "spells",
+    metadata,
+    sa.Column("detention_id", ID, primary_key=True),
+    sa.Column("person_id", ID, nullable=False),
+    sa.Column("several", sa.Boolean, nullable=False),  # the person has other spells too
+    sa.Column("start_lo", DAY),  # NULL: the start is unknown altogether ("undated")
+    sa.Column("start_hi", DAY),
+    sa.Column("end_lo", DAY, nullable=False),  # held bounds of the end; 9999-12-31 while open
+    sa.Column("end_hi", DAY, nullable=False),
+    sa.Column("end_date_lo", DAY),  # the end's own date, NULL if none was given
+    sa.Column("end_date_hi", DAY),
+    sa.Column("end_mode", sa.String(32)),
+    sa.Column("recognised", sa.Boolean, nullable=False),
+    sa.Column("recognised_lo", DAY),
+    sa.Column("recognised_hi", DAY),
+    sa.Column("arrest_year", sa.Integer),
+    sa.Column("confidentiality", sa.String(16), nullable=False),
+    sa.Column("person_confidentiality", sa.String(16)),
+    sa.Index("spells_person", "person_id"),
+    # "Held on D" reads only this index (equality on the first two, a range on end_hi).
+    sa.Index(
+        "spells_held",
+        "recognised",
+        "several",
+        "end_hi",
+        "start_lo",
+        "start_hi",
+        "end_lo",
+        "recognised_lo",
+        "recognised_hi",
+        "confidentiality",
+        "person_confidentiality",
+        "person_id",
+    ),
+)
+
+# "Held on D" as a prefix sum: for the spells of persons with one spell, +1 on the first day
+# each reading (bound) holds them and -1 on the day it stops, summed per day and filter.
+spell_days = sa.Table(
+    "spell_days",
+    metadata,
+    sa.Column("bound", sa.String(8), primary_key=True),  # certain | possible | any
+    sa.Column("recognised", sa.Boolean, primary_key=True),
+    sa.Column("confidentiality", sa.String(16), primary_key=True),
+    sa.Column("person_confidentiality", sa.String(16), primary_key=True),  # "" if unknown yet
+    sa.Column("day", DAY, primary_key=True),
+    sa.Column("delta", sa.Integer, nullable=False),
+)
+
+spell_persons = sa.Table(
+    "spell_persons",
+    metadata,
+    sa.Column("person_id", ID, primary_key=True),
+    sa.Column("confidentiality", sa.String(16), nullable=False),
+    sa.Column("region", sa.String(64)),
+    sa.Column("gender", sa.String(16), nullable=False),
+)
+
+spell_charges = sa.Table(
+    "spell_charges",
+    metadata,
+    sa.Column("detention_id", ID, primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("article", sa.String(64), nullable=False),
+    sa.Column("part", sa.Integer),
+    sa.Column("added_lo", DAY, nullable=False),  # 0001-01-01 when undated: from the start
+    sa.Column("added_hi", DAY, nullable=False),
+    sa.Column("dropped_lo", DAY, nullable=False),  # 9999-12-31 while in force
+    sa.Column("dropped_hi", DAY, nullable=False),
+)
+
+spell_placements = sa.Table(
+    "spell_placements",
+    metadata,
+    sa.Column("detention_id", ID, primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("facility", ID, nullable=False),
+    sa.Column("from_lo", DAY, nullable=False),  # 0001-01-01 when undated: from the start
+    sa.Column("from_hi", DAY, nullable=False),
+    sa.Column("to_lo", DAY, nullable=False),  # 9999-12-31 while there
+    sa.Column("to_hi", DAY, nullable=False),
+)
+
+spell_sentences = sa.Table(
+    "spell_sentences",
+    metadata,
+    sa.Column("detention_id", ID, primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("penalty", sa.String(64), nullable=False),
+    sa.Column("date_lo", DAY, nullable=False),  # 0001-01-01 when undated
+    sa.Column("date_hi", DAY, nullable=False),
+    sa.Column("term_months", sa.Integer),
+)
+
+__all__ += [
+    "spell_charges",
+    "spell_days",
+    "spell_persons",
+    "spell_placements",
+    "spell_sentences",
+    "spells",
+]
+
 # -- accounts, access, audit (see services/accounts.py, services/access.py, services/audit.py)
 # Secrets are never stored: passwords as Argon2id hashes, session ids and API tokens as SHA-256.
 # Audit events have no table of their own: they are entries of kind "audit" in the ledger.

@@ -1,0 +1,311 @@
+"""Detention spells: a derived index over Detention and Person records, for statistics.
+
+One row per detention in ``spells`` (start and end as the earliest/latest day each may be, end
+mode, recognition, confidentiality of the detention and of its person, whether the person has
+other spells), and side tables for what breakdowns need: charges, placements, sentences, and the
+person's region and gender. The writer keeps it current in the same transaction as the records
+(see ``indexes.py``); ``spell_counts.py`` reads it.
+
+Bounds are chosen so that "held on D" is plain comparisons on one covering index, no ``OR``:
+
+* the end's held bounds are 9999-12-31 while a detention is open; an end without a date has
+  ``end_lo`` = the start's earliest day (it may have ended at once) and ``end_hi`` = 9999-12-31
+  (or any time later), so it is possibly but never certainly held;
+* a charge, placement or sentence without a date applies from the start of its detention
+  (0001-01-01) and, without an end, to its end (9999-12-31);
+* a spell whose start is unknown altogether has ``start_lo`` and ``start_hi`` NULL: it is counted
+  apart as "undated", never guessed.
+
+The day a bound names is the day the change happens: released (transferred, a charge dropped) on
+D means no longer held (there, charged) on D.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date
+from enum import StrEnum
+from typing import Any, ClassVar
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..model import Detention, PartialDate, Person, Record
+from . import schema as t
+from .indexes import Index
+
+__all__ = ["FIRST", "LAST", "Bound", "SpellIndex", "chunked", "spell_row", "start_bounds"]
+
+FIRST, LAST = date.min, date.max  # 0001-01-01 (since always) and 9999-12-31 (not yet)
+_CHUNK = 500  # ids per statement: under SQLite's bound-parameter limit
+S = t.spells.c
+
+
+class Bound(StrEnum):
+    """Which reading of imprecise dates a count uses."""
+
+    CERTAIN = "certain"  # every possible day of the dates places the person in custody on D
+    POSSIBLE = "possible"  # some possible day does
+    ANY = "any"  # possibly held, or held from an unknown start and not certainly released by D
+
+
+# -- building ----------------------------------------------------------------------------------
+
+
+def _days(value: PartialDate | None) -> tuple[date | None, date | None]:
+    return (None, None) if value is None else (value.earliest(), value.latest())
+
+
+def start_bounds(detention: Detention) -> tuple[date | None, date | None]:
+    """The arrest date; without one, the earliest of the placement starts and sentence dates
+    (the detention began on or before each of them)."""
+    if detention.arrest is not None and detention.arrest.date is not None:
+        return _days(detention.arrest.date)
+    dates = [p.start for p in detention.placements if p.start is not None]
+    dates += [s.date for s in detention.sentences if s.date is not None]
+    if not dates:
+        return None, None
+    return min(d.earliest() for d in dates), min(d.latest() for d in dates)
+
+
+def _end_bounds(detention: Detention, start_lo: date | None) -> tuple[date, date]:
+    if detention.end is None:
+        return LAST, LAST
+    lo, hi = _days(detention.end.date)
+    if lo is None or hi is None:
+        return start_lo or FIRST, LAST
+    return lo, hi
+
+
+def spell_row(detention: Detention, person_confidentiality: str | None) -> dict[str, Any]:
+    """The ``spells`` row of one detention (``several`` is set afterwards, per person)."""
+    start_lo, start_hi = start_bounds(detention)
+    end_lo, end_hi = _end_bounds(detention, start_lo)
+    end = detention.end
+    recognition = detention.recognition
+    recognised_lo, recognised_hi = _days(recognition.date if recognition else None)
+    end_date_lo, end_date_hi = _days(end.date if end else None)
+    arrest = detention.arrest.date if detention.arrest else None
+    one_year = start_lo is not None and start_hi is not None and start_lo.year == start_hi.year
+    return {
+        "detention_id": detention.id,
+        "person_id": detention.person,
+        "several": False,
+        "start_lo": start_lo,
+        "start_hi": start_hi,
+        "end_lo": end_lo,
+        "end_hi": end_hi,
+        "end_date_lo": end_date_lo,
+        "end_date_hi": end_date_hi,
+        "end_mode": end.mode.value if end else None,
+        "recognised": recognition is not None,
+        "recognised_lo": recognised_lo,
+        "recognised_hi": recognised_hi,
+        "arrest_year": arrest.year
+        if arrest
+        else (start_lo.year if one_year and start_lo else None),
+        "confidentiality": detention.confidentiality.value,
+        "person_confidentiality": person_confidentiality,
+    }
+
+
+def _span(start: PartialDate | None, end: PartialDate | None) -> tuple[date, date, date, date]:
+    """From-to bounds of a fact inside a detention: undated from = since the detention's start,
+    no end = until the detention's end."""
+    from_lo, from_hi = _days(start)
+    to_lo, to_hi = _days(end)
+    return from_lo or FIRST, from_hi or FIRST, to_lo or LAST, to_hi or LAST
+
+
+def _side_rows(d: Detention) -> dict[sa.Table, list[dict[str, Any]]]:
+    charges, placements, sentences = [], [], []
+    for seq, c in enumerate(d.charges):
+        lo, hi, d_lo, d_hi = _span(c.added, c.dropped)
+        row = {"detention_id": d.id, "seq": seq, "article": c.article, "part": c.part}
+        charges.append(
+            row | {"added_lo": lo, "added_hi": hi, "dropped_lo": d_lo, "dropped_hi": d_hi}
+        )
+    for seq, p in enumerate(d.placements):
+        lo, hi, t_lo, t_hi = _span(p.start, p.end)
+        row = {"detention_id": d.id, "seq": seq, "facility": p.facility}
+        placements.append(row | {"from_lo": lo, "from_hi": hi, "to_lo": t_lo, "to_hi": t_hi})
+    for seq, s in enumerate(d.sentences):
+        said_lo, said_hi = _days(s.date)
+        row = {"detention_id": d.id, "seq": seq, "penalty": s.penalty, "term_months": s.term_months}
+        sentences.append(row | {"date_lo": said_lo or FIRST, "date_hi": said_hi or FIRST})
+    return {t.spell_charges: charges, t.spell_placements: placements, t.spell_sentences: sentences}
+
+
+_DETENTION_TABLES = (t.spells, t.spell_charges, t.spell_placements, t.spell_sentences)
+
+
+class SpellIndex(Index):
+    """Keeps the spell tables current; see the module docstring for what a row says."""
+
+    name: ClassVar[str] = "spells"
+    version: ClassVar[int] = 1
+    kinds: ClassVar[frozenset[str]] = frozenset({"person", "detention"})
+
+    def refresh(self, conn: sa.Connection, records: Sequence[Record]) -> None:
+        persons = [r for r in records if isinstance(r, Person)]
+        detentions = [r for r in records if isinstance(r, Detention)]
+        if persons:  # first: a detention in the same batch reads its person's row
+            _refresh_persons(conn, persons)
+        if detentions:
+            _refresh_detentions(conn, detentions)
+
+    def clear(self, conn: sa.Connection) -> None:
+        for table in (*_DETENTION_TABLES, t.spell_persons, t.spell_days):
+            conn.execute(sa.delete(table))
+
+
+def chunked(ids: Sequence[str]) -> Iterator[Sequence[str]]:
+    """``ids`` in statements' worth (SQLite limits bound parameters)."""
+    for i in range(0, len(ids), _CHUNK):
+        yield ids[i : i + _CHUNK]
+
+
+def _refresh_persons(conn: sa.Connection, persons: Sequence[Person]) -> None:
+    P = t.spell_persons.c
+    for chunk in chunked([p.id for p in persons]):
+        conn.execute(sa.delete(t.spell_persons).where(P.person_id.in_(chunk)))
+    levels = {p.id: p.confidentiality.value for p in persons}
+    rows = [
+        {"person_id": p.id, "confidentiality": levels[p.id], "region": p.region}
+        | {"gender": p.gender.value}
+        for p in persons
+    ]
+    conn.execute(sa.insert(t.spell_persons), rows)
+    # Only persons whose detentions are indexed already need them updated (not so on imports).
+    indexed = sorted(_persons_with_spells(conn, list(levels)))
+    if indexed:
+        _count_days(conn, _read_single(conn, indexed), -1)
+        update = sa.update(t.spells).where(S.person_id == sa.bindparam("pid"))
+        update = update.values(person_confidentiality=sa.bindparam("level"))
+        conn.execute(update, [{"pid": p, "level": levels[p]} for p in indexed])
+        _count_days(conn, _read_single(conn, indexed), +1)
+
+
+def _persons_with_spells(conn: sa.Connection, ids: Sequence[str]) -> dict[str, int]:
+    """``{person: number of spells}`` for those of ``ids`` that have any."""
+    found: dict[str, int] = {}
+    for chunk in chunked(ids):
+        query = sa.select(S.person_id, sa.func.count().label("n")).where(S.person_id.in_(chunk))
+        found.update({r.person_id: int(r.n) for r in conn.execute(query.group_by(S.person_id))})
+    return found
+
+
+def _refresh_detentions(conn: sa.Connection, detentions: Sequence[Detention]) -> None:
+    """Replace the rows of these detentions, keeping ``several`` and ``spell_days`` exact.
+
+    Written for bulk imports: for new detentions of new persons it reads two small queries per
+    500 and writes only inserts."""
+    old = _indexed_detentions(conn, [d.id for d in detentions])
+    persons = sorted({d.person for d in detentions} | set(old.values()))
+    before = _persons_with_spells(conn, persons)
+    _count_days(conn, _read_single(conn, [p for p, n in before.items() if n == 1]), -1)
+    for chunk in chunked(sorted(old)):
+        for table in _DETENTION_TABLES:
+            conn.execute(sa.delete(table).where(table.c.detention_id.in_(chunk)))
+    after = Counter(before)
+    after.subtract(old.values())
+    after.update(d.person for d in detentions)
+    levels = _person_levels(conn, persons)
+    rows = [
+        spell_row(d, levels.get(d.person)) | {"several": after[d.person] > 1} for d in detentions
+    ]
+    conn.execute(sa.insert(t.spells), rows)
+    _insert_side_rows(conn, detentions)
+    _fix_several(conn, before, after)
+    fresh = {row["person_id"]: row for row in rows if after[row["person_id"]] == 1}
+    stale = [p for p, n in after.items() if n == 1 and p not in fresh]
+    _count_days(conn, [*fresh.values(), *_read_single(conn, stale)], +1)
+
+
+def _indexed_detentions(conn: sa.Connection, ids: Sequence[str]) -> dict[str, str]:
+    """``{detention: person}`` for those of ``ids`` indexed already."""
+    found: dict[str, str] = {}
+    for chunk in chunked(ids):
+        query = sa.select(S.detention_id, S.person_id).where(S.detention_id.in_(chunk))
+        found.update({row.detention_id: row.person_id for row in conn.execute(query)})
+    return found
+
+
+def _insert_side_rows(conn: sa.Connection, detentions: Sequence[Detention]) -> None:
+    side: dict[sa.Table, list[dict[str, Any]]] = {}
+    for d in detentions:
+        for table, rows in _side_rows(d).items():
+            side.setdefault(table, []).extend(rows)
+    for table, rows in side.items():
+        if rows:
+            conn.execute(sa.insert(table), rows)
+
+
+def _fix_several(conn: sa.Connection, before: Mapping[str, int], after: Mapping[str, int]) -> None:
+    """Older rows of persons who now have several spells, or only one again."""
+    now_several = [p for p, n in after.items() if n > 1 and before.get(p, 0) == 1]
+    now_single = [p for p, n in after.items() if n == 1 and before.get(p, 0) > 1]
+    for chunk in chunked(now_several):
+        conn.execute(sa.update(t.spells).where(S.person_id.in_(chunk)).values(several=True))
+    for chunk in chunked(now_single):
+        conn.execute(sa.update(t.spells).where(S.person_id.in_(chunk)).values(several=False))
+
+
+def _read_single(conn: sa.Connection, persons: Sequence[str]) -> list[Mapping[str, Any]]:
+    """The spell rows of these persons, each of whom has one."""
+    found: list[Mapping[str, Any]] = []
+    for chunk in chunked(persons):
+        query = sa.select(t.spells).where(S.person_id.in_(chunk), S.several == sa.false())
+        found += [dict(row._mapping) for row in conn.execute(query)]
+    return found
+
+
+def _intervals(row: Mapping[str, Any]) -> Iterator[tuple[Bound, date, date]]:
+    """The days each reading holds a spell: from the first (included) to the last (excluded)."""
+    start_lo, start_hi, end_lo, end_hi = (
+        row[k] for k in ("start_lo", "start_hi", "end_lo", "end_hi")
+    )
+    if start_hi is not None and start_hi < end_lo:
+        yield Bound.CERTAIN, start_hi, end_lo
+    if start_lo is not None and start_lo < end_hi:
+        yield Bound.POSSIBLE, start_lo, end_hi
+    if (start_lo or FIRST) < end_hi:
+        yield Bound.ANY, start_lo or FIRST, end_hi
+
+
+def _count_days(conn: sa.Connection, rows: Iterable[Mapping[str, Any]], sign: int) -> None:
+    """Add (``sign`` +1) or take away (-1) what these spells (each its person's only one)
+    contribute to ``spell_days``."""
+    deltas: Counter[tuple[Any, ...]] = Counter()
+    for row in rows:
+        level = (
+            bool(row["recognised"]),
+            row["confidentiality"],
+            row["person_confidentiality"] or "",
+        )
+        for bound, first, stop in _intervals(row):
+            deltas[(bound.value, *level, first)] += sign
+            deltas[(bound.value, *level, stop)] -= sign
+    keys = ("bound", "recognised", "confidentiality", "person_confidentiality", "day")
+    changes = [dict(zip(keys, key, strict=True)) | {"delta": n} for key, n in deltas.items() if n]
+    if changes:
+        conn.execute(_increment(conn), changes)
+
+
+def _increment(conn: sa.Connection) -> Any:
+    """INSERT … ON CONFLICT DO UPDATE delta = delta + new: spelt alike, imported per dialect."""
+    insert = (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(t.spell_days)
+    return insert.on_conflict_do_update(
+        index_elements=[c.name for c in t.spell_days.primary_key],
+        set_={"delta": t.spell_days.c.delta + insert.excluded.delta},
+    )
+
+
+def _person_levels(conn: sa.Connection, ids: Iterable[str]) -> dict[str, str]:
+    P = t.spell_persons.c
+    found: dict[str, str] = {}
+    for chunk in chunked(sorted(ids)):
+        query = sa.select(P.person_id, P.confidentiality).where(P.person_id.in_(chunk))
+        found.update({row.person_id: row.confidentiality for row in conn.execute(query)})
+    return found
