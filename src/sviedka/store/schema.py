@@ -468,7 +468,6 @@ __all__ += [
     "users",
 ]
 
-__all__ += ["spell_charges", "spell_persons", "spell_placements", "spell_sentences", "spells"]
 
 # -- search index, see search.py
 # One row per record: what search filters on (kind, confidentiality, status, the first and last
