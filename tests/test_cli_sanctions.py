@@ -106,6 +106,13 @@ def test_confirm_reject_lists_and_export(archive: Path, tmp_path: Path) -> None:
     assert again.exit_code == 1 and "confirmed already" in again.output
     rejected = cli(archive, "sanctions", "reject", ids["officer"], "us_ofac_sdn", "9760")
     assert rejected.exit_code == 0, rejected.output
+    (logged,) = json.loads(cli(archive, "audit", "--record", ids["officer"], "--json").output)
+    assert (logged["action"], logged["details"]) == (
+        "sanction_reject",
+        {"list": "us_ofac_sdn", "ref": "9760", "version": logged["details"]["version"]},
+    )
+    verified = cli(archive, "verify")  # the rejection's audit entry is part of the log
+    assert verified.exit_code == 0, verified.output
     missing = cli(archive, "sanctions", "reject", ids["officer"], "us_ofac_sdn", "nope")
     assert missing.exit_code == 1 and "has no entry" in missing.output
     listed = json.loads(cli(archive, "sanctions", "lists", "--json").output)

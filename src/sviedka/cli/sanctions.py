@@ -85,38 +85,21 @@ def _screen_text(result: screen.Screening) -> str:
     rows = tables.screening_rows(result)
     for group in tables.GROUPS:
         mine = [r for r in rows if r["group"] == group]
-        table = Table(
-            "name",
-            "person",
-            "roles / positions",
-            "cases",
-            "acts",
-            "detentions",
-            "list",
-            "ref",
-            "programmes",
-            "confidence",
-            "why",
-        )
-        for r in mine:
-            roles = "; ".join(x for x in (r["roles"], r["positions"]) if x)
-            table.add_row(
-                r["name"],
-                r["person"],
-                roles,
-                r["cases"],
-                r["acts"],
-                r["detentions"],
-                r["list"],
-                r["ref"],
-                r["programmes"],
-                r["confidence"],
-                r["why"],
-            )
         parts.append(f"\n{group.replace('_', ' ')}: {len({r['person'] for r in mine})}")
         if mine:
-            parts.append(_text(table))
+            parts.append(_text(_group_table(mine)))
     return "\n".join(parts)
+
+
+_SHOWN = ("cases", "acts", "detentions", "list", "ref", "programmes", "confidence", "why")
+
+
+def _group_table(rows: list[dict[str, str]]) -> Table:
+    table = Table("name", "person", "roles / positions", *_SHOWN)
+    for r in rows:
+        roles = "; ".join(x for x in (r["roles"], r["positions"]) if x)
+        table.add_row(r["name"], r["person"], roles, *(r[k] for k in _SHOWN))
+    return table
 
 
 @sanctions_app.command("confirm")

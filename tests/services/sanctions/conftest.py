@@ -3,7 +3,9 @@ an ``Archive`` without keys, and the real lists from ``../shared/data``."""
 
 from __future__ import annotations
 
+import csv
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,12 +42,10 @@ def rupep_csv() -> Path:
     return shared_file("rupep-ru-by/ru_bl_peps_parsed.csv")
 
 
-@pytest.fixture(autouse=True)
-def names_api(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A stand-in until ``sviedka.names`` exports ``match_names`` (being written alongside)."""
-    import sviedka.names as names
-
-    if not hasattr(names, "match_names"):
-        from sviedka.names.score import match_names
-
-        monkeypatch.setattr(names, "match_names", match_names, raising=False)
+@pytest.fixture
+def default_csv_limit() -> Iterator[None]:
+    """Python's own limit on a CSV field (128 KiB), which ``followthemoney`` raises for the whole
+    process when it is imported: tests of over-long fields need the default back."""
+    old = csv.field_size_limit(128 * 1024)
+    yield
+    csv.field_size_limit(old)

@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from followthemoney import model
 
+from sviedka.errors import Invalid
 from sviedka.model import Confidentiality
 from sviedka.services.archive import Archive
 from sviedka.services.records import add_record
@@ -127,3 +129,28 @@ def test_internal_records_only_when_asked(archive: Archive, tmp_path: Path) -> N
     export_ftm(archive.store, tmp_path / "again.json", include=include)
     assert read(tmp_path / "again.json") == first  # stable ids and order
     assert f"sviedka-{ids['hidden']}" in {e["id"] for e in first}
+
+
+def test_a_post_with_no_title_at_an_unexported_organisation_is_left_out(
+    archive: Archive, tmp_path: Path
+) -> None:
+    ids = scenario(archive)
+    unit = add(archive, "organisation", {"names": [{"full": "Спецпадраздзяленне"}]})  # internal
+    add(
+        archive,
+        "position",
+        {"person": ids["judge"], "organisation": unit, "confidentiality": "public"},
+    )
+    report = export_ftm(archive.store, tmp_path / "out.ftm.json")
+    assert (report.entities["Position"], report.entities["Occupancy"]) == (1, 1)  # the court's
+    assert "Спецпадраздзяленне" not in (tmp_path / "out.ftm.json").read_text(encoding="utf-8")
+
+
+def test_an_output_that_cannot_be_written_is_a_clear_error(
+    archive: Archive, tmp_path: Path
+) -> None:
+    scenario(archive)
+    (tmp_path / "out" / "taken").mkdir(parents=True)
+    with pytest.raises(Invalid, match="Cannot write taken"):
+        export_ftm(archive.store, tmp_path / "out" / "taken")
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["taken"]  # no temp file left

@@ -116,3 +116,29 @@ def test_bad_lines_are_refused_by_line(archive: Archive, tmp_path: Path) -> None
 def test_an_empty_file_is_refused(archive: Archive, tmp_path: Path) -> None:
     with pytest.raises(Invalid):
         import_ftm(archive, write(tmp_path / "empty.json", ""), OPTIONS)
+
+
+def test_malformed_entities_are_refused_by_line_not_crashed_on(
+    archive: Archive, tmp_path: Path
+) -> None:
+    deep: dict[str, Any] = {"id": "n", "schema": "Person", "properties": {"name": ["N"]}}
+    inner = deep
+    for i in range(17):  # nested entities, each inside the last
+        inner["properties"]["associates"] = [{"id": f"n{i}", "schema": "Person", "properties": {}}]
+        inner = inner["properties"]["associates"][0]
+    path = write(
+        tmp_path / "bad.json",
+        PERSON,
+        {"id": "x", "schema": "Person", "properties": ["name"]},
+        "[" * 100_000 + "]" * 100_000,
+        deep,
+    )
+    report = import_ftm(archive, path, OPTIONS)
+    assert report.rolled_back
+    assert [(o.row, o.reasons) for o in report.outcomes if o.action is Action.REJECTED] == [
+        (2, ("has properties that are not an object",)),
+        (3, ("is not a JSON object",)),
+        (4, ("has entities nested more than 16 deep",)),
+    ]
+    with archive.store.view() as view:
+        assert current_versions(view) == []

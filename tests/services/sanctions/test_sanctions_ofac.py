@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from sviedka.errors import Invalid
 from sviedka.services.archive import Archive
 from sviedka.services.importing import Action, ImportOptions
 from sviedka.services.sanctions.entries import BirthSpan, ListedName, ListEntry
@@ -217,3 +218,22 @@ def test_refused_rows_stop_the_import_unless_told_to_keep_going(
     report = import_ofac_sdn(archive, path, ImportOptions(actor="test", keep_going=True))
     assert (report.count(Action.ADDED), report.count(Action.REJECTED)) == (1, 1)
     assert _entry_count(archive) == 1
+
+
+@pytest.mark.usefixtures("default_csv_limit")
+def test_an_unclosed_quote_is_a_clear_error_and_keeps_the_loaded_version(
+    archive: Archive, sdn_csv: Path, tmp_path: Path
+) -> None:
+    loaded = import_ofac_sdn(archive, _belarus_slice(sdn_csv, tmp_path), OPTIONS)
+    broken = tmp_path / "broken.csv"
+    secret = "SECRETNAME, Hidden"
+    good = ROW.format(n=1, name="A, B", remarks="")
+    # The quote opened on row 2 is never closed: the rest of the file becomes one huge field.
+    broken.write_text(f'{good}\n2,"{secret}\n' + "x" * 200_000 + "\n", encoding="ascii")
+    with pytest.raises(Invalid) as raised:
+        import_ofac_sdn(archive, broken, OPTIONS)
+    assert str(raised.value).startswith("Row 2 of the file cannot be read as CSV")
+    assert "SECRETNAME" not in str(raised.value) and "SECRETNAME" not in str(raised.value.errors)
+    with archive.store.view() as view:
+        assert [v.sha256 for v in list_versions(view)] == [loaded.sha256]
+    assert _entry_count(archive) == 232

@@ -192,3 +192,26 @@ def test_rejected_rows_import_nothing_unless_told_to_keep_going(
         1,
     )
     assert _revisions(archive) == 4  # source, person, court, position
+
+
+@pytest.mark.usefixtures("default_csv_limit")
+def test_an_unclosed_quote_is_a_clear_error_and_writes_nothing(
+    archive: Archive, tmp_path: Path
+) -> None:
+    path = tmp_path / "peps.csv"
+    good = '"A B","Анна Бук",,,"Minsk City Court, judge","Минский городской суд, судья"\n'
+    broken = '"C D","Секретный Прокурор,,,Minsk,Минск\n' + "x" * 200_000 + "\n"  # never closed
+    path.write_text(HEADER + good + broken, encoding="utf-8")
+    with pytest.raises(Invalid) as raised:
+        import_rupep(archive, path, OPTIONS)
+    assert str(raised.value).startswith("Row 3 of the file cannot be read as CSV")
+    assert "Секретный" not in str(raised.value)
+    assert _revisions(archive) == 0
+
+
+def test_a_file_that_is_not_utf8_is_refused(archive: Archive, tmp_path: Path) -> None:
+    path = tmp_path / "peps.csv"
+    path.write_bytes(HEADER.encode() + "Иван,Иван,,,Minsk,Минск\n".encode("cp1251"))
+    with pytest.raises(Invalid, match="not UTF-8"):
+        import_rupep(archive, path, OPTIONS)
+    assert _revisions(archive) == 0

@@ -23,6 +23,7 @@ from typing import Any
 from ...errors import IntegrityFailure, Invalid
 from ...model import Confidentiality, Detention, Organisation, Person, Position, Record, Sanction
 from ...store import Store, View
+from .ftm import ftm_model
 from .perpetrators import documented_perpetrators
 
 __all__ = ["ExportReport", "export_ftm"]
@@ -40,36 +41,43 @@ def export_ftm(
     store: Store, out: Path, *, include: frozenset[Confidentiality] = frozenset()
 ) -> ExportReport:
     """Write the perpetrators as FtM entities (JSON lines) to ``out``."""
-    model = _model()
+    model = ftm_model()
     allowed = include | {Confidentiality.PUBLIC}
     people = {m for p in documented_perpetrators(store) for m in p.members}
     with store.view() as view:
         builder = _Builder(model, view, allowed, people)
         entities = sorted(builder.build(), key=lambda e: str(e.id))
     for entity in entities:
-        problem = entity.schema.validate(entity.to_dict())
-        if problem:
-            raise IntegrityFailure(f"FtM refused entity {entity.id}: {problem}")
+        _validate(entity)
     _write(out, entities)
     counts = Counter(e.schema.name for e in entities)
     return ExportReport(out.name, dict(sorted(counts.items())))
 
 
-def _model() -> Any:
+def _validate(entity: Any) -> None:
+    """FtM's check of every value, and of the required properties (which FtM's ``validate``
+    passes over when they are absent). The complaint names properties, never their values."""
+    from followthemoney.exc import InvalidData
+
+    problems = {p for p in entity.schema.required if not entity.get(p)}
     try:
-        from followthemoney import model
-    except ImportError:  # pragma: no cover - the package is an optional dependency
-        raise Invalid(
-            "Exporting FollowTheMoney needs the followthemoney package (pip install "
-            "followthemoney).",
-            {"format": "needs followthemoney"},
-        ) from None
-    return model
+        entity.schema.validate(entity.to_dict())
+    except InvalidData as exc:
+        problems |= set(exc.errors.get("properties") or ())
+    if problems:
+        raise IntegrityFailure(
+            f"FtM refused the {entity.schema.name} entity {entity.id} "
+            f"({', '.join(sorted(problems))}); nothing was written."
+        )
 
 
 def _write(out: Path, entities: list[Any]) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.")
+    """Temp file, fsync, rename: ``out`` is the whole export or what it was before."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.")
+    except OSError as exc:
+        raise Invalid(f"Cannot write {out.name}: {exc.strerror or exc}.") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             for entity in entities:
@@ -77,8 +85,10 @@ def _write(out: Path, entities: list[Any]) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, out)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise Invalid(f"Cannot write {out.name}: {exc.strerror or exc}.") from None
         raise
 
 
@@ -156,6 +166,8 @@ class _Builder:
         org = self.organisation(record.organisation)
         where = org.first("name") if org else None
         name = ", ".join(x for x in (record.title, where) if x)
+        if not name:
+            return  # no title and an organisation not exported: nothing to say of the post
         post = self.make(
             "Position", f"{_PREFIX}position-{record.id}", name=name, organization=org and org.id
         )

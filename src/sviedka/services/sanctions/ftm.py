@@ -27,10 +27,11 @@ from .lists import ListFile, ParsedRow, read_list_file, store_list
 if TYPE_CHECKING:
     from followthemoney.proxy import EntityProxy
 
-__all__ = ["import_ftm", "read_ftm"]
+__all__ = ["ftm_model", "import_ftm", "read_ftm"]
 
 _NAMES = (("name", "primary"), ("alias", "alias"), ("previousName", "former"))
 _WEAK = (("weakAlias", "weak"),)
+_NESTING = 16  # OpenSanctions nests two or three levels; deeper is a broken or hostile file
 
 
 @dataclass
@@ -51,7 +52,9 @@ def import_ftm(archive: Archive, path: Path, options: ImportOptions) -> ImportRe
 
 
 def read_ftm(data: bytes, name: str, sha256: str, modified: str) -> ListFile:
-    model, invalid = _ftm()
+    model = ftm_model()
+    from followthemoney.exc import FollowTheMoneyException
+
     proxies: list[tuple[int, EntityProxy]] = []
     rejected: list[RowOutcome] = []
     meta: list[dict[str, Any]] = []
@@ -64,34 +67,38 @@ def read_ftm(data: bytes, name: str, sha256: str, modified: str) -> ListFile:
             for raw in _flat(_json(line)):
                 proxies.append((number, model.get_proxy(raw, cleaned=False)))
                 meta.append(raw)
-        except (ValueError, TypeError, KeyError, invalid) as exc:
+        except (ValueError, TypeError, KeyError, FollowTheMoneyException) as exc:
             rejected.append(RowOutcome(row=number, action=Action.REJECTED, reasons=(_why(exc),)))
     if not rows:
         raise Invalid("The file holds no FollowTheMoney entities.", {"file": "is empty"})
     return _list_file(proxies, rejected, meta, name, sha256, modified, rows)
 
 
-def _ftm() -> tuple[Any, type[Exception]]:
-    """FtM's model and its error for invalid data."""
+def ftm_model() -> Any:
+    """FtM's model (its schemata); ``Invalid`` when the optional package is not installed."""
     try:
         from followthemoney import model
-        from followthemoney.exc import FollowTheMoneyException
     except ImportError:  # pragma: no cover - the package is an optional dependency
         raise Invalid(
-            "Reading FollowTheMoney files needs the followthemoney package "
-            "(pip install followthemoney).",
+            "FollowTheMoney files need the followthemoney package (pip install followthemoney).",
             {"format": "needs followthemoney"},
         ) from None
-    return model, FollowTheMoneyException
+    return model
 
 
 def _json(line: bytes) -> dict[str, Any]:
     try:
         data = json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         raise ValueError("is not a JSON object") from None
+    return _entity(data)
+
+
+def _entity(data: Any) -> dict[str, Any]:
     if not isinstance(data, dict) or not data.get("id") or not data.get("schema"):
         raise ValueError("is not an entity: it needs an id and a schema")
+    if not isinstance(data.get("properties") or {}, dict):
+        raise ValueError("has properties that are not an object")
     return data
 
 
@@ -100,8 +107,10 @@ def _why(exc: Exception) -> str:
     return text if text.startswith(("is not", "has ")) else "is not a valid FtM entity"
 
 
-def _flat(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def _flat(data: dict[str, Any], depth: int = 0) -> Iterator[dict[str, Any]]:
     """The entity and, for each nested entity in its properties, that entity too (by id)."""
+    if depth > _NESTING:
+        raise ValueError(f"has entities nested more than {_NESTING} deep")
     properties: dict[str, list[Any]] = {}
     for prop, values in (data.get("properties") or {}).items():
         if not isinstance(values, list):
@@ -109,8 +118,8 @@ def _flat(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
         kept: list[Any] = []
         for value in values:
             if isinstance(value, dict):
-                inner = _json(json.dumps(value).encode())
-                yield from _flat(inner)
+                inner = _entity(value)
+                yield from _flat(inner, depth + 1)
                 kept.append(inner["id"])
             else:
                 kept.append(value)

@@ -8,7 +8,9 @@ a new version: its entries replace the list's entries, the old version's row sta
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,6 +33,7 @@ __all__ = [
     "ListVersion",
     "ParsedRow",
     "connection",
+    "csv_rows",
     "current_entries",
     "current_versions",
     "find_entry",
@@ -235,3 +238,23 @@ def read_list_file(path: Path) -> tuple[bytes, str, str]:
     except OSError as exc:
         raise Invalid(f"Cannot read {path.name}: {exc.__class__.__name__}.") from None
     return data, hashlib.sha256(data).hexdigest(), modified
+
+
+def csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """``(row number from 1, cells)`` of CSV text. A row the csv module cannot read (an
+    unclosed quote swallowing the rest of the file) is ``Invalid``, named by its number only."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    number = 0
+    while True:
+        number += 1
+        try:
+            cells = next(reader, None)
+        except csv.Error:
+            raise Invalid(
+                f"Row {number} of the file cannot be read as CSV (an unclosed quote?); "
+                "nothing was imported.",
+                {"file": f"row {number} is not CSV"},
+            ) from None
+        if cells is None:
+            return
+        yield number, cells

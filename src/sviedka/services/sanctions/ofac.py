@@ -9,8 +9,6 @@ ends with a DOS end-of-file byte (``\\x1a``). It has no listing dates and no pub
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from pathlib import Path
 
@@ -18,7 +16,7 @@ from ...errors import Invalid
 from ..archive import Archive
 from ..importing import Action, ImportOptions, ImportReport, RowOutcome
 from .entries import ListedName, ListEntry
-from .lists import ListFile, ParsedRow, read_list_file, store_list
+from .lists import ListFile, ParsedRow, csv_rows, read_list_file, store_list
 from .remarks import Remarks, parse_remarks
 
 __all__ = ["AUTHORITY", "LIST", "import_ofac_sdn", "natural_order", "parse_sdn", "read_sdn"]
@@ -54,7 +52,7 @@ def parse_sdn(text: str) -> tuple[list[ParsedRow], list[RowOutcome], int]:
     rejected: list[RowOutcome] = []
     seen: set[str] = set()
     rows = 0
-    for number, cells in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+    for number, cells in csv_rows(text):
         if not cells or cells == [_EOF] or not "".join(cells).strip():
             continue  # blank lines and the DOS end-of-file byte are not rows
         rows += 1

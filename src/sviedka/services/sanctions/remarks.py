@@ -90,10 +90,10 @@ def birth_span(text: str) -> BirthSpan | None:
     body = _YEARS.sub(r"\1 to \2", listed)
     circa = body.lower().startswith("circa ")
     parts = body[6:].split(" to ") if circa else body.split(" to ")
-    bounds = [_one_date(p.strip()) for p in parts]
-    if len(bounds) > 2 or any(b is None for b in bounds):
+    bounds = [b for b in (_one_date(p.strip()) for p in parts) if b is not None]
+    if len(parts) > 2 or len(bounds) != len(parts):
         return None
-    earliest, latest = bounds[0][0], bounds[-1][1]  # type: ignore[index]
+    earliest, latest = bounds[0][0], bounds[-1][1]
     if circa:
         earliest = date(earliest.year - CIRCA_YEARS, 1, 1)
         latest = date(latest.year + CIRCA_YEARS, 12, 31)

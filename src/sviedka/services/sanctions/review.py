@@ -2,7 +2,10 @@
 
 Confirming makes a ``sanction`` record linking the person, with a source link to a ``source``
 record that cites the list version (made when the version is first cited). Rejecting is
-remembered in ``sanction_decisions`` so the screening does not propose the pair again.
+remembered in ``sanction_decisions`` so the screening does not propose the pair again, and — as it
+takes a person off the "possible" list — logged in the same transaction as an ``audit`` entry of
+the ledger (who, which person, list, entry and version; not the reason's text), so that a
+rejection cannot be slipped into the table unseen.
 """
 
 from __future__ import annotations
@@ -22,9 +25,12 @@ from ...model import (
     SourceLink,
 )
 from ...model.ids import new_id
-from ...model.revision import timestamp
+from ...model.revision import canonical, timestamp
 from ...store import Store, Writer
 from ...store import schema as t
+from ...store.writer import SqlWriter
+from ..audit import KIND as AUDIT
+from ..audit import AuditEvent
 from .entries import ListEntry
 from .lists import ListVersion, connection, find_entry
 
@@ -55,6 +61,15 @@ def reject_match(
         version, _ = find_entry(writer, list_name, ref)
         _not_decided(writer, person, list_name, ref)
         _decide(writer, person, version, ref, "rejected", None, actor, reason)
+        _log_rejection(writer, person, version, ref, actor)
+
+
+def _log_rejection(writer: Writer, person: str, version: ListVersion, ref: str, actor: str) -> None:
+    if not isinstance(writer, SqlWriter):
+        raise TypeError("sanctions review needs the SQL store")
+    details = {"list": version.list, "ref": ref, "version": version.id}
+    event = AuditEvent("sanction_reject", person, actor, None, timestamp(), None, details)
+    writer.journal.append(AUDIT, person, canonical(event.data()))
 
 
 def _person(writer: Writer, person: str) -> Person:

@@ -11,9 +11,7 @@ re-importing an unchanged row reads one row and writes nothing. Other rows are r
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -42,7 +40,7 @@ from ...store import Writer
 from ...store import schema as t
 from ..archive import Archive
 from ..importing import Action, ImportOptions, ImportReport, RowOutcome
-from .lists import connection, read_list_file
+from .lists import connection, csv_rows, read_list_file
 from .rupep_rows import (
     BELARUS,
     HEADER,
@@ -96,13 +94,13 @@ def read_rupep(data: bytes) -> tuple[list[RupepRow], list[RowOutcome], int]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise Invalid("The RuPEP file is not UTF-8 text.", {"file": "is not UTF-8"}) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    if [c.strip() for c in next(reader, [])] != HEADER:
+    reader = csv_rows(text)
+    if [c.strip() for c in next(reader, (1, []))[1]] != HEADER:
         raise Invalid("This is not RuPEP's CSV: its header differs.", {"file": "unknown header"})
     rows: list[RupepRow] = []
     rejected: list[RowOutcome] = []
     read = 0
-    for number, cells in enumerate(reader, start=2):
+    for number, cells in reader:
         read += 1
         if len(cells) == len(HEADER) and not belarus_related(cells):
             continue

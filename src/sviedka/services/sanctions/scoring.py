@@ -15,8 +15,9 @@ conflict            -0.30     no listed date can be ours: a namesake, at most "p
 Nationality (our citizenship against the listed nationality or citizenship): a country in common
 +0.02; both known and none in common −0.10; else 0.
 A match is **sanctioned** when its confidence reaches the threshold (default 0.9) and the birth
-dates do not conflict; **possible** (for review) when the confidence reaches 0.7, or the name
-alone reaches the threshold.
+dates agree (exact or compatible): a name alone, however close and whatever the nationality or the
+threshold, is at most possible. **Possible** (for review) when the confidence reaches 0.7, or the
+name alone reaches the threshold.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ THRESHOLD = 0.9
 POSSIBLE = 0.7
 BIRTH = {"exact": 0.10, "compatible": 0.03, "unknown": -0.12, "conflict": -0.30}
 _NATIONALITY = {"agrees": 0.02, "differs": -0.10, "unknown": 0.0}
+_AGREE = ("exact", "compatible")  # birth dates that let a match be "sanctioned"
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ def assess(
     nationality = nationality_agreement(citizenship, entry.nationalities)
     confidence = name_score + BIRTH[birth] + _NATIONALITY[nationality]
     confidence = round(min(1.0, max(0.0, confidence)), 4)
-    if confidence >= threshold and birth != "conflict":
+    if confidence >= threshold and birth in _AGREE:
         status = "sanctioned"
     elif confidence >= POSSIBLE or name_score >= threshold:
         status = "possible"
