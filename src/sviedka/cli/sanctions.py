@@ -125,7 +125,7 @@ def reject_command(
 
     Example: sviedka sanctions reject 01a2… us_ofac_sdn 10136 -r "born 1981, not 1954"
     """
-    with opened(ctx) as archive:
+    with opened(ctx, writes=True) as archive:  # the rejection is a ledger entry: sign the head
         review.reject_match(
             archive.store, person, list_name, ref, actor=load_settings().actor, reason=reason
         )
