@@ -20,7 +20,7 @@ from .queries import recent_changes, titles
 if TYPE_CHECKING:
     from .pages import Page
 
-__all__ = ["Held", "dashboard_data"]
+__all__ = ["Held", "dashboard_data", "held", "review_queue"]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..model import Act, Detention, Evidence, Involvement, PartialDate, Person, Record
-from ..model.dates import DateRange
 from ..store import Stored
 from .queries import cluster_members, linked_evidence, referring, status_of, titles
 
@@ -47,8 +46,13 @@ class Dossier:
 
 def timeline(detentions: list[Detention]) -> list[Entry]:
     """Every dated fact of the detentions, oldest first (undated facts last)."""
-    entries = [e for d in detentions for e in _facts(d)]
-    return sorted(entries, key=lambda e: (e.date is None, e.date.sort_key() if e.date else (0, 0)))
+    keyed: list[tuple[tuple[int, int], bool, int, Entry]] = []
+    for d in detentions:
+        known = (0, 0)
+        for e in _facts(d):  # an undated fact stays where it falls in the course of events
+            known = e.date.sort_key() if e.date else known
+            keyed.append((known, e.date is None, len(keyed), e))
+    return [e for *_, e in sorted(keyed, key=lambda k: k[:3])]
 
 
 def _facts(d: Detention) -> list[Entry]:
@@ -95,7 +99,13 @@ def dossier(page: Page, stored: Stored) -> Dossier:
     acts = [a for a in referring(store, user, "act", {"victim": person.id}) if isinstance(a, Act)]
     involved = referring(store, user, "involvement", {"perpetrator": person.id})
     on = [person, *held, *acts]
-    sources = [(r.id, link) for r in on for link in r.sources]
+    sources = list(
+        {
+            (link.source, link.reliability, link.credibility, link.locator): (r.id, link)
+            for r in on
+            for link in r.sources
+        }.values()
+    )
     found = Dossier(
         stored=stored,
         person=person,
@@ -124,7 +134,3 @@ def _named(d: Dossier) -> set[str]:
 
 
 _REFS = ("unit", "court", "judge", "prosecutor", "facility")
-
-
-def when(value: PartialDate | DateRange | None) -> str:
-    return str(value) if value is not None else ""

@@ -20,7 +20,7 @@ from ..services.cases import N_
 from .i18n import COOKIE, pick_language, translations
 from .pages import environment
 
-__all__ = ["TITLES", "install_error_pages", "wants_page"]
+__all__ = ["TITLES", "error_page", "install_error_pages", "wants_page"]
 
 Handler = Callable[[Request, Any], Response | Awaitable[Response]]
 

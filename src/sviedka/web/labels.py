@@ -17,7 +17,16 @@ from ..services.cases import N_
 if TYPE_CHECKING:
     from .pages import Page
 
-__all__ = ["ENUMS", "display_name", "navigation", "role_label", "template_globals"]
+__all__ = [
+    "ENUMS",
+    "display_name",
+    "enum_label",
+    "navigation",
+    "record_title",
+    "role_label",
+    "template_globals",
+    "term_label",
+]
 
 ENUMS: dict[str, dict[str, str]] = {
     "confidentiality": {
@@ -131,6 +140,9 @@ def record_title(record: Record, lang: str) -> str:
     title = getattr(record, "title", None)
     if isinstance(title, str) and title:
         return title
+    arrest = getattr(record, "arrest", None)
+    if arrest is not None and arrest.date is not None:
+        return str(arrest.date)
     return record.id[:8]
 
 

@@ -14,7 +14,17 @@ from .queries import all_visible, titles
 if TYPE_CHECKING:
     from .pages import Page
 
-__all__ = ["Options", "form_options"]
+__all__ = [
+    "Options",
+    "enum",
+    "form_options",
+    "levels",
+    "organisations",
+    "people_in_role",
+    "perpetrators",
+    "titled",
+    "vocab",
+]
 
 Options = list[tuple[str, str]]
 

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 
 from ..model import Detention, Evidence, Person, Record
 from ..model.dates import PartialDate
-from ..model.revision import Revision
 from ..services.access import may_read, readable, redact, visible_records
 from ..services.accounts import User
 from ..store import SqlStore, Stored
@@ -29,11 +27,15 @@ __all__ = [
     "Change",
     "PeopleFilter",
     "PersonRow",
+    "RecentChange",
     "all_visible",
+    "cluster_members",
     "diff",
     "flat",
+    "linked_evidence",
     "people",
     "recent_changes",
+    "referring",
     "status_of",
     "titles",
 ]
@@ -222,18 +224,9 @@ def recent_changes(store: SqlStore, user: User, *, limit: int = 10) -> list[Rece
     ]
 
 
-def history(store: SqlStore, record_id: str) -> list[Revision]:
-    with store.view() as view:
-        return view.history(record_id)
-
-
 def cluster_members(store: SqlStore, user: User, stored: Stored) -> list[Record]:
     """The other records judged the same as this one, that the user may read."""
     with store.view() as view:
         members = view.cluster(stored.record.id).members
     others = [m for m in members if m != stored.record.id]
     return list(titles(store, user, others).values())
-
-
-def today() -> PartialDate:
-    return PartialDate.of(date.today())

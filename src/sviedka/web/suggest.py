@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..model import PartialDate, Person
 from ..services.access import may_read, redact
@@ -43,16 +43,22 @@ def duplicate_candidates(
         for k in (f"{prefix}.name", f"{prefix}.other_name")
         if (v := values.get(k)) and v.strip()
     ]
-    if not names or not matching_available():
-        return [] if not names else None
+    if not names:
+        return []
+    if not matching_available():
+        return None
     matching = importlib.import_module("sviedka.services.matching")
-
     birth = _date(values.get(f"{prefix}.birth_date"))
     store, user = page.archive.store, page.me
+    found = []
     with store.view() as view:
-        found: list[Any] = list(matching.likely_duplicates(view, names, birth))
-        readable = [c for c in found if may_read(view, user, _person_of(view, c))]
-    return [_candidate(user, view_record) for view_record in readable[:_LIMIT]]
+        for person_id, score, why in matching.likely_duplicates(view, names, birth, limit=_LIMIT):
+            person = view.get(person_id).record
+            if isinstance(person, Person) and may_read(view, user, person):
+                shown = redact(user, person)
+                assert isinstance(shown, Person)
+                found.append(Candidate(shown, float(score), tuple(why)))
+    return found
 
 
 def _date(text: str | None) -> PartialDate | None:
@@ -60,19 +66,3 @@ def _date(text: str | None) -> PartialDate | None:
         return PartialDate.parse(text) if text else None
     except ValueError:
         return None
-
-
-def _person_of(view: Any, candidate: Any) -> Person:
-    person = getattr(candidate, "person", candidate)
-    if isinstance(person, str):
-        person = view.get(person).record
-    assert isinstance(person, Person)
-    return person
-
-
-def _candidate(user: Any, found: Any) -> Candidate:
-    person = redact(user, getattr(found, "person", found))
-    assert isinstance(person, Person)
-    score = getattr(found, "score", None)
-    reasons = tuple(getattr(found, "reasons", ()) or ())
-    return Candidate(person, score, reasons)

@@ -23,6 +23,9 @@ from ..suggest import duplicate_candidates
 
 router = APIRouter()
 
+# A new case starts internal (never public by accident) and its source ungraded (F, 6).
+DEFAULTS = {"confidentiality": "internal", "source.reliability": "F", "source.credibility": "6"}
+
 _FORMS: dict[str, tuple[str, Callable[..., Any], Callable[..., cases.Registered]]] = {
     "detention": ("record/detention.html", forms.detention_case, cases.register_detention),
     "incident": ("record/incident.html", forms.incident_case, cases.register_incident),
@@ -41,7 +44,7 @@ def _show(
     rows = {g: forms.row_count(values, g, more=(g == more)) for g in forms.ROWS}
     context: dict[str, Any] = {
         "kind": kind,
-        "values": {"names_lang": page.lang, "person.lang": page.lang, **values},
+        "values": {**DEFAULTS, "names_lang": page.lang, "person.lang": page.lang, **values},
         "errors": {k: page.gettext(v) for k, v in errors.items()},
         "rows": rows,
         "options": form_options(page, kind),
