@@ -8,6 +8,7 @@ import hashlib
 import io
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -249,3 +250,68 @@ def test_people_filters(client: TestClient, path: str) -> None:
     page = client.get(path).text
     assert "Алесь Вербицкий" in page
     assert ("Ганна Лазарэвіч" in page) == ("arrested_to" not in path)
+
+
+SAMPLE = Path(__file__).resolve().parents[2] / "src" / "sviedka" / "data" / "sample"
+
+
+def test_an_import_shows_its_dry_run_then_imports_on_confirmation(
+    app_factory: Callable[..., TestClient],
+) -> None:
+    client = app_factory()
+    csrf = login(client, "doc")
+    sheet = (SAMPLE / "viasna-sample.csv").read_bytes()
+    r = client.post(
+        "/imports",
+        data={"csrf_token": csrf, "format": "viasna-csv"},
+        files=[("sheet", ("list.csv", io.BytesIO(sheet), "text/csv"))],
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    report = client.get(r.headers["location"])
+    assert "What this import would do" in report.text and "list.csv" in report.text
+    store = client.app.state.archive.store  # type: ignore[attr-defined]
+    with store.view() as view:
+        assert view.count("person") == 0  # a dry run saves nothing
+    assert "list.csv" in client.get("/").text  # waiting on the dashboard
+    other = app_factory()
+    login(other, "admin")
+    assert other.get(r.headers["location"]).status_code == 404  # only its uploader sees it
+    confirm = {"csrf_token": csrf, "keep_going": "1"}  # the sample has dirty rows on purpose
+    done = client.post(r.headers["location"] + "/confirm", data=confirm)
+    assert done.status_code == 200 and "<h1>Imported</h1>" in done.text
+    with store.view() as view:
+        assert view.count("person") > 100
+    assert client.get(r.headers["location"]).status_code == 404  # confirmed: gone
+
+
+def test_a_sheet_that_is_not_one_is_refused_with_a_message(client: TestClient) -> None:
+    csrf = login(client, "doc")
+    r = client.post(
+        "/imports",
+        data={"csrf_token": csrf, "format": "viasna-csv"},
+        files=[("sheet", ("x.csv", io.BytesIO(b"nothing,here\n1,2\n"), "text/csv"))],
+    )
+    assert r.status_code == 422 and "error-box" in r.text
+
+
+@pytest.mark.postgres
+def test_a_case_on_postgresql_and_what_a_viewer_sees(pg_url: str, tmp_path: Path) -> None:
+    from webtools import make_archive
+
+    from sviedka.server.app import create_app
+    from sviedka.server.config import ServerConfig
+
+    path = make_archive(tmp_path / "archive", database_url=pg_url)
+    app = create_app(ServerConfig(archive=path, database_url=pg_url, rate_limit=0))
+    with TestClient(app, base_url="http://localhost") as client:
+        csrf = login(client, "doc")
+        secret = {**DETENTION, "confidentiality": "confidential", "csrf_token": csrf}
+        r = client.post("/record", data=secret, follow_redirects=False)
+        assert r.status_code == 303
+        person = r.headers["location"].split("?")[0]
+        assert "Алесь Вербицкий" in client.get(person).text
+    with TestClient(app, base_url="http://localhost") as viewer:
+        login(viewer, "viewer")
+        assert viewer.get(person).status_code == 404
+        assert "Алесь Вербицкий" not in viewer.get("/people").text

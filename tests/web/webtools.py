@@ -20,9 +20,14 @@ USERS = {
 }
 
 
-def make_archive(path: Path) -> Path:
+def make_archive(path: Path, database_url: str | None = None) -> Path:
     archive, _ = init_archive(
-        path, shipped_vocabularies(), custodian="web", passphrase=PASSPHRASE, name="Web tests"
+        path,
+        shipped_vocabularies(),
+        custodian="web",
+        passphrase=PASSPHRASE,
+        name="Web tests",
+        database_url=database_url,
     )
     with archive:
         for name, (role, clearance) in USERS.items():

@@ -99,13 +99,15 @@ def pending_imports(page: Page) -> list[Pending]:
     return sorted(found, key=lambda p: p.at, reverse=True)
 
 
-def confirm(page: Page, token: str, *, actor: str) -> dict[str, Any]:
-    """Import for real; the pending sheet is removed whether it succeeds or fails."""
+def confirm(page: Page, token: str, *, actor: str, keep_going: bool = False) -> dict[str, Any]:
+    """Import for real (with ``keep_going``, the valid rows even if others are refused); the
+    pending sheet is removed whether it succeeds or fails."""
     made = pending(page, token)
     folder = _root(page) / token
     sheet = next(p for p in folder.iterdir() if p.name.startswith("sheet"))
     try:
-        report = run_import(page.archive, sheet, made.format, ImportOptions(actor=actor))
+        options = ImportOptions(actor=actor, keep_going=keep_going)
+        report = run_import(page.archive, sheet, made.format, options)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return _report(report, made.name)

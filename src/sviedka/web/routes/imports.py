@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
@@ -61,9 +63,10 @@ def dry_run_report(page: PageDep, token: str) -> Response:
 
 
 @router.post("/imports/{token}/confirm")
-def confirm_import(page: PageDep, token: str) -> Response:
+def confirm_import(page: PageDep, token: str, keep_going: Annotated[str, Form()] = "") -> Response:
     require(page.me, Permission.IMPORT)
-    report = imports_store.confirm(page, token, actor=actor_of(page.me))
+    actor = actor_of(page.me)
+    report = imports_store.confirm(page, token, actor=actor, keep_going=keep_going == "1")
     context = {"pending": None, "report": report, "done": True}
     return page.render("imports/report.html", context, section="/imports")
 
