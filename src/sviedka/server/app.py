@@ -147,9 +147,8 @@ def worker_app() -> FastAPI:
     data = json.loads(os.environ[CONFIG_VARIABLE])
     unlock = data.pop("unlock", False)
     settings = load_settings()
-    config = ServerConfig(
-        **{**data, "archive": Path(data["archive"])}, database_url=settings.database_url
-    )
+    data |= {"archive": Path(data["archive"]), "upload_paths": tuple(data["upload_paths"])}
+    config = ServerConfig(**data, database_url=settings.database_url)
     if unlock:
         config = _unlocked(config)
     return create_app(config)
