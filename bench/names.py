@@ -19,7 +19,7 @@ Three labelled sets, each scored by our matcher and, when ``nomenklatura`` is in
     .venv/bin/python bench/names.py --threshold 0.75 --no-logic
     .venv/bin/python bench/names.py --errors 20     # also print the worst misses per set
 
-See ``bench/README-names.md`` for the figures and what was tuned on what.
+See ``docs/names.md`` for the figures and what was tuned on what.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import OSA, Levenshtein
 
 from .parse import Kind, Part, joined, parse
-from .phonetic import fold, phonetic
+from .phonetic import fold, phonetic, skeleton_of
 
 __all__ = [
     "MATCH_THRESHOLD",
@@ -90,15 +90,12 @@ class Match:
 
 
 def _initials(part: Part) -> set[str]:
+    """The letters an initial for this word may be: the first letter of its skeleton, where
+    every vowel is ``a`` (Е., Ye., E. and Я. all stand for a vowel-initial name)."""
     forms = [part.form]
     if part.given is not None:
         forms += [phonetic(f) for f in part.given.forms]
-    letters = set()
-    for form in forms:
-        letters.add(form[:1])
-        if form[:1] == "j" and len(form) > 1:
-            letters.add(form[1])
-    return letters
+    return {skeleton_of(form)[:1] for form in forms}
 
 
 def _spelling(a: str, b: str, tuning: Tuning) -> float:
@@ -117,9 +114,9 @@ def part_similarity(a: Part, b: Part, tuning: Tuning = TUNING) -> float:
     """How alike two parts are (0 when they cannot be the same part at all)."""
     if Kind.INITIAL in (a.kind, b.kind):
         if a.kind == b.kind:
-            return 1.0 if a.form[:1] == b.form[:1] else 0.0
+            return 1.0 if _initials(a) == _initials(b) else 0.0
         full, initial = (b, a) if a.kind == Kind.INITIAL else (a, b)
-        return tuning.initial if initial.form[:1] in _initials(full) else 0.0
+        return tuning.initial if _initials(initial) <= _initials(full) else 0.0
     if a.given is not None and b.given is not None:
         if a.given == b.given:
             return 1.0
@@ -154,6 +151,7 @@ def _pairs(left: tuple[Part, ...], right: tuple[Part, ...], tuning: Tuning) -> l
 
 
 _NAMES = frozenset({Kind.OTHER, Kind.GIVEN, Kind.PATRONYMIC})
+_LONE = _NAMES | {Kind.INITIAL}  # unpaired on both sides: the names differ there
 
 
 def _is_name(a: Part, b: Part) -> bool:
@@ -185,8 +183,8 @@ def _score(
         if _is_name(left[i], right[j]):
             slip = left[i].script == right[j].script and all(exact[:k] + exact[k + 1 :])
             score *= _clash(s, slip, tuning)
-    lone_l = sum(1 for i, p in enumerate(left) if i not in paired_l and p.kind in _NAMES)
-    lone_r = sum(1 for j, p in enumerate(right) if j not in paired_r and p.kind in _NAMES)
+    lone_l = sum(1 for i, p in enumerate(left) if i not in paired_l and p.kind in _LONE)
+    lone_r = sum(1 for j, p in enumerate(right) if j not in paired_r and p.kind in _LONE)
     score *= tuning.both_lone ** min(lone_l, lone_r)
     return score, pairs, lone
 

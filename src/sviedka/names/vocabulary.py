@@ -1,8 +1,9 @@
 """Given names: which spellings, in any script, are one name (Ганна = Анна = Hanna = Anna).
 
 Forms are looked up by their :func:`~sviedka.names.phonetic.phonetic` form first, then, for a
-spelling the list does not hold (Uladzimier, Katsiaryna), by their folded form and then by
-their skeleton, each when exactly one name has it. Folk and short forms that stand for a name on
+spelling the list does not hold (Uladzimier, Katsiaryna), by their folded form, each when
+exactly one name has it. Not by skeleton: too many surnames share one with a given name
+(Вяраёнак, Вераніка). Folk and short forms that stand for a name on
 documents (Алесь, Зміцер) are their own entries or listed as other forms, following the data
 file.
 """
@@ -80,21 +81,12 @@ def _by_fold() -> dict[str, GivenName]:
     return _unique([(fold(phonetic(f)), n) for n in given_names() for f in n.forms])
 
 
-@cache
-def _by_skeleton() -> dict[str, GivenName]:
-    return _unique([(skeleton(f), n) for n in given_names() for f in n.forms])
-
-
 def given_name(word: str, lacinka: bool | None = None) -> GivenName | None:
     """The given name ``word`` spells, if the vocabulary knows it (and only one fits)."""
     form = phonetic(word, lacinka)
     if not form:
         return None
-    return (
-        _by_phonetic().get(form)
-        or _by_fold().get(fold(form))
-        or _by_skeleton().get(skeleton_of(form))
-    )
+    return _by_phonetic().get(form) or _by_fold().get(fold(form))
 
 
 @cache

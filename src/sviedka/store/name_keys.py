@@ -1,0 +1,104 @@
+"""The name-key index: each person's blocking keys, for finding likely duplicates by lookup.
+
+Kept current in the writer's transaction like every derived index (see ``indexes.py``). The keys
+come from ``sviedka.names.blocking``; when their rules change (``KEYS_VERSION``) the index is
+rebuilt at the next open. It holds keys and person ids only: no names, nothing sensitive.
+
+Besides the index, the reads matching needs: blocks of persons sharing a key, persons by id and
+the resolver's judgements, each one query (or one per chunk of ids).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import ClassVar
+
+import sqlalchemy as sa
+
+from ..model import Person, Record, Verdict
+from ..names.blocking import blocking_keys
+from ..names.keys import KEYS_VERSION
+from . import schema as t
+from .indexes import Index
+
+__all__ = ["NameKeyIndex", "blocks", "judged_pairs", "key_members", "person_keys", "persons"]
+
+_FORMAT = 1  # the table's layout: change it, or KEYS_VERSION, and the index is rebuilt
+_CHUNK = 500  # ids per statement: under SQLite's bound-parameter limit
+K = t.name_keys.c
+
+
+def person_keys(person: Person) -> set[str]:
+    year = person.birth_date.year if person.birth_date is not None else None
+    return blocking_keys([name.full for name in person.names], year)
+
+
+class NameKeyIndex(Index):
+    name: ClassVar[str] = "name_keys"
+    version: ClassVar[int] = _FORMAT * 1000 + KEYS_VERSION
+    kinds: ClassVar[frozenset[str]] = frozenset({"person"})
+
+    def refresh(self, conn: sa.Connection, records: Sequence[Record]) -> None:
+        people = [r for r in records if isinstance(r, Person)]
+        ids = [p.id for p in people]
+        for i in range(0, len(ids), _CHUNK):
+            conn.execute(sa.delete(t.name_keys).where(K.person_id.in_(ids[i : i + _CHUNK])))
+        rows = [{"key": key, "person_id": p.id} for p in people for key in person_keys(p)]
+        if rows:
+            conn.execute(sa.insert(t.name_keys), rows)
+
+    def clear(self, conn: sa.Connection) -> None:
+        conn.execute(sa.delete(t.name_keys))
+
+
+def key_members(conn: sa.Connection, keys: Iterable[str], *, most: int) -> dict[str, list[str]]:
+    """The persons filed under each of ``keys``, leaving out keys with more than ``most``."""
+    wanted = sorted(set(keys))
+    sizes = (
+        sa.select(K.key).where(K.key.in_(wanted)).group_by(K.key).having(sa.func.count() <= most)
+    )
+    found: dict[str, list[str]] = {}
+    query = sa.select(K.key, K.person_id).where(K.key.in_(sizes)).order_by(K.key, K.person_id)
+    for key, person_id in conn.execute(query):
+        found.setdefault(key, []).append(person_id)
+    return found
+
+
+def blocks(conn: sa.Connection, *, most: int) -> Iterator[tuple[str, list[str]]]:
+    """Every key shared by 2 to ``most`` persons, with them, in key order (streamed)."""
+    sizes = sa.select(K.key).group_by(K.key).having(sa.func.count().between(2, most))
+    query = sa.select(K.key, K.person_id).where(K.key.in_(sizes)).order_by(K.key, K.person_id)
+    current, members = "", list[str]()
+    for key, person_id in conn.execution_options(yield_per=5000).execute(query):
+        if key != current and members:
+            yield current, members
+            members = []
+        current = key
+        members.append(person_id)
+    if members:
+        yield current, members
+
+
+def persons(conn: sa.Connection, ids: Iterable[str]) -> dict[str, Person]:
+    """The current Person records among ``ids``, by id (other kinds and unknown ids left out)."""
+    from .sql import record_of, state_of  # late: sql.py imports the indexes
+
+    wanted = sorted(set(ids))
+    found: dict[str, Person] = {}
+    columns = (t.records.c.id, t.records.c.kind, t.records.c.data)  # never the sensitive part
+    for i in range(0, len(wanted), _CHUNK):
+        query = sa.select(*columns).where(
+            t.records.c.id.in_(wanted[i : i + _CHUNK]), t.records.c.kind == Person.KIND
+        )
+        for row in conn.execute(query):
+            record = record_of(row.kind, row.id, state_of(row.data, None))
+            if isinstance(record, Person):
+                found[row.id] = record
+    return found
+
+
+def judged_pairs(conn: sa.Connection) -> list[tuple[str, str, Verdict]]:
+    """Every judgement in force: (left, right, verdict)."""
+    c = t.judgements.c
+    rows = conn.execute(sa.select(c.left_id, c.right_id, c.verdict))
+    return [(left, right, Verdict(verdict)) for left, right, verdict in rows]
