@@ -18,7 +18,7 @@ from .vocabulary import given_name, patronymic
 
 __all__ = ["KEYS_VERSION", "search_keys", "word_key"]
 
-KEYS_VERSION = 2
+KEYS_VERSION = 3
 
 
 def word_key(word: str, lacinka: bool | None = None) -> str:
