@@ -315,3 +315,25 @@ def test_a_case_on_postgresql_and_what_a_viewer_sees(pg_url: str, tmp_path: Path
         login(viewer, "viewer")
         assert viewer.get(person).status_code == 404
         assert "Алесь Вербицкий" not in viewer.get("/people").text
+
+
+def test_a_verifier_judges_an_unsure_pair_from_the_review_queue(client: TestClient) -> None:
+    from sviedka.model import Verdict
+    from sviedka.services.resolver import cluster_of, judge
+
+    store = client.app.state.archive.store  # type: ignore[attr-defined]
+    a, b = (
+        add_record(store, "person", {"names": [{"full": n}]}, actor="t").record.id
+        for n in ("Ales Bialiatski", "Алесь Бяляцкі")
+    )
+    judge(store, a, b, Verdict.UNSURE, actor="t")
+    csrf = login(client, "admin")
+    assert "Possible duplicates to judge" in client.get("/").text
+    data = {"csrf_token": csrf, "left": a, "right": b, "verdict": "same"}
+    r = client.post("/review/judge", data=data)
+    assert r.status_code == 200 and "The judgement was saved." in r.text
+    assert "Possible duplicates to judge" not in r.text
+    assert set(cluster_of(store, a)[0].members) == {a, b}
+    client.cookies.clear()
+    viewer = login(client, "viewer")
+    assert client.post("/review/judge", data={**data, "csrf_token": viewer}).status_code == 403
