@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..errors import Unavailable
 from ..model import PartialDate, Person
 from ..services.access import may_read, redact
 from .landed import landed
@@ -51,13 +52,17 @@ def duplicate_candidates(
     birth = _date(values.get(f"{prefix}.birth_date"))
     store, user = page.archive.store, page.me
     found = []
-    with store.view() as view:
-        for person_id, score, why in matching.likely_duplicates(view, names, birth, limit=_LIMIT):
-            person = view.get(person_id).record
-            if isinstance(person, Person) and may_read(view, user, person):
-                shown = redact(user, person)
-                assert isinstance(shown, Person)
-                found.append(Candidate(shown, float(score), tuple(why)))
+    try:
+        with store.view() as view:
+            hits = matching.likely_duplicates(view, names, birth, limit=_LIMIT)
+            for person_id, score, why in hits:
+                person = view.get(person_id).record
+                if isinstance(person, Person) and may_read(view, user, person):
+                    shown = redact(user, person)
+                    assert isinstance(shown, Person)
+                    found.append(Candidate(shown, float(score), tuple(why)))
+    except Unavailable:  # the matcher's name index is not in this database (yet)
+        return None
     return found
 
 
