@@ -1,0 +1,485 @@
+"""Statistics of political imprisonment: how many were held on a date, over time, and the flows
+in and out — exact, reproducible, and each with its method stated.
+
+The counting rules are in ``docs/statistics.md``; the SQL over the detention-spell index is in
+``store/spells.py``. Every function takes a ``Scope``: which detentions count, and which
+confidentiality levels the caller may see (the CLI sees all; the server passes a user's).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..errors import Invalid
+from ..ledger.checkpoints import latest_checkpoint
+from ..ledger.log import tree_size
+from ..model import Confidentiality, EndMode, Organisation
+from ..store import SqlStore
+from ..store import schema as t
+from ..store.spell_counts import (
+    Breakdown,
+    Query,
+    Who,
+    count_persons,
+    held_counts,
+    held_query,
+    in_range,
+    same_pairs,
+)
+from ..store.spells import Bound
+from ..store.sql import SqlView
+
+__all__ = [
+    "ALL_LEVELS",
+    "EVERYONE",
+    "MAX_POINTS",
+    "ArchiveState",
+    "Breakdown",
+    "Every",
+    "Method",
+    "Scope",
+    "StatsResult",
+    "archive_state",
+    "clusters",
+    "flows",
+    "held_on",
+    "period_starts",
+    "series",
+]
+
+ALL_LEVELS = frozenset(Confidentiality)
+MAX_POINTS = 1000  # a series longer than this is refused: ask for a coarser step
+S = t.spells.c
+
+
+class Every(StrEnum):
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Who counts, and what the caller may see."""
+
+    levels: frozenset[Confidentiality] = ALL_LEVELS
+    all_detentions: bool = False  # every detention, not only those recognised as political
+    recognised_by_date: bool = False  # only recognitions dated on or before the date asked
+
+    def who(self) -> Who:
+        levels = None if self.levels >= ALL_LEVELS else frozenset(str(v) for v in self.levels)
+        return Who(levels, self.all_detentions, self.recognised_by_date)
+
+    def filters(self) -> dict[str, str]:
+        ordered = [level.value for level in Confidentiality if level in self.levels]
+        who = "every detention" if self.all_detentions else "recognised political prisoners"
+        if self.recognised_by_date and not self.all_detentions:
+            who += ", recognised on or before the date"
+        return {"who": who, "confidentiality": ", ".join(ordered) or "none"}
+
+
+EVERYONE = Scope()  # recognised political prisoners, every confidentiality level
+
+
+@dataclass(frozen=True)
+class ArchiveState:
+    """What the numbers were computed on: the latest signed checkpoint, the size of the log now,
+    and the latest revision (revisions are numbered from 1 as they are written)."""
+
+    checkpoint_size: int | None
+    checkpoint_root: str | None
+    log_size: int
+    revisions: int
+    latest_revision_at: str | None
+
+
+@dataclass(frozen=True)
+class Method:
+    """How a result was obtained: enough to reproduce it and to quote it honestly."""
+
+    question: str
+    dates: Mapping[str, str]
+    archive: ArchiveState
+    rules: str
+    filters: Mapping[str, str]
+    totals: Mapping[str, int] | None = None  # the headline, beside a breakdown
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        return data if self.totals is not None else {k: v for k, v in data.items() if k != "totals"}
+
+    def lines(self) -> list[str]:
+        """The method as short lines of text (for tables and CSV comments)."""
+        a = self.archive
+        state = f"revision {a.revisions} of {a.latest_revision_at or '-'}; log size {a.log_size}"
+        if a.checkpoint_size is not None:
+            state += f"; signed checkpoint {a.checkpoint_size} ({a.checkpoint_root})"
+        dates = ", ".join(f"{k} {v}" for k, v in self.dates.items())
+        found = [f"{self.question}: {dates}", f"archive: {state}", f"rules: {self.rules}"]
+        found.append("filters: " + "; ".join(f"{k}: {v}" for k, v in self.filters.items()))
+        if self.totals is not None:
+            found.append("headline: " + ", ".join(f"{k} {v}" for k, v in self.totals.items()))
+        return found
+
+
+@dataclass(frozen=True)
+class StatsResult:
+    method: Method
+    columns: tuple[str, ...]
+    rows: tuple[Mapping[str, Any], ...] = field(default=())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"method": self.method.as_dict(), "rows": [dict(r) for r in self.rows]}
+
+    def as_json(self) -> str:
+        return json.dumps(self.as_dict(), ensure_ascii=False, indent=2)
+
+    def as_csv(self) -> str:
+        """The rows as CSV, the method first as ``#`` comment lines."""
+        buffer = io.StringIO()
+        buffer.writelines(f"# {line}\n" for line in self.method.lines())
+        writer = csv.DictWriter(buffer, self.columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(self.rows)
+        return buffer.getvalue()
+
+
+# -- the questions ------------------------------------------------------------------------------
+
+
+def held_on(
+    store: SqlStore,
+    on: date,
+    *,
+    by: Breakdown | None = None,
+    scope: Scope = EVERYONE,
+    lang: str = "en",
+) -> StatsResult:
+    """How many persons were held on ``on``: certainly, possibly, and undated; or broken down."""
+    with store.snapshot() as conn:
+        counter = _Counter(conn, scope)
+        dates = {"on": on.isoformat()}
+        headline = counter.headline(on)
+        if by is None:
+            return StatsResult(_method(conn, "held", dates, scope), _HEADLINE, (headline,))
+        rows = tuple(counter.breakdown(on, by, _Labels(conn, scope, lang)))
+        method = _method(conn, "held", dates, scope, by=by, totals=_totals(headline))
+    return StatsResult(method, _BREAKDOWN, rows)
+
+
+def series(
+    store: SqlStore,
+    start: date,
+    end: date,
+    *,
+    every: Every = Every.MONTH,
+    by: Breakdown | None = None,
+    scope: Scope = EVERYONE,
+    lang: str = "en",
+) -> StatsResult:
+    """``held_on`` on the first day of each period from ``start`` to ``end``."""
+    points = period_starts(start, end, every)
+    dates = {"from": start.isoformat(), "to": end.isoformat(), "every": every.value}
+    with store.snapshot() as conn:
+        counter = _Counter(conn, scope)
+        method = _method(conn, "held over time", dates, scope, by=by)
+        if by is None:
+            return StatsResult(method, _HEADLINE, tuple(counter.headline(p) for p in points))
+        labels = _Labels(conn, scope, lang)
+        rows = tuple(
+            {"date": p.isoformat()} | row
+            for p in points
+            for row in counter.breakdown(p, by, labels)
+        )
+    return StatsResult(method, ("date", *_BREAKDOWN), rows)
+
+
+def flows(store: SqlStore, start: date, end: date, *, scope: Scope = EVERYONE) -> StatsResult:
+    """Persons recognised, detained, released (by how) and died from ``start`` to ``end``."""
+    if end < start:
+        raise Invalid("The range ends before it starts.", {"to": "must be on or after from"})
+    dates = {"from": start.isoformat(), "to": end.isoformat()}
+    with store.snapshot() as conn:
+        counter = _Counter(conn, Scope(scope.levels, scope.all_detentions))
+        rows = tuple(counter.flow(name, mode, start, end) for name, mode in _FLOWS)
+        method = _method(conn, "flows", dates, scope, flows=True)
+    return StatsResult(method, ("flow", "mode", "certain", "possible", "undated"), rows)
+
+
+_HEADLINE = ("date", "certain", "possible", "undated")
+_BREAKDOWN = ("key", "label", "certain", "possible")
+_RELEASES = [m for m in EndMode if m is not EndMode.DEATH]
+_FLOWS: list[tuple[str, EndMode | None]] = [
+    ("recognised", None),
+    ("detained", None),
+    ("released", None),
+    *(("released", m) for m in _RELEASES),
+    ("died", EndMode.DEATH),
+]
+
+
+def period_starts(start: date, end: date, every: Every) -> list[date]:
+    """The first day of each calendar period (ISO weeks start on Monday) within start..end."""
+    if end < start:
+        raise Invalid("The range ends before it starts.", {"to": "must be on or after from"})
+    points, day = [], _first_on_or_after(start, every)
+    while day <= end:
+        points.append(day)
+        if len(points) > MAX_POINTS:
+            raise Invalid(
+                f"More than {MAX_POINTS} points; choose a shorter range or a longer step.",
+                {"every": "too fine for this range"},
+            )
+        day = _next(day, every)
+    if not points:
+        raise Invalid(
+            f"No {every.value} starts between the two dates.", {"from": "widen the range"}
+        )
+    return points
+
+
+def _first_on_or_after(day: date, every: Every) -> date:
+    if every is Every.DAY:
+        return day
+    if every is Every.WEEK:
+        return day + timedelta(days=(7 - day.weekday()) % 7)
+    if every is Every.MONTH:
+        return day if day.day == 1 else _next(day.replace(day=1), every)
+    return day if (day.month, day.day) == (1, 1) else date(day.year + 1, 1, 1)
+
+
+def _next(day: date, every: Every) -> date:
+    if every is Every.DAY:
+        return day + timedelta(days=1)
+    if every is Every.WEEK:
+        return day + timedelta(days=7)
+    if every is Every.MONTH:
+        return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return date(day.year + 1, 1, 1)
+
+
+# -- counting ----------------------------------------------------------------------------------
+
+
+def clusters(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """``{person: canonical}`` for every person in a cluster of two or more; the canonical id
+    is the smallest (earliest-created) member, as ``View.cluster`` names it."""
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for left, right in pairs:
+        a, b = root(left), root(right)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    return {x: root(x) for x in parent}
+
+
+class _Counter:
+    """Counts within one snapshot, with the resolver's clusters read once."""
+
+    def __init__(self, conn: sa.Connection, scope: Scope) -> None:
+        self.conn, self.who = conn, scope.who()
+        self.canonical = clusters(same_pairs(conn))
+
+    def _count(self, query: Query) -> dict[Any, int]:
+        return count_persons(self.conn, query, self.canonical)
+
+    def headline(self, on: date) -> dict[str, Any]:
+        found = held_counts(self.conn, on, self.who, self.canonical)
+        certain, possible = found[Bound.CERTAIN], found[Bound.POSSIBLE]
+        undated = found[Bound.ANY] - possible
+        return {
+            "date": on.isoformat(),
+            "certain": certain,
+            "possible": possible,
+            "undated": undated,
+        }
+
+    def breakdown(self, on: date, by: Breakdown, labels: _Labels) -> list[dict[str, Any]]:
+        certain = self._count(held_query(on, Bound.CERTAIN, self.who, by))
+        possible = self._count(held_query(on, Bound.POSSIBLE, self.who, by))
+        merged: dict[str, dict[str, Any]] = {}
+        for key in {*certain, *possible}:
+            shown = labels.key(by, key)
+            row = merged.setdefault(shown, {"key": shown, "label": labels.label(by, shown)})
+            row["certain"] = row.get("certain", 0) + certain.get(key, 0)
+            row["possible"] = row.get("possible", 0) + possible.get(key, 0)
+        return sorted(merged.values(), key=lambda r: (-r["certain"], -r["possible"], r["key"]))
+
+    def flow(self, name: str, mode: EndMode | None, start: date, end: date) -> dict[str, Any]:
+        found: dict[str, Any] = {"flow": name, "mode": mode.value if mode else ""}
+        for bound in (Bound.CERTAIN, Bound.POSSIBLE):
+            lo, hi, kind = _flow_dates(name, mode)
+            where = (in_range(lo, hi, start, end, bound), kind, *self._who_flows(name))
+            found[bound.value] = self._count(Query(t.spells, None, where)).get(None, 0)
+        lo, _, kind = _flow_dates(name, mode)
+        undated = (lo.is_(None), kind, *self._who_flows(name))
+        if name in ("released", "died"):  # only ends that may fall before the range's end
+            undated += (sa.or_(S.start_lo.is_(None), S.start_lo <= end),)
+        found["undated"] = self._count(Query(t.spells, None, undated)).get(None, 0)
+        return found
+
+    def _who_flows(self, name: str) -> list[sa.ColumnElement[bool]]:
+        who = self.who if name != "recognised" else Who(self.who.levels)
+        return who.conditions(date.max, Bound.POSSIBLE)  # no date: recognition by then is not asked
+
+
+def _flow_dates(
+    name: str, mode: EndMode | None
+) -> tuple[sa.ColumnElement[Any], sa.ColumnElement[Any], sa.ColumnElement[bool]]:
+    """The date bounds of the event a flow counts, and which spells have that event."""
+    if name == "recognised":
+        return S.recognised_lo, S.recognised_hi, S.recognised == sa.true()
+    if name == "detained":
+        return S.start_lo, S.start_hi, sa.true()
+    if mode is None:
+        kind = sa.and_(S.end_mode.is_not(None), S.end_mode != EndMode.DEATH.value)
+    else:
+        kind = S.end_mode == mode.value
+    return S.end_date_lo, S.end_date_hi, kind
+
+
+def _totals(headline: Mapping[str, Any]) -> dict[str, int]:
+    return {k: int(headline[k]) for k in ("certain", "possible", "undated")}
+
+
+# -- labels ------------------------------------------------------------------------------------
+
+_UNKNOWN = {
+    Breakdown.ARTICLE: "(no charge in force)",
+    Breakdown.FACILITY: "(facility unknown)",
+    Breakdown.REGION: "(region unknown)",
+    Breakdown.GENDER: "(gender unknown)",
+    Breakdown.PENALTY: "(no sentence yet)",
+    Breakdown.YEAR_OF_ARREST: "(year unknown)",
+}
+_HIDDEN = "(facility not visible to you)"
+_VOCABS = {
+    Breakdown.ARTICLE: "criminal_code_by",
+    Breakdown.REGION: "regions_by",
+    Breakdown.PENALTY: "penalty_types",
+}
+
+
+class _Labels:
+    """Keys as shown (facilities the caller may not see merged into one bucket) and labels."""
+
+    def __init__(self, conn: sa.Connection, scope: Scope, lang: str) -> None:
+        self.view, self.levels, self.lang = SqlView(conn), scope.levels, lang
+        self._terms: dict[str, dict[str, str]] = {}
+        self._facilities: dict[str, str | None] = {}
+
+    def key(self, by: Breakdown, key: Any) -> str:
+        if key is None:
+            return "unknown"
+        if by is Breakdown.FACILITY and self._facility(str(key)) is None:
+            return "hidden"
+        return str(key)
+
+    def label(self, by: Breakdown, key: str) -> str:
+        if key == "unknown":
+            return _UNKNOWN[by]
+        if key == "hidden":
+            return _HIDDEN
+        if by is Breakdown.FACILITY:
+            return self._facility(key) or key
+        vocab = _VOCABS.get(by)
+        return self._term(vocab, key) if vocab else key
+
+    def _term(self, vocab: str, code: str) -> str:
+        if vocab not in self._terms:
+            terms = self.view.vocabulary(vocab).terms
+            self._terms[vocab] = {term.code: term.label(self.lang) for term in terms}
+        return self._terms[vocab].get(code, code)
+
+    def _facility(self, facility_id: str) -> str | None:
+        """The facility's name, or None if the caller may not see it."""
+        if facility_id not in self._facilities:
+            found = self.view.find(facility_id)
+            record = found.record if found else None
+            visible = record is not None and record.confidentiality in self.levels
+            name = _name(record, self.lang) if visible and record is not None else None
+            self._facilities[facility_id] = name
+        return self._facilities[facility_id]
+
+
+def _name(record: object, lang: str) -> str:
+    if not isinstance(record, Organisation) or not record.names:
+        return "?"
+    forms = [n for n in record.names if n.lang == lang] or list(record.names)
+    return forms[0].full
+
+
+# -- the method --------------------------------------------------------------------------------
+
+
+def archive_state(conn: sa.Connection) -> ArchiveState:
+    """The latest signed checkpoint, the log's size, and the latest revision's number and time
+    (read by primary key: counting rows would cost more than the statistics)."""
+    checkpoint = latest_checkpoint(conn)
+    R = t.revisions.c
+    latest = conn.execute(sa.select(R.id, R.at).order_by(R.id.desc()).limit(1)).first()
+    size = checkpoint.size if checkpoint else None
+    root = checkpoint.root.hex() if checkpoint else None
+    number, at = (int(latest.id), str(latest.at)) if latest else (0, None)
+    return ArchiveState(size, root, tree_size(conn), number, at)
+
+
+def _method(
+    conn: sa.Connection,
+    question: str,
+    dates: Mapping[str, str],
+    scope: Scope,
+    *,
+    by: Breakdown | None = None,
+    totals: Mapping[str, int] | None = None,
+    flows: bool = False,
+) -> Method:
+    filters = scope.filters() | ({"by": by.value} if by else {})
+    if flows:
+        filters.pop("who")
+        filters["who"] = _who_flows(scope)
+    rules = _FLOW_RULES if flows else _HELD_RULES + (_BY_RULES[by] if by else "")
+    return Method(question, dict(dates), archive_state(conn), rules, filters, totals)
+
+
+def _who_flows(scope: Scope) -> str:
+    return "every detention" if scope.all_detentions else "recognised political prisoners"
+
+
+_HELD_RULES = (
+    "Distinct persons (records judged the same count once) with a detention covering the day. "
+    "Certain: every possible day of an imprecise start is on or before it and every possible day "
+    "of the end after it; possible: some are; released on the day = not held; detentions with no "
+    "known start are counted as undated, apart."
+)
+_BY_RULES = {
+    Breakdown.ARTICLE: " Charges in force on the day (added by it where dated, not yet dropped); "
+    "a person counts once per article, so the rows can add up to more than the headline.",
+    Breakdown.FACILITY: " The placement covering the day (transferred on the day = in the new "
+    "facility); a person whose transfer date is imprecise is possibly in both.",
+    Breakdown.REGION: " The person's region.",
+    Breakdown.GENDER: " The person's gender.",
+    Breakdown.PENALTY: " The latest sentence pronounced by the day.",
+    Breakdown.YEAR_OF_ARREST: " The year of the arrest (or of the start of the detention).",
+}
+_FLOW_RULES = (
+    "Distinct persons (records judged the same count once) for whom the event (recognition, "
+    "arrest or start, end by mode) falls in the range, both days included. Certain: every possible "
+    "day of the event's date is in the range; possible: some is; undated: recorded without a date."
+)
