@@ -3,13 +3,24 @@ name matching): the pages use them when they are installed and say so plainly wh
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
+import logging
 from functools import cache
 
 __all__ = ["landed"]
 
+log = logging.getLogger("sviedka.web")
+
 
 @cache
 def landed(module: str) -> bool:
-    """Whether ``sviedka.services.<module>`` is installed."""
-    return importlib.util.find_spec(f"sviedka.services.{module}") is not None
+    """Whether ``sviedka.services.<module>`` is installed and imports (a half-installed one,
+    whose tables are not in this version's schema yet, counts as absent)."""
+    try:
+        importlib.import_module(f"sviedka.services.{module}")
+    except ImportError:
+        return False
+    except Exception:
+        log.warning("sviedka.services.%s is installed but does not import", module)
+        return False
+    return True
