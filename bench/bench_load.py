@@ -28,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -47,6 +47,7 @@ DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PASSPHRASE = "bench passphrase, not a secret"
 LEVELS = ["public"] * 2 + ["internal"] * 7 + ["confidential"]  # 10 % audited reads
 Request = tuple[str, str]  # (kind, path)
+ERRORS: Counter[str] = Counter()  # what went wrong, by kind and status or exception
 
 
 def build(path: Path, url: str, persons: int, rng: random.Random) -> tuple[list[str], str]:
@@ -157,10 +158,13 @@ async def drive(
                 kind, path = choose(rng)
                 started = time.perf_counter()
                 try:
-                    ok = (await http.get(path)).status_code == 200
-                except httpx.HTTPError:
-                    ok = False
-                found[kind].append(time.perf_counter() - started if ok else None)
+                    status = (await http.get(path)).status_code
+                    why = None if status == 200 else f"{kind}: HTTP {status}"
+                except httpx.HTTPError as exc:
+                    why = f"{kind}: {type(exc).__name__}"
+                found[kind].append(time.perf_counter() - started if why is None else None)
+                if why is not None:
+                    ERRORS[why] += 1
 
         await asyncio.gather(*(client(i) for i in range(clients)))
     return found
@@ -234,6 +238,8 @@ def run(server: str, args: argparse.Namespace) -> dict[str, Any]:
         "reads": summary(reads, args.seconds),
         "reference_health": summary(health, args.seconds / 4)["all"],
         "statistics_included": stats,
+        "errors": dict(ERRORS),
+        "load_average": os.getloadavg(),
     }
 
 
@@ -253,6 +259,9 @@ def text(report: dict[str, Any]) -> str:
     ratio = every["p99_ms"] / max(report["reference_health"]["p99_ms"], 0.1)
     verdict = "met" if every["errors"] == 0 and every["p99_ms"] < 200 else "NOT met"
     lines.append(f"p99 of reads / p99 of health: {ratio:.1f}x")
+    lines.append(f"errors: {report['errors'] or 'none'}")
+    load = " ".join(f"{value:.1f}" for value in report["load_average"])
+    lines.append(f"load average of the machine at the end (1, 5, 15 min): {load}")
     lines.append(f"target (zero errors, p99 < 200 ms for reads): {verdict}")
     return "\n".join(lines)
 

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from fastapi import Request, Response
 
 from ..model.revision import timestamp
-from ..services.accounts import User, get_user, write_transaction
+from ..services.accounts import User, users_joined, write_transaction
 from ..store import SqlStore
 from ..store import schema as t
 from .config import ServerConfig
@@ -94,20 +94,27 @@ def session_user(store: SqlStore, raw: str, config: ServerConfig) -> User | None
     """The user of a live session, or None (unknown, idle too long, expired, disabled)."""
     digest = _digest(raw)
     now = datetime.now(UTC)
+    s = t.sessions.c
+    query = (
+        sa.select(s.seen_at, s.expires_at)
+        .select_from(t.sessions)
+        .join(t.users, t.users.c.id == s.user_id)
+        .where(s.id_sha256 == digest)
+    )
     with store.engine.connect() as conn:
-        row = conn.execute(sa.select(t.sessions).where(t.sessions.c.id_sha256 == digest)).first()
-    if row is None:
+        found = users_joined(query, conn)
+    if not found:
         return None
+    row, user = found[0]
     idle_since = timestamp(now - timedelta(minutes=config.session_idle_minutes))
     if row.expires_at <= timestamp(now) or row.seen_at <= idle_since:
         with write_transaction(store) as conn:
-            conn.execute(sa.delete(t.sessions).where(t.sessions.c.id_sha256 == digest))
+            conn.execute(sa.delete(t.sessions).where(s.id_sha256 == digest))
         return None
     if row.seen_at <= timestamp(now - timedelta(seconds=_TOUCH_SECONDS)):
         with write_transaction(store) as conn:
-            query = sa.update(t.sessions).where(t.sessions.c.id_sha256 == digest)
-            conn.execute(query.values(seen_at=timestamp(now)))
-    user = get_user(store, row.user_id)
+            touch = sa.update(t.sessions).where(s.id_sha256 == digest)
+            conn.execute(touch.values(seen_at=timestamp(now)))
     return None if user.disabled else user
 
 

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from ..errors import Invalid, NotFound
 from ..model.ids import new_id
 from ..model.revision import timestamp
-from ..services.accounts import Scope, User, find_user, get_user, write_transaction
+from ..services.accounts import Scope, User, find_user, users_joined, write_transaction
 from ..store import SqlStore
 from ..store import schema as t
 
@@ -117,12 +117,20 @@ def token_user(store: SqlStore, token: str) -> User | None:
     if not token.startswith(TOKEN_PREFIX):
         return None
     k = t.api_tokens.c
+    query = (
+        sa.select(k.revoked_at, k.expires_at, k.scopes)
+        .select_from(t.api_tokens)
+        .join(t.users, t.users.c.id == k.user_id)
+        .where(k.token_sha256 == _digest(token))
+    )
     with store.engine.connect() as conn:
-        row = conn.execute(sa.select(t.api_tokens).where(k.token_sha256 == _digest(token))).first()
-    if row is None or row.revoked_at is not None or row.expires_at <= timestamp():
+        found = users_joined(query, conn)
+    if not found:
         return None
-    user = get_user(store, row.user_id)
-    return None if user.disabled else replace(user, scopes=frozenset(row.scopes.split()))
+    row, user = found[0]
+    if row.revoked_at is not None or row.expires_at <= timestamp() or user.disabled:
+        return None
+    return replace(user, scopes=frozenset(row.scopes.split()))
 
 
 def _info(row: Mapping[str, Any], username: str) -> TokenInfo:
