@@ -1,6 +1,9 @@
-"""Charts on the dashboard: the statistics' own Vega-Lite specs (``services.charts``), rendered
-to SVG on the server and served as images (no chart script runs in the browser). Beside each
-chart its numbers are given as a table, for screen readers and for copying."""
+"""Charts on the dashboard: the statistics' own Vega-Lite specs (``services.charts``, the same
+the CLI draws), rendered to SVG on the server and served as images (no chart script runs in the
+browser). Beside each chart its numbers are given as a table, for screen readers and copying.
+
+Counts cover what the user may read: the levels of their clearance, never restricted records
+(compartments cannot be counted without telling that records exist), as the API does."""
 
 from __future__ import annotations
 
@@ -9,16 +12,26 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from ..model import Confidentiality
 from ..services.access import visible_levels
 from .landed import landed
 
 if TYPE_CHECKING:
-    from ..services.stats import StatsResult
+    from ..services.stats import Scope, StatsResult
     from .pages import Page
 
-__all__ = ["Chart", "charts_available", "held_chart", "held_series", "render_svg"]
+__all__ = [
+    "CHARTS",
+    "Chart",
+    "breakdown",
+    "charts_available",
+    "held_chart",
+    "render_svg",
+    "scope_of",
+]
 
 YEARS = 2
+CHARTS = ("held", "by-article", "by-facility")
 
 
 @dataclass(frozen=True)
@@ -32,23 +45,50 @@ def charts_available() -> bool:
     return landed("charts")
 
 
-def held_series(page: Page, today: date) -> StatsResult:
-    from ..services import stats
+def scope_of(page: Page) -> Scope:
+    from ..services.stats import Scope
 
-    start = date(today.year - YEARS, today.month, 1)
-    scope = stats.Scope(levels=visible_levels(page.me))
-    return stats.series(page.archive.store, start, today, every=stats.Every.MONTH, scope=scope)
+    levels = visible_levels(page.me) - {Confidentiality.RESTRICTED}
+    return Scope(levels=frozenset(levels))
+
+
+def _result(page: Page, name: str, today: date) -> tuple[StatsResult, dict[str, Any] | None]:
+    """The statistics behind a chart, and its spec when the chart service is installed."""
+    stats = importlib.import_module("sviedka.services.stats")
+    scope, store = scope_of(page), page.archive.store
+    if name == "held":
+        start = date(today.year - YEARS, today.month, 1)
+        result = stats.series(store, start, today, every=stats.Every.MONTH, scope=scope)
+        spec = _spec("held_series_spec", result, page.lang)
+    else:
+        by = stats.Breakdown.ARTICLE if name == "by-article" else stats.Breakdown.FACILITY
+        result = stats.held_on(store, today, by=by, scope=scope, lang=page.lang)
+        spec = _spec("breakdown_spec", result, page.lang)
+    return result, spec
+
+
+def _spec(builder: str, result: StatsResult, lang: str) -> dict[str, Any] | None:
+    if not charts_available():
+        return None
+    charts = importlib.import_module("sviedka.services.charts")
+    spec: dict[str, Any] = getattr(charts, builder)(result, lang=lang)
+    return spec
 
 
 def held_chart(page: Page, today: date) -> Chart:
-    result = held_series(page, today)
+    result, _ = _result(page, "held", today)
     return Chart("held", [dict(row) for row in result.rows], charts_available())
 
 
+def breakdown(page: Page, name: str, today: date) -> Chart:
+    result, _ = _result(page, name, today)
+    return Chart(name, [dict(row) for row in result.rows], charts_available())
+
+
 def render_svg(page: Page, name: str, today: date) -> str | None:
-    """The chart as SVG text, or None if this server has no chart renderer."""
-    if name != "held" or not charts_available():
+    """The chart as SVG text, or None if there is no such chart or no renderer."""
+    if name not in CHARTS or not charts_available():
         return None
+    _, spec = _result(page, name, today)
     charts = importlib.import_module("sviedka.services.charts")
-    result = held_series(page, today)
-    return str(charts.svg(charts.held_series_spec(result, lang=page.lang)))
+    return str(charts.svg(spec))

@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ..model import Verdict
-from ..services.access import visible_levels
 from ..store import schema as t
 from ..store.sql import SqlView
-from .charts import held_chart
+from .charts import breakdown, held_chart, scope_of
 from .imports_store import pending_imports
 from .landed import landed
 from .queries import recent_changes, titles
@@ -36,8 +35,7 @@ class Held:
 def held(page: Page, on: date) -> Held:
     from ..services import stats
 
-    scope = stats.Scope(levels=visible_levels(page.me))
-    row = stats.held_on(page.archive.store, on, scope=scope).rows[0]
+    row = stats.held_on(page.archive.store, on, scope=scope_of(page)).rows[0]
     return Held(on, int(row["certain"]), int(row["possible"]), int(row["undated"]))
 
 
@@ -60,7 +58,13 @@ def review_queue(page: Page, *, limit: int = 20) -> list[dict[str, Any]]:
 
 def dashboard_data(page: Page) -> dict[str, Any]:
     today = date.today()
-    counts: dict[str, Any] = {"held": None, "trend": 0, "chart": None}
+    counts: dict[str, Any] = {
+        "held": None,
+        "trend": 0,
+        "chart": None,
+        "by_article": None,
+        "by_facility": None,
+    }
     if landed("stats"):
         now = held(page, today)
         month_ago = held(page, today - timedelta(days=30))
@@ -68,6 +72,8 @@ def dashboard_data(page: Page) -> dict[str, Any]:
             "held": now,
             "trend": now.certain - month_ago.certain,
             "chart": held_chart(page, today),
+            "by_article": breakdown(page, "by-article", today),
+            "by_facility": breakdown(page, "by-facility", today),
         }
     return counts | {
         "changes": recent_changes(page.archive.store, page.me, limit=12),
