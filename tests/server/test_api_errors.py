@@ -183,3 +183,16 @@ def test_logs_hold_routes_and_ids_of_users_never_records_or_names(
     assert lines[0]["user_id"] is not None
     for text in (NAME, record_id, "names="):
         assert text not in caplog.text
+
+
+def test_with_the_web_ui_installed_the_api_keeps_its_json_errors(small: Server) -> None:
+    pytest.importorskip("sviedka.web")
+    with TestClient(small.another_app(web=True), base_url=BASE_URL) as client:
+        for response in (
+            client.get("/api/v1/me"),
+            client.get(
+                "/api/v1/records/01a20000-0000-7000-8000-000000000000", headers=small.as_("admin")
+            ),
+            client.get("/api/v1/nothing-here"),
+        ):
+            assert shape(response)["status"] in (401, 404)

@@ -187,6 +187,20 @@ def test_proofs_need_the_role_and_a_readable_record(world: World) -> None:
     assert mismatches(world, check) == []
 
 
+def test_judgements_need_the_role_and_two_readable_records(world: World) -> None:
+    def check(user: tuple[str, str], subject: str) -> tuple[int, int]:
+        body = {"left": world.people["public"], "right": world.people[subject], "verdict": "unsure"}
+        if subject == "public":
+            body["right"] = world.people["internal"]
+            subject = "internal"
+        response = world.send(user, "POST", "/api/v1/judgements", body)
+        if "judge" not in ROLE_CAN[user[0]]:
+            return 403, response.status_code
+        return (201 if may(*user, subject) else 404), response.status_code
+
+    assert mismatches(world, check) == []
+
+
 ROLE_ROUTES = [
     ("GET", "/api/v1/records/{hidden}/grants", "manage_grants", 200),
     ("GET", "/api/v1/audit", "view_audit", 200),
@@ -220,6 +234,9 @@ def every_route(world: World) -> Iterator[tuple[str, str]]:
         "username": "viewer-public",
         "grantee_kind": "group",
         "grantee": "case-a",
+        "left": world.people["public"],
+        "right": world.people["internal"],
+        "import_id": world.people["public"],
     }
     for path, operations in world.server.app.openapi()["paths"].items():
         for method in operations:

@@ -108,6 +108,7 @@ _OPTIONAL = {
     "evidence": "sviedka.services.evidence",
     "ledger": "sviedka.services.ledger",
     "admin": "sviedka.services.audit",
+    "clusters": "sviedka.services.resolver",
     "stats": "sviedka.services.stats",
     "search": "sviedka.services.search",
     "imports": "sviedka.services.importing",
