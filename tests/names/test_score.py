@@ -105,3 +105,24 @@ def test_match_names_picks_the_best_pair_of_forms_and_says_why() -> None:
 
 def test_match_names_without_forms_is_no_match() -> None:
     assert match_names([], ["Алесь Бяляцкі"]) == Match(0.0, "", "", ())
+
+
+@pytest.mark.parametrize(
+    ("initialled", "full"),
+    [
+        ("Ц. Равяік", "Цімур Равяік"),  # the initial as written, though ці folds to ти
+        ("Г. Іванова", "Ганна Іванова"),  # Ганна is Анна: both letters fit
+        ("В. Мацкевич", "Уладзімір Мацкевіч"),  # Владимир's initial for Уладзімір
+        ("E. Andreyeva", "Кацярына Андрэева"),  # Екатерина
+    ],
+)
+def test_initials_fit_any_form_of_the_given_name(initialled: str, full: str) -> None:
+    assert name_similarity(initialled, full) >= MATCH_THRESHOLD
+
+
+def test_a_patronymic_needs_a_three_word_name_and_there_is_only_one() -> None:
+    from sviedka.names.parse import Kind, parse
+
+    assert [p.kind for p in parse("Рэната Лякавіч")] == [Kind.GIVEN, Kind.OTHER]
+    assert [p.kind for p in parse("Рэната Лукінічна Лякавіч")][1] == Kind.PATRONYMIC
+    assert [p.kind for p in parse("Іван Лукіч Лякавіч")][1:] == [Kind.PATRONYMIC, Kind.OTHER]

@@ -129,8 +129,17 @@ def test_the_index_holds_keys_and_ids_only(store: SqlStore) -> None:
     add(store, person("Алесь Бяляцкі", born="1962"))
     with store.view() as view:
         rows = view.conn.execute(sa.select(t.name_keys)).all()  # type: ignore[attr-defined]
-    assert {r.key for r in rows} == {"f:balack", "fi:balack:a", "gy:alas:1962"}
+    assert {r.key for r in rows} == {"f:balack", "fi:balack:a", "fg:balack:alas", "gy:alas:1962"}
     assert not any("Бяляцкі" in r.key for r in rows)
+
+
+def test_likely_duplicates_inside_an_import_sees_what_the_writer_flushed(store: SqlStore) -> None:
+    first = person("Марыя Калеснікава", born="1982-04-24")
+    with store.writer() as w:
+        w.add(first, actor="importer")
+        w.flush()  # type: ignore[attr-defined]
+        found = likely_duplicates(w, ["Мария Колесникова"], PartialDate.parse("1982"))
+    assert [pid for pid, _, _ in found] == [first.id]
 
 
 # -- the command ---------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ legal form (bin, al, von, LLC: they weigh little), or another word (a surname, u
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
 
@@ -16,10 +16,10 @@ from rigour.names import remove_person_prefixes, replace_org_types_compare
 from rigour.text import is_stopword
 
 from .keys import word_key
-from .phonetic import is_lacinka, phonetic, script_of, words
+from .phonetic import is_lacinka, phonetic, script_of, skeleton_of, words
 from .vocabulary import GivenName, given_name, patronymic
 
-__all__ = ["Kind", "Part", "gender_of", "joined", "parse"]
+__all__ = ["Kind", "Part", "gender_of", "initials", "joined", "parse"]
 
 # Legal forms after rigour's generic replacement (Corporation → corp, Aktiengesellschaft → jsc).
 _LEGAL = frozenset({"llc", "jsc", "corp", "ltd", "plc", "inc", "co", "gmbh", "sa", "ag", "lp"})
@@ -44,12 +44,21 @@ class Part:
     gender: str | None = None
     script: str = "latin"  # "cyrillic", "latin" or "other": typing slips stay within one
 
-    @property
-    def initial(self) -> str:
-        return self.form[:1]
+
+def initials(part: Part) -> frozenset[str]:
+    """The letters an initial for this word may be, as the first letters of skeletons (every
+    vowel is ``a``: Е., Ye., E. and Я. all stand for a vowel-initial name): of the word's
+    first letter as written (Ц. for Цімур), of the word, and of its given name's other forms
+    (В. for Уладзімір, who is Владимир; Н. for Мікалай)."""
+    forms = [phonetic(part.text[:1]), part.form]
+    if part.given is not None:
+        forms += [phonetic(f) for f in part.given.forms]
+    return frozenset(skeleton_of(form)[:1] for form in forms if form)
 
 
-def _part(word: str, lacinka: bool) -> Part:
+def _part(word: str, lacinka: bool, named: int = 3) -> Part:
+    """``named``: how many words of two letters or more the name has; a male patronymic
+    (‑авіч, ‑ович) is only taken for one in a name of three (Рэната Лякавіч has a surname)."""
     form = phonetic(word, lacinka)
     key = word_key(word, lacinka)
     script = script_of(word)
@@ -61,7 +70,7 @@ def _part(word: str, lacinka: bool) -> Part:
     if name is not None:
         return Part(word, form, key, Kind.GIVEN, name, name.gender, script)
     father = patronymic(word, lacinka)
-    if father is not None:
+    if father is not None and (father.gender == "f" or named >= 3):
         return Part(word, form, key, Kind.PATRONYMIC, None, father.gender, script)
     return Part(word, form, key, Kind.OTHER, None, _surname_gender(form), script)
 
@@ -81,7 +90,22 @@ def parse(name: str) -> tuple[Part, ...]:
     text = remove_person_prefixes(name.strip())
     text = replace_org_types_compare(text.lower(), generic=True)
     lacinka = is_lacinka(text)
-    return tuple(_part(w, lacinka) for w in words(text) if phonetic(w, lacinka))
+    found = [w for w in words(text) if phonetic(w, lacinka)]
+    named = sum(1 for w in found if len(w) > 1)
+    return _one_patronymic(tuple(_part(w, lacinka, named) for w in found))
+
+
+def _one_patronymic(parts: tuple[Part, ...]) -> tuple[Part, ...]:
+    """A name has one patronymic: of several candidates (Іван Лукіч Лякавіч) the one right after
+    a given name is it, the others are surnames."""
+    found = [i for i, p in enumerate(parts) if p.kind == Kind.PATRONYMIC]
+    if len(found) < 2:
+        return parts
+    after = [i for i in found if i > 0 and parts[i - 1].kind == Kind.GIVEN] or found[:1]
+    return tuple(
+        replace(p, kind=Kind.OTHER, gender=None) if i in found and i != after[0] else p
+        for i, p in enumerate(parts)
+    )
 
 
 def joined(a: Part, b: Part) -> Part:

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from .parse import Kind, Part, joined, parse
-from .phonetic import fold, phonetic, skeleton_of
+from .parse import Kind, Part, initials, joined, parse
+from .phonetic import fold
 
 __all__ = [
     "MATCH_THRESHOLD",
@@ -89,15 +89,6 @@ class Match:
     why: tuple[str, ...]
 
 
-def _initials(part: Part) -> set[str]:
-    """The letters an initial for this word may be: the first letter of its skeleton, where
-    every vowel is ``a`` (Е., Ye., E. and Я. all stand for a vowel-initial name)."""
-    forms = [part.form]
-    if part.given is not None:
-        forms += [phonetic(f) for f in part.given.forms]
-    return {skeleton_of(form)[:1] for form in forms}
-
-
 def _spelling(a: str, b: str, tuning: Tuning) -> float:
     if a == b:
         return 1.0
@@ -114,9 +105,9 @@ def part_similarity(a: Part, b: Part, tuning: Tuning = TUNING) -> float:
     """How alike two parts are (0 when they cannot be the same part at all)."""
     if Kind.INITIAL in (a.kind, b.kind):
         if a.kind == b.kind:
-            return 1.0 if _initials(a) == _initials(b) else 0.0
+            return 1.0 if initials(a) & initials(b) else 0.0
         full, initial = (b, a) if a.kind == Kind.INITIAL else (a, b)
-        return tuning.initial if _initials(initial) <= _initials(full) else 0.0
+        return tuning.initial if initials(initial) & initials(full) else 0.0
     if a.given is not None and b.given is not None:
         if a.given == b.given:
             return 1.0

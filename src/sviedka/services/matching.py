@@ -38,7 +38,7 @@ __all__ = [
 
 # Persons under one key, at most, for the key to make candidates: a surname alone (``f:``) is
 # used while rare; past that its finer keys (surname and initial, given name and year) are.
-# On 20,000 synthetic persons, 40 keeps 381 of 386 planted duplicates with 36 % of the pairs
+# On 20,000 synthetic persons, 40 kept 381 of 386 planted duplicates with 36 % of the pairs
 # an unlimited ``f:`` makes (bench/bench_match.py).
 _MOST = 200
 _MOST_SURNAME = 40
@@ -144,7 +144,11 @@ def likely_duplicates(
     limit: int = 5,
 ) -> list[tuple[str, float, tuple[str, ...]]]:
     """Persons in the archive who may be the person with these names: (id, score, why), best
-    first, those scoring at least ``MATCH_THRESHOLD`` only, at most ``limit``."""
+    first, those scoring at least ``MATCH_THRESHOLD`` only, at most ``limit``.
+
+    ``view`` may be an open writer: what it has flushed counts (``SqlWriter.flush()``), so an
+    import that flushes every few rows is also warned about duplicates within its own sheet.
+    """
     conn = _conn(view)
     year = birth_date.year if birth_date is not None else None
     members = key_members(conn, blocking_keys(names, year), most=_MOST)

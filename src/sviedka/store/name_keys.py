@@ -23,7 +23,7 @@ from .indexes import Index
 
 __all__ = ["NameKeyIndex", "blocks", "judged_pairs", "key_members", "person_keys", "persons"]
 
-_FORMAT = 1  # the table's layout: change it, or KEYS_VERSION, and the index is rebuilt
+_FORMAT = 2  # the table's layout and key kinds: change it, or KEYS_VERSION, and it is rebuilt
 _CHUNK = 500  # ids per statement: under SQLite's bound-parameter limit
 K = t.name_keys.c
 
