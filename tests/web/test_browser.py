@@ -157,6 +157,26 @@ def test_record_a_detention_in_one_form(page: Page) -> None:
     shoot(page, "person")
 
 
+def test_a_detention_with_its_evidence_in_one_sitting(page: Page, tmp_path: Path) -> None:
+    """The path a new documenter takes: the form, then evidence linked to the person."""
+    photo = tmp_path / "court-letter.txt"
+    photo.write_text("Пісьмо з суда (sample)", encoding="utf-8")
+    started = time.monotonic()
+    log_in(page, "documenter")
+    page.get_by_role("link", name="Record a detention").click()
+    page.get_by_label("Full name").fill("Ірына Тэставая")
+    page.get_by_label("Date of arrest").fill("2022-05")
+    page.get_by_label("…or the title of a new source").fill("Звестка ад сваякоў")
+    page.get_by_role("button", name="Save the case").click()
+    page.get_by_role("link", name="Add evidence for this person").click()
+    assert page.get_by_text("The files will be linked to:").is_visible()
+    page.locator("#files").set_input_files(str(photo))
+    page.locator("#uploads code.sha256").wait_for()
+    page.locator("#uploads a").click()
+    assert page.get_by_role("link", name="Ірына Тэставая").is_visible()
+    print(f"detention with evidence recorded in {time.monotonic() - started:.1f} s of clicks")
+
+
 def test_a_bad_date_is_explained_next_to_its_field(page: Page) -> None:
     log_in(page, "documenter")
     page.goto("/record")
