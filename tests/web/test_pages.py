@@ -17,6 +17,7 @@ from webtools import login
 
 from sviedka.model.custody import CustodyKind
 from sviedka.services.records import add_record
+from sviedka.web.landed import landed
 
 PAGES = ["/", "/people", "/record", "/record/incident", "/evidence", "/search", "/imports"]
 
@@ -348,3 +349,24 @@ def test_duplicate_warnings_as_you_type_name_people_already_recorded(client: Tes
     if "not available on this server" in r.text:
         pytest.skip("the name matcher's index is not in this checkout's schema yet")
     assert "Алесь Вербицкий" in r.text and 'name="person.id"' in r.text
+
+
+@pytest.mark.skipif(not landed("search"), reason="search (services/search.py) has not landed")
+def test_search_posts_the_query_and_shows_only_what_the_user_may_read(
+    app_factory: Callable[..., TestClient],
+) -> None:
+    client = app_factory()
+    store = client.app.state.archive.store  # type: ignore[attr-defined]
+    for name, level in (("Алесь Вербицкий", "internal"), ("Алесь Вербіцкі", "confidential")):
+        add_record(
+            store, "person", {"names": [{"full": name}], "confidentiality": level}, actor="t"
+        )
+    csrf = login(client, "viewer")
+    r = client.post("/search", data={"q": "Вербицкий", "csrf_token": csrf})
+    assert r.status_code == 200
+    assert "Алесь Вербицкий" in r.text and "Алесь Вербіцкі" not in r.text
+    partial = client.post(
+        "/search", data={"q": "Вербицкий"}, headers={"HX-Request": "true", "X-CSRF-Token": csrf}
+    )
+    assert partial.text.lstrip().startswith('<section id="results"')
+    assert client.get("/search?q=Вербицкий").text.count("Алесь") == 0  # GET never searches
