@@ -128,6 +128,19 @@ def wait_ready(base: str, seconds: float = 60) -> None:
     raise SystemExit("the server did not start; see server.log beside the archive")
 
 
+def group_cpu_seconds(group: int) -> float:
+    """CPU time (user + system) used so far by the processes of a process group (Linux)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group:  # pgrp; utime and stime follow at 11 and 12
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def read_mix(ids: list[str], stats: bool) -> Callable[[random.Random], Request]:
     def choose(rng: random.Random) -> Request:
         roll = rng.random()
@@ -220,9 +233,11 @@ def run(server: str, args: argparse.Namespace) -> dict[str, Any]:
         try:
             wait_ready(base)
             print(f"{args.clients} clients for {args.seconds:g} s …", file=sys.stderr)
+            cpu = group_cpu_seconds(process.pid)
             reads = asyncio.run(
                 drive(base, token, args.clients, args.seconds, read_mix(ids, stats))
             )
+            cpu = group_cpu_seconds(process.pid) - cpu
             health = asyncio.run(
                 drive(
                     base, "", args.clients, args.seconds / 4, lambda _: ("health", "/api/v1/health")
@@ -238,6 +253,7 @@ def run(server: str, args: argparse.Namespace) -> dict[str, Any]:
         "reads": summary(reads, args.seconds),
         "reference_health": summary(health, args.seconds / 4)["all"],
         "statistics_included": stats,
+        "server_cpu_ms_per_read": round(cpu * 1000 / max(1, sum(map(len, reads.values()))), 2),
         "errors": dict(ERRORS),
         "load_average": os.getloadavg(),
     }
@@ -260,6 +276,11 @@ def text(report: dict[str, Any]) -> str:
     verdict = "met" if every["errors"] == 0 and every["p99_ms"] < 200 else "NOT met"
     lines.append(f"p99 of reads / p99 of health: {ratio:.1f}x")
     lines.append(f"errors: {report['errors'] or 'none'}")
+    per = report["server_cpu_ms_per_read"]
+    lines.append(
+        f"server CPU per read (both workers, user + system): {per} ms, so about "
+        f"{2000 / per:.0f} reads/s on two cores of its own (PostgreSQL and the client apart)"
+    )
     load = " ".join(f"{value:.1f}" for value in report["load_average"])
     lines.append(f"load average of the machine at the end (1, 5, 15 min): {load}")
     lines.append(f"target (zero errors, p99 < 200 ms for reads): {verdict}")
