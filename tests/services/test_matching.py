@@ -22,6 +22,7 @@ from sviedka.services.matching import (
 )
 from sviedka.store import SqlStore
 from sviedka.store import schema as t
+from sviedka.store.name_keys import PersonFacts, person_facts
 
 
 def person(*names: str, born: str | None = None, **kw: Any) -> Person:
@@ -140,6 +141,21 @@ def test_likely_duplicates_inside_an_import_sees_what_the_writer_flushed(store: 
         w.flush()  # type: ignore[attr-defined]
         found = likely_duplicates(w, ["Мария Колесникова"], PartialDate.parse("1982"))
     assert [pid for pid, _, _ in found] == [first.id]
+
+
+def test_facts_read_from_the_stored_state_equal_the_record(store: SqlStore) -> None:
+    full = person("Алесь Бяляцкі", "Ales Bialiatski", born="1962-09", gender=Gender.MALE)
+    full = replace(full, region="BY-HM")
+    bare = person("Марыя Калеснікава")
+    add(store, full, bare)
+    with store.view() as view:
+        found = person_facts(view.conn, [full.id, bare.id, "no-such-id"])  # type: ignore[attr-defined]
+    assert found == {
+        full.id: PersonFacts(
+            ("Алесь Бяляцкі", "Ales Bialiatski"), full.birth_date, Gender.MALE, "BY-HM"
+        ),
+        bare.id: PersonFacts(("Марыя Калеснікава",), None, Gender.UNKNOWN, None),
+    }
 
 
 # -- the command ---------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from ..model import Gender, PartialDate, Person, Verdict
 from ..names import MATCH_THRESHOLD, match_names
 from ..names.blocking import blocking_keys
 from ..store import Store, View
-from ..store.name_keys import blocks, judged_pairs, key_members, persons
+from ..store.name_keys import PersonFacts, blocks, judged_pairs, key_members, person_facts
 from ..store.sql import SqlView
 
 __all__ = [
@@ -68,17 +68,9 @@ class Proposal:
         }
 
 
-@dataclass(frozen=True)
-class _Facts:
-    names: tuple[str, ...]
-    birth_date: PartialDate | None = None
-    gender: Gender = Gender.UNKNOWN
-    region: str | None = None
-
-    @classmethod
-    def of(cls, person: Person) -> _Facts:
-        names = tuple(n.full for n in person.names)
-        return cls(names, person.birth_date, person.gender, person.region)
+def _facts(person: Person) -> PersonFacts:
+    names = tuple(n.full for n in person.names)
+    return PersonFacts(names, person.birth_date, person.gender, person.region)
 
 
 def _conn(view: View) -> sa.Connection:
@@ -99,7 +91,7 @@ def _birth(a: PartialDate | None, b: PartialDate | None) -> tuple[float, float, 
     return 0.0, factor, f"birth dates differ ({a} / {b})"
 
 
-def _others(a: _Facts, b: _Facts) -> tuple[float, float, list[str]]:
+def _others(a: PersonFacts, b: PersonFacts) -> tuple[float, float, list[str]]:
     added, factor, said = 0.0, 1.0, []
     known = {Gender.MALE, Gender.FEMALE}
     if a.gender in known and b.gender in known and a.gender != b.gender:
@@ -114,7 +106,9 @@ def _others(a: _Facts, b: _Facts) -> tuple[float, float, list[str]]:
     return added, factor, said
 
 
-def _score(a: _Facts, b: _Facts, floor: float = 0.0) -> tuple[float, str, str, tuple[str, ...]]:
+def _score(
+    a: PersonFacts, b: PersonFacts, floor: float = 0.0
+) -> tuple[float, str, str, tuple[str, ...]]:
     """Score, matching name forms and reasons; 0 without comparing names when birth dates or
     gender alone keep the pair under ``floor`` (most candidate pairs, and the cheap part)."""
     birth_added, birth_factor, birth_why = _birth(a.birth_date, b.birth_date)
@@ -132,7 +126,7 @@ def _score(a: _Facts, b: _Facts, floor: float = 0.0) -> tuple[float, str, str, t
 
 def score_persons(a: Person, b: Person) -> Proposal:
     """The score of one pair of persons, with the reasons."""
-    score, left_name, right_name, why = _score(_Facts.of(a), _Facts.of(b))
+    score, left_name, right_name, why = _score(_facts(a), _facts(b))
     return Proposal(a.id, b.id, score, left_name, right_name, why)
 
 
@@ -153,10 +147,10 @@ def likely_duplicates(
     year = birth_date.year if birth_date is not None else None
     members = key_members(conn, blocking_keys(names, year), most=_MOST)
     ids = {pid for key, found in members.items() if _usable(key, found) for pid in found}
-    facts = _Facts(tuple(names), birth_date)
+    facts = PersonFacts(tuple(names), birth_date, Gender.UNKNOWN, None)
     scored = []
-    for person_id, person in persons(conn, ids).items():
-        score, _, _, why = _score(facts, _Facts.of(person), MATCH_THRESHOLD)
+    for person_id, other in person_facts(conn, ids).items():
+        score, _, _, why = _score(facts, other, MATCH_THRESHOLD)
         if score >= MATCH_THRESHOLD:
             scored.append((person_id, score, why))
     scored.sort(key=lambda x: (-x[1], x[0]))
@@ -216,9 +210,8 @@ def propose_pairs(
         conn = _conn(view)
         resolved = _Resolved(judged_pairs(conn))
         pairs = sorted(p for p in candidate_pairs(view) if not resolved.settled(*p))
-        people = persons(conn, (x for pair in pairs for x in pair))
+        facts = person_facts(conn, (x for pair in pairs for x in pair))
     best: dict[frozenset[str], Proposal] = {}
-    facts = {pid: _Facts.of(p) for pid, p in people.items()}
     for done, (a, b) in enumerate(pairs, 1):
         if progress is not None and (done % 1000 == 0 or done == len(pairs)):
             progress(done, len(pairs))

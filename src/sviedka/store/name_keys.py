@@ -10,18 +10,27 @@ the resolver's judgements, each one query (or one per chunk of ids).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
-from typing import ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import sqlalchemy as sa
 
-from ..model import Person, Record, Verdict
+from ..model import Gender, PartialDate, Person, Record, Verdict
 from ..names.blocking import blocking_keys
 from ..names.keys import KEYS_VERSION
 from . import schema as t
 from .indexes import Index
 
-__all__ = ["NameKeyIndex", "blocks", "judged_pairs", "key_members", "person_keys", "persons"]
+__all__ = [
+    "NameKeyIndex",
+    "PersonFacts",
+    "blocks",
+    "judged_pairs",
+    "key_members",
+    "person_facts",
+    "person_keys",
+]
 
 _FORMAT = 2  # the table's layout and key kinds: change it, or KEYS_VERSION, and it is rebuilt
 _CHUNK = 500  # ids per statement: under SQLite's bound-parameter limit
@@ -79,22 +88,42 @@ def blocks(conn: sa.Connection, *, most: int) -> Iterator[tuple[str, list[str]]]
         yield current, members
 
 
-def persons(conn: sa.Connection, ids: Iterable[str]) -> dict[str, Person]:
-    """The current Person records among ``ids``, by id (other kinds and unknown ids left out)."""
-    from .sql import record_of, state_of  # late: sql.py imports the indexes
+class PersonFacts(NamedTuple):
+    """What matching compares, read straight from a person's stored state."""
 
+    names: tuple[str, ...]
+    birth_date: PartialDate | None
+    gender: Gender
+    region: str | None
+
+
+def person_facts(conn: sa.Connection, ids: Iterable[str]) -> dict[str, PersonFacts]:
+    """Names, birth date, gender and region of the persons among ``ids``, by id.
+
+    Reads the few fields matching needs from the stored JSON (the canonical form every record
+    is hashed in) instead of decoding whole records: on 100,000 persons, half the time of
+    ``propose_pairs`` went to decoding. Never reads the sensitive part.
+    """
     wanted = sorted(set(ids))
-    found: dict[str, Person] = {}
-    columns = (t.records.c.id, t.records.c.kind, t.records.c.data)  # never the sensitive part
+    found: dict[str, PersonFacts] = {}
     for i in range(0, len(wanted), _CHUNK):
-        query = sa.select(*columns).where(
+        query = sa.select(t.records.c.id, t.records.c.data).where(
             t.records.c.id.in_(wanted[i : i + _CHUNK]), t.records.c.kind == Person.KIND
         )
-        for row in conn.execute(query):
-            record = record_of(row.kind, row.id, state_of(row.data, None))
-            if isinstance(record, Person):
-                found[row.id] = record
+        for record_id, data in conn.execute(query):
+            found[record_id] = _facts(json.loads(data))
     return found
+
+
+def _facts(state: dict[str, Any]) -> PersonFacts:
+    names = tuple(str(n["full"]) for n in state.get("names", ()) if n.get("full"))
+    born = state.get("birth_date")
+    return PersonFacts(
+        names,
+        PartialDate.parse(born) if born else None,
+        Gender(state.get("gender") or Gender.UNKNOWN),
+        state.get("region"),
+    )
 
 
 def judged_pairs(conn: sa.Connection) -> list[tuple[str, str, Verdict]]:
