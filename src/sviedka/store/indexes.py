@@ -44,9 +44,10 @@ class Index(ABC):
 
 def default_indexes() -> list[Index]:
     """The indexes every store keeps. Add a new one here."""
+    from .search import SearchIndex
     from .spells import SpellIndex  # late: each index module imports this one
 
-    return [SpellIndex()]
+    return [SpellIndex(), SearchIndex()]
 
 
 def records_of_kinds(conn: sa.Connection, kinds: frozenset[str]) -> Iterator[list[Record]]:

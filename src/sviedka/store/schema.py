@@ -471,9 +471,10 @@ __all__ += [
 
 # -- search index, see search.py
 # One row per record: what search filters on (kind, confidentiality, status, the first and last
-# day the record is about) and shows (title). The words are in FTS5 tables on SQLite, made by
-# search.py and keyed by ``doc``; on PostgreSQL in ``terms`` (tsvector) and ``grams`` (text in
-# scripts written without spaces, for pg_trgm). Derived data: rebuilt from the records at will.
+# day the record is about), shows (title, snippets) and matches (names, keys, body). On SQLite the
+# FTS5 tables made by search.py index these columns (external content, keyed by ``doc``); on
+# PostgreSQL ``terms`` (tsvector) and ``grams`` (text in scripts written without spaces, for
+# pg_trgm) do. Derived data: rebuilt from the records at will.
 from sqlalchemy.dialects.postgresql import TSVECTOR  # noqa: E402
 
 search_docs = sa.Table(
@@ -487,6 +488,10 @@ search_docs = sa.Table(
     sa.Column("date_lo", sa.String(10)),  # ISO days; 0001-01-01 / 9999-12-31 for open ends
     sa.Column("date_hi", sa.String(10)),
     sa.Column("title", sa.Text, nullable=False),
+    sa.Column("names", sa.Text, nullable=False),  # name forms as written, one a line
+    sa.Column("keys", sa.Text, nullable=False),  # their search keys, space-separated
+    sa.Column("body", sa.Text, nullable=False),  # the other indexed fields, one a line
+    sa.Column("tags", sa.Text, nullable=False),  # kind, level, status, years: filters in FTS5
     sa.Column("grams", sa.Text),  # PostgreSQL only; SQLite keeps them in search_grams
     sa.Column("terms", TSVECTOR().with_variant(sa.Text(), "sqlite")),  # PostgreSQL only
 )
