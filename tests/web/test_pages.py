@@ -370,3 +370,17 @@ def test_search_posts_the_query_and_shows_only_what_the_user_may_read(
     )
     assert partial.text.lstrip().startswith('<section id="results"')
     assert client.get("/search?q=Вербицкий").text.count("Алесь") == 0  # GET never searches
+
+
+def test_showing_a_confidential_person_is_audited(client: TestClient) -> None:
+    from sviedka.services.audit import events
+
+    store = client.app.state.archive.store  # type: ignore[attr-defined]
+    secret = add_record(
+        store, "person", {"names": [{"full": "C"}], "confidentiality": "confidential"}, actor="t"
+    ).record.id
+    login(client, "doc")
+    client.get("/people")
+    client.get(f"/people/{secret}")
+    seen = [(e.action, e.ref, e.user) for e in events(store) if e.ref == secret]
+    assert seen == [("list", secret, "doc"), ("read", secret, "doc")]

@@ -8,7 +8,7 @@ name=…)`` escapes its arguments).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,12 +18,14 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from ..model import VocabTerm
-from ..server.deps import current_user, optional_user
+from ..model import Record, VocabTerm
+from ..server.deps import client_ip, current_user, optional_user
+from ..server.guarded import AUDITED
 from ..server.sessions import csrf_token
 from ..services.access import Permission, can
 from ..services.accounts import User
 from ..services.archive import Archive
+from ..services.audit import audit_reads
 from . import labels
 from .i18n import COOKIE, LANGUAGES, pick_language, translations
 
@@ -69,6 +71,13 @@ class Page:
     def gettext(self, message: str, **values: Any) -> str:
         text = translations(self.lang).gettext(message)
         return text % values if values else text
+
+    def audit(self, what: str, records: Iterable[Record]) -> None:
+        """Log that the user was shown these records, for those confidential or restricted
+        (before the page is sent: if the log cannot be written, nothing is shown)."""
+        refs = [r.id for r in records if r.confidentiality in AUDITED]
+        if refs:
+            audit_reads(self.archive.store, self.me, what, refs, ip=client_ip(self.request))
 
     def term(self, vocab: str, code: str | None) -> str:
         """A vocabulary code's label in the page's language (the code itself if unknown)."""

@@ -13,6 +13,7 @@ from ...model import Evidence
 from ...server.deps import client_ip
 from ...server.guarded import actor_of
 from ...services.access import Permission, require
+from ...services.audit import audit_read
 from ...services.evidence import custody_chain
 from .. import vaultfiles
 from ..pages import PageDep
@@ -29,6 +30,7 @@ def evidence_list(page: PageDep, link: str = "") -> Response:
     files = [
         e for e in all_visible(page.archive.store, page.me, "evidence") if isinstance(e, Evidence)
     ]
+    page.audit("list", files)
     linked = titles(page.archive.store, page.me, [link]) if link else {}
     context = {
         "files": list(reversed(files)),
@@ -64,6 +66,7 @@ async def upload(request: Request, page: PageDep) -> Response:
 @router.get("/evidence/{sha256}")
 def evidence_page(page: PageDep, sha256: str) -> Response:
     evidence = vaultfiles.evidence_by_hash(page.archive, page.me, sha256)
+    page.audit("read", [evidence])
     context = {
         "e": evidence,
         "custody": custody_chain(page.archive, sha256),
@@ -78,6 +81,8 @@ def evidence_page(page: PageDep, sha256: str) -> Response:
 def evidence_thumbnail(page: PageDep, sha256: str) -> Response:
     evidence = vaultfiles.evidence_by_hash(page.archive, page.me, sha256)
     keys = vaultfiles.keys_or_503(page.request.app.state.keys)
+    ip = client_ip(page.request)
+    audit_read(page.archive.store, page.me, "evidence_view", sha256, ip=ip)  # a working copy
     data = vaultfiles.thumbnail(page.archive, keys, evidence)
     media = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
     return Response(data, media_type=media, headers={"Cache-Control": "no-store"})

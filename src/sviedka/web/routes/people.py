@@ -53,6 +53,7 @@ def people_list(
         arrested_to=_date(arrested_to),
     )
     rows, total = people(page.archive.store, page.me, wanted, limit=PAGE, offset=offset)
+    page.audit("list", [r.person for r in rows])
     query = {
         "status": status,
         "article": article,
@@ -84,7 +85,9 @@ def person_page(page: PageDep, person_id: str, saved: str = "") -> Response:
     stored = read_record(page.archive, page.me, person_id, ip=client_ip(page.request))
     if stored.record.KIND != "person":
         return record_page(page, person_id)
-    context = {"d": dossier(page, stored), "saved": saved}
+    found = dossier(page, stored)
+    page.audit("read", [*found.detentions, *found.acts, *found.evidence, *found.same_as])
+    context = {"d": found, "saved": saved}
     return page.render("people/detail.html", context, section="/people")
 
 

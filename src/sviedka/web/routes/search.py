@@ -8,6 +8,7 @@ personal data. Results are only what the user may read (levels and compartments 
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -19,6 +20,7 @@ from ..forms import values_of
 from ..labels import enum_label
 from ..landed import landed
 from ..pages import Page, PageDep
+from ..queries import titles
 
 router = APIRouter()
 
@@ -53,6 +55,8 @@ async def search(request: Request, page: PageDep) -> Response:
     elif values.get("q", "").strip():
         try:
             results = _search(page, values)
+            shown = titles(page.archive.store, page.me, [h.id for h in results.hits])
+            page.audit("search", shown.values())
         except Invalid as exc:
             error = page.gettext("The search could not be run: check the dates and the words.")
             error += f" ({', '.join(sorted(exc.errors))})" if exc.errors else ""
@@ -62,7 +66,7 @@ async def search(request: Request, page: PageDep) -> Response:
     return page.render(template, context, section="/search")
 
 
-def _search(page: Page, values: dict[str, str]) -> object:
+def _search(page: Page, values: dict[str, str]) -> Any:
     run_search = importlib.import_module("sviedka.services.search").search
 
     store, user = page.archive.store, page.me
