@@ -75,8 +75,8 @@ def dashboard_data(page: Page) -> dict[str, Any]:
             "by_article": breakdown(page, "by-article", today),
             "by_facility": breakdown(page, "by-facility", today),
         }
-    return counts | {
-        "changes": recent_changes(page.archive.store, page.me, limit=12),
-        "review": review_queue(page),
-        "imports": pending_imports(page),
-    }
+    changes = recent_changes(page.archive.store, page.me, limit=12)
+    review = review_queue(page)
+    pairs = [record for item in review for record in (item["left"], item["right"])]
+    page.audit("list", [c.record for c in changes] + pairs)
+    return counts | {"changes": changes, "review": review, "imports": pending_imports(page)}
