@@ -30,15 +30,8 @@ from ..errors import Invalid, Unavailable
 from ..model import KINDS, Confidentiality, EndMode, InterventionStatus, PartialDate
 from ..model.codec import check_text
 from ..store import SqlStore, Store, View
-from ..store.search import (
-    Filters,
-    RawHit,
-    SearchIndex,
-    Term,
-    fold,
-    is_unspaced,
-    words,
-)
+from ..store.search import Filters, RawHit, SearchIndex, Term
+from ..store.search_text import fold, is_unspaced, words
 from ..store.sql import SqlView
 
 __all__ = [
