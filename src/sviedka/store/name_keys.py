@@ -61,13 +61,17 @@ class NameKeyIndex(Index):
 
 
 def key_members(conn: sa.Connection, keys: Iterable[str], *, most: int) -> dict[str, list[str]]:
-    """The persons filed under each of ``keys``, leaving out keys with more than ``most``."""
-    wanted = sorted(set(keys))
-    sizes = (
-        sa.select(K.key).where(K.key.in_(wanted)).group_by(K.key).having(sa.func.count() <= most)
-    )
+    """The persons filed under each of ``keys``, leaving out keys with more than ``most``.
+
+    Two queries, each on the primary key's index: the sizes of the keys asked for, then the
+    members of those small enough (one query with a subquery made PostgreSQL scan the table).
+    """
+    counts = sa.select(K.key, sa.func.count()).where(K.key.in_(sorted(set(keys)))).group_by(K.key)
+    usable = sorted(key for key, size in conn.execute(counts) if size <= most)
     found: dict[str, list[str]] = {}
-    query = sa.select(K.key, K.person_id).where(K.key.in_(sizes)).order_by(K.key, K.person_id)
+    if not usable:
+        return found
+    query = sa.select(K.key, K.person_id).where(K.key.in_(usable)).order_by(K.key, K.person_id)
     for key, person_id in conn.execute(query):
         found.setdefault(key, []).append(person_id)
     return found
