@@ -30,6 +30,7 @@ def landed(backend: str | None, tmp_path_factory: pytest.TempPathFactory) -> Ite
         made.user("doc", "documenter", "internal")
         made.user("other-doc", "documenter", "internal")
         made.user("viewer", "viewer", "public")
+        made.user("verifier", "verifier", "internal")
         yield made
 
 
@@ -124,3 +125,35 @@ def test_search_finds_only_what_the_user_may_read(landed: Server) -> None:
     trail = landed.client.get("/api/v1/audit?user=admin", headers=landed.as_("admin")).json()
     searched = {e["ref"] for e in trail["events"] if e["action"] == "search"}
     assert searched == {made["confidential"], made["restricted"]}
+
+
+def test_likely_duplicates_pair_only_readable_persons(landed: Server) -> None:
+    store = landed.store
+    made = {}
+    for key, level in (("a", "internal"), ("b", "internal"), ("c", "confidential")):
+        body = {
+            "names": [{"full": "Аляксандр Бялявіч", "lang": "be"}],
+            "birth_date": "1971-03-02",
+            "confidentiality": level,
+        }
+        made[key] = records.add_record(store, "person", body, actor="t").record.id
+    answer = landed.client.get("/api/v1/match/persons?limit=500", headers=landed.as_("verifier"))
+    assert answer.status_code == 200, answer.text
+    pairs = {frozenset((p["left"], p["right"])) for p in answer.json()["pairs"]}
+    ours = {pair for pair in pairs if pair <= set(made.values())}
+    assert ours == {frozenset((made["a"], made["b"]))}
+    everything = landed.client.get("/api/v1/match/persons?limit=500", headers=landed.as_("admin"))
+    theirs = {frozenset((p["left"], p["right"])) for p in everything.json()["pairs"]}
+    seen_by_admin = {pair for pair in theirs if pair <= set(made.values())}
+    assert frozenset((made["a"], made["b"])) in seen_by_admin
+    assert any(made["c"] in pair for pair in seen_by_admin)  # the confidential one, for admins
+    assert landed.client.get("/api/v1/match/persons", headers=landed.as_("doc")).status_code == 403
+
+
+def test_sanctions_screening_is_for_reviewers(landed: Server) -> None:
+    answer = landed.client.get("/api/v1/sanctions/screen", headers=landed.as_("verifier"))
+    assert answer.status_code == 200, answer.text
+    assert set(answer.json()) == {"ok", "lists", "sanctioned", "possible", "not_sanctioned"}
+    assert (
+        landed.client.get("/api/v1/sanctions/screen", headers=landed.as_("doc")).status_code == 403
+    )

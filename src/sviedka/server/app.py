@@ -112,6 +112,7 @@ _OPTIONAL = {
     "stats": "sviedka.services.stats",
     "search": "sviedka.services.search",
     "imports": "sviedka.services.importing",
+    "review": "sviedka.services.sanctions.screen",
 }
 
 

@@ -24,7 +24,7 @@ from ..store import SqlStore
 from ..store import schema as t
 from .accounts import User
 
-__all__ = ["AuditEvent", "audit_event", "audit_read", "audit_reads", "events"]
+__all__ = ["KIND", "AuditEvent", "audit_event", "audit_read", "audit_reads", "events"]
 
 KIND = "audit"
 
