@@ -70,6 +70,11 @@ def serve(
         archive=path, database_url=settings.database_url, rate_limit=rate_limit, web=web
     )
     _configure_logging()
+    typer.echo(
+        f"Serving {path} on http://{host}:{port} ({workers} worker(s); API docs at "
+        f"/api/v1/docs); logs are JSON lines on stderr. Ctrl-C stops.",
+        err=True,
+    )
     options = {"host": host, "port": port, "access_log": False, "log_config": None}
     if workers == 1:
         keys = _keys(path) if unlock else None

@@ -10,6 +10,7 @@ quote data.
 
 from __future__ import annotations
 
+import json
 import logging
 import traceback
 from collections.abc import Mapping, Sequence
@@ -109,10 +110,17 @@ def _validation(exc: RequestValidationError) -> list[dict[str, str]]:
 
 
 def _log_crash(request: Request, exc: BaseException) -> None:
-    """The traceback's frames and the exception's class, never its message (it may quote data)."""
-    frames = "".join(traceback.format_tb(exc.__traceback__))
-    rid = getattr(request.state, "request_id", "-")
-    log.error("unhandled %s in request %s\n%s", type(exc).__name__, rid, frames)
+    """One JSON line: the exception's class and the traceback's frames, never its message (it
+    may quote data)."""
+    line = {
+        "event": "crash",
+        "error": type(exc).__name__,
+        "request_id": getattr(request.state, "request_id", None),
+        "frames": [
+            f"{f.filename}:{f.lineno} {f.name}" for f in traceback.extract_tb(exc.__traceback__)
+        ],
+    }
+    log.error(json.dumps(line))
 
 
 async def _handle(request: Request, exc: Exception) -> JSONResponse:
