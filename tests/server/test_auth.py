@@ -207,3 +207,20 @@ def test_too_many_requests_from_one_address_are_refused(users: Server) -> None:
         statuses = [limited.get("/api/v1/me").status_code for _ in range(5)]
         assert statuses == [401, 401, 401, 429, 429]
         assert limited.get("/api/v1/health").status_code == 200  # monitors are not limited
+
+
+def test_a_write_only_token_writes_within_its_users_reach_but_reads_nothing(users: Server) -> None:
+    client = users.client
+    writer, _ = create_token(users.store, "doc", ["write"], timedelta(hours=1))
+    bearer = {"Authorization": f"Bearer {writer}"}
+    person = client.post(
+        "/api/v1/records/person", json={"record": {"names": [{"full": "W"}]}}, headers=bearer
+    )
+    assert person.status_code == 201, person.text
+    detention = {"record": {"person": person.json()["id"], "confidentiality": "confidential"}}
+    assert (
+        client.post("/api/v1/records/detention", json=detention, headers=bearer).status_code == 201
+    )
+    too_high = {"record": {"names": [{"full": "W"}], "confidentiality": "restricted"}}
+    assert client.post("/api/v1/records/person", json=too_high, headers=bearer).status_code == 422
+    assert client.get(f"/api/v1/records/{person.json()['id']}", headers=bearer).status_code == 403

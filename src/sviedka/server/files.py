@@ -23,10 +23,11 @@ from ..model.custody import CustodyEvent, CustodyKind
 from ..model.revision import timestamp
 from ..services.access import (
     Permission,
+    clearance_levels,
     grant,
     may_read,
     require,
-    visible_levels,
+    within_reach,
 )
 from ..services.accounts import User
 from ..services.archive import Archive
@@ -127,7 +128,7 @@ def _check_upload(
     """The level within the user's clearance; links and source records the user may read,
     reported exactly as ``check_collection`` reports records that do not exist."""
     errors = {}
-    if level not in visible_levels(user):
+    if level not in clearance_levels(user):
         errors["confidentiality"] = f"above your clearance ({user.clearance})"
     with archive.store.view() as view:
         for i, ref in enumerate(collection.links):
@@ -141,7 +142,7 @@ def _check_upload(
 
 def _readable(view: View, user: User, record_id: str) -> bool:
     found = view.find(record_id)
-    return found is not None and may_read(view, user, found.record)
+    return found is not None and within_reach(view, user, found.record)
 
 
 def log_access(

@@ -25,7 +25,7 @@ from ..errors import Invalid, NotFound
 from ..model import Confidentiality
 from ..model.ids import is_record_id, new_id
 from ..model.revision import timestamp
-from ..services.access import Forbidden, Permission, readable, require, visible_levels
+from ..services.access import Forbidden, Permission, clearance_levels, readable, require
 from ..services.accounts import User
 from ..services.archive import Archive
 from ..services.evidence import safe_name
@@ -114,7 +114,7 @@ def discard(archive: Archive, user: User, import_id: str) -> None:
 
 def _check(user: User, fmt: str) -> None:
     require(user, Permission.IMPORT)
-    if Confidentiality.INTERNAL not in visible_levels(user):
+    if Confidentiality.INTERNAL not in clearance_levels(user):
         raise Forbidden("Imports make internal records; your clearance does not reach them.")
     if fmt not in FORMATS:
         raise Invalid("Unknown format.", {"format": f"one of {', '.join(sorted(FORMATS))}"})

@@ -43,6 +43,7 @@ __all__ = [
     "Permission",
     "can",
     "check_writable",
+    "clearance_levels",
     "grant",
     "granted_ids",
     "grants",
@@ -56,6 +57,7 @@ __all__ = [
     "revoke",
     "visible_levels",
     "visible_records",
+    "within_reach",
 ]
 
 
@@ -142,10 +144,15 @@ def require(user: User, permission: Permission) -> None:
 
 
 def visible_levels(user: User) -> frozenset[Confidentiality]:
-    """The confidentiality levels up to the user's clearance (restricted still needs a grant)."""
-    if not can(user, _P.READ):
-        return frozenset()
-    return frozenset(LEVELS[: LEVELS.index(user.clearance) + 1])
+    """The confidentiality levels up to the user's clearance (restricted still needs a grant);
+    none for a user (or token) without ``read``."""
+    return clearance_levels(user) if can(user, _P.READ) else frozenset()
+
+
+def clearance_levels(user: User) -> frozenset[Confidentiality]:
+    """The levels up to the user's clearance, whatever the role or token may do: what they may
+    write (a write-only token writes within its user's clearance)."""
+    return frozenset() if user.disabled else frozenset(LEVELS[: LEVELS.index(user.clearance) + 1])
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -182,8 +189,14 @@ def readable_ids(user: User) -> sa.Select[Any]:
 
 def may_read(source: SqlStore | View, user: User, record: Record) -> bool:
     """Whether the user may read this record (level, clearance and, if restricted, a grant)."""
+    return can(user, _P.READ) and within_reach(source, user, record)
+
+
+def within_reach(source: SqlStore | View, user: User, record: Record) -> bool:
+    """Whether the record is within the user's clearance and compartments (``may_read``
+    without the ``read`` permission: what a write-only token may point at)."""
     level = record.confidentiality
-    if level not in visible_levels(user):
+    if level not in clearance_levels(user):
         return False
     if level is not _RESTRICTED:
         return True
@@ -272,13 +285,13 @@ def check_writable(view: View, user: User, record: Record) -> None:
     clearance, and every record it points to readable by them. A reference to a record they may
     not read is reported exactly like one to a record that does not exist."""
     errors: dict[str, str] = {}
-    if record.confidentiality not in visible_levels(user):
+    if record.confidentiality not in clearance_levels(user):
         errors["confidentiality"] = f"above your clearance ({user.clearance})"
     refs = [r for r in references(record) if r.kind == "ref"]
     kinds = view.kinds_of(r.value for r in refs)
     for ref in refs:
         target = view.find(ref.value) if ref.value in kinds else None
-        if target is not None and not may_read(view, user, target.record):
+        if target is not None and not within_reach(view, user, target.record):
             errors[ref.path] = f"no {' or '.join(ref.targets)} with id {ref.value}"
     if errors:
         raise Invalid(f"The {record.KIND} cannot be saved as given; nothing was saved.", errors)
