@@ -21,6 +21,7 @@ from sviedka.model import (
     Placement,
     Recognition,
     Sentence,
+    Verdict,
     Vocabulary,
 )
 from sviedka.model.ids import new_id
@@ -53,7 +54,7 @@ def test_a_row_holds_the_earliest_and_latest_days_of_each_date() -> None:
     )
     row = spell_row(detention, "internal")
     assert {k: row[k] for k in row if k not in ("detention_id", "person_id")} == {
-        "several": False,
+        "mixed": False,
         "start_lo": date(2021, 9, 1),
         "start_hi": date(2021, 9, 30),
         "end_lo": date(2023, 1, 1),
@@ -118,13 +119,16 @@ def _random_detention(rng: random.Random, detention_id: str, person: str) -> Det
         charges=(Charge(article="342", added=start),),
         end=end,
         recognition=Recognition(date=_day(rng)) if rng.random() < 0.8 else None,
-        confidentiality=rng.choice(list(Confidentiality)),
+        confidentiality=_level(rng),
     )
 
 
+def _level(rng: random.Random) -> Confidentiality:
+    return rng.choice(list(Confidentiality)) if rng.random() < 0.25 else Confidentiality.INTERNAL
+
+
 def _person(person_id: str, rng: random.Random) -> Person:
-    level = rng.choice(list(Confidentiality))
-    return Person(id=person_id, names=(NameForm(full="P"),), confidentiality=level)
+    return Person(id=person_id, names=(NameForm(full="P"),), confidentiality=_level(rng))
 
 
 def _open(url: str, vocabularies: tuple[Vocabulary, ...]) -> SqlStore:
@@ -190,21 +194,47 @@ def test_the_index_kept_by_the_writer_equals_one_rebuilt_from_the_records(
     assert len(kept["spells"]) > 20
 
 
-def _distinct_count(conn: sa.Connection, on: date, bound: Bound, who: Who) -> int:
-    """Straight from the definition: distinct persons with a spell held on ``on``."""
-    S = t.spells.c
-    held = {
-        Bound.CERTAIN: sa.and_(S.start_hi <= on, S.end_lo > on),
-        Bound.POSSIBLE: sa.and_(S.start_lo <= on, S.end_hi > on),
-        Bound.ANY: sa.and_(sa.or_(S.start_lo <= on, S.start_lo.is_(None)), S.end_hi > on),
-    }[bound]
-    query = sa.select(sa.func.count(sa.distinct(S.person_id))).where(held)
-    if not who.all_detentions:
-        query = query.where(S.recognised == sa.true())
-    if who.levels is not None:
-        levels = sorted(who.levels)
-        query = query.where(S.confidentiality.in_(levels), S.person_confidentiality.in_(levels))
-    return int(conn.scalar(query) or 0)
+def _by_definition(
+    rows: list[Any], on: date, bound: Bound, who: Who, canonical: dict[str, str]
+) -> int:
+    """Straight from docs/statistics.md, in Python: distinct persons (clusters once) with a
+    visible, recognised spell covering ``on``."""
+    held = set()
+    for r in rows:
+        if (
+            who.levels is not None
+            and not {r.confidentiality, r.person_confidentiality} <= who.levels
+        ):
+            continue
+        if not who.all_detentions and not r.recognised:
+            continue
+        if who.recognised_by_date and not who.all_detentions:
+            sure = r.recognised_hi is not None and r.recognised_hi <= on
+            maybe = r.recognised_lo is None or r.recognised_lo <= on
+            if not (sure if bound is Bound.CERTAIN else maybe):
+                continue
+        if bound is Bound.CERTAIN:
+            covers = r.start_hi is not None and r.start_hi <= on < r.end_lo
+        elif bound is Bound.POSSIBLE:
+            covers = r.start_lo is not None and r.start_lo <= on < r.end_hi
+        else:
+            covers = (r.start_lo is None or r.start_lo <= on) and on < r.end_hi
+        if covers:
+            held.add(canonical.get(r.person_id, r.person_id))
+    return len(held)
+
+
+def _judge_some(store: SqlStore, seed: int) -> dict[str, str]:
+    """Three random `same` judgements; returns each clustered person's canonical id."""
+    with store.snapshot() as conn:
+        persons = sorted(conn.scalars(sa.select(t.spell_persons.c.person_id)))
+    rng = random.Random(seed)
+    with store.writer() as writer:
+        for left, right in (rng.sample(persons, 2) for _ in range(3)):
+            if left not in writer.cluster(right).members:
+                writer.judge(left, right, Verdict.SAME, actor="t")
+        clusters = [writer.cluster(p) for p in persons]
+    return {p: c.canonical for p, c in zip(persons, clusters, strict=True) if len(c.members) > 1}
 
 
 def test_the_fast_count_equals_the_count_by_definition_after_any_changes(
@@ -212,20 +242,29 @@ def test_the_fast_count_equals_the_count_by_definition_after_any_changes(
 ) -> None:
     store = _open(db_url, vocabularies)
     _churn(store, seed=11)
-    scopes = [Who(), Who(all_detentions=True), Who(levels=frozenset({"public", "internal"}))]
+    canonical = _judge_some(store, seed=11)
+    scopes = [
+        Who(),
+        Who(all_detentions=True),
+        Who(levels=frozenset({"public", "internal"})),
+        Who(recognised_by_date=True),
+    ]
     days = [date(2020, 7, 1) + timedelta(days=17 * i) for i in range(100)]
     with store.snapshot() as conn:
-        several = conn.execute(
-            sa.select(
-                t.spells.c.person_id,
-                t.spells.c.several,
-                sa.func.count().over(partition_by=t.spells.c.person_id),
-            )
-        ).all()
-        assert all(flag == (n > 1) for _, flag, n in several)
-        assert any(flag for _, flag, _ in several) and not all(flag for _, flag, _ in several)
+        rows = conn.execute(sa.select(t.spells)).all()
+        classes: dict[str, set[tuple[Any, ...]]] = {}
+        for r in rows:
+            level = (bool(r.recognised), r.confidentiality, r.person_confidentiality)
+            classes.setdefault(r.person_id, set()).add(level)
+        assert all(bool(r.mixed) == (len(classes[r.person_id]) > 1) for r in rows)
+        several = [p for p in classes if sum(r.person_id == p for r in rows) > 1]
+        assert any(len(classes[p]) == 1 for p in several), "some persons held twice in one class"
+        assert any(len(classes[p]) > 1 for p in several), "and some mixed"
         for who in scopes:
-            for day in days:
-                fast = held_counts(conn, day, who, {})
-                assert fast == {b: _distinct_count(conn, day, b, who) for b in Bound}, (who, day)
+            for clusters in ({}, canonical):
+                fast = held_counts(conn, days, who, clusters)
+                for day, counts in zip(days, fast, strict=True):
+                    want = {b: _by_definition(rows, day, b, who, clusters) for b in Bound}
+                    assert counts == want, (who, day)
+    assert canonical
     store.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -169,7 +169,7 @@ def held_on(
     with store.snapshot() as conn:
         counter = _Counter(conn, scope)
         dates = {"on": on.isoformat()}
-        headline = counter.headline(on)
+        headline = counter.headlines([on])[0]
         if by is None:
             return StatsResult(_method(conn, "held", dates, scope), _HEADLINE, (headline,))
         rows = tuple(counter.breakdown(on, by, _Labels(conn, scope, lang)))
@@ -194,7 +194,7 @@ def series(
         counter = _Counter(conn, scope)
         method = _method(conn, "held over time", dates, scope, by=by)
         if by is None:
-            return StatsResult(method, _HEADLINE, tuple(counter.headline(p) for p in points))
+            return StatsResult(method, _HEADLINE, tuple(counter.headlines(points)))
         labels = _Labels(conn, scope, lang)
         rows = tuple(
             {"date": p.isoformat()} | row
@@ -299,16 +299,14 @@ class _Counter:
     def _count(self, query: Query) -> dict[Any, int]:
         return count_persons(self.conn, query, self.canonical)
 
-    def headline(self, on: date) -> dict[str, Any]:
-        found = held_counts(self.conn, on, self.who, self.canonical)
-        certain, possible = found[Bound.CERTAIN], found[Bound.POSSIBLE]
-        undated = found[Bound.ANY] - possible
-        return {
-            "date": on.isoformat(),
-            "certain": certain,
-            "possible": possible,
-            "undated": undated,
-        }
+    def headlines(self, days: Sequence[date]) -> list[dict[str, Any]]:
+        found = held_counts(self.conn, days, self.who, self.canonical)
+        return [
+            {"date": day.isoformat(), "certain": counts[Bound.CERTAIN]}
+            | {"possible": counts[Bound.POSSIBLE]}
+            | {"undated": counts[Bound.ANY] - counts[Bound.POSSIBLE]}
+            for day, counts in zip(days, found, strict=True)
+        ]
 
     def breakdown(self, on: date, by: Breakdown, labels: _Labels) -> list[dict[str, Any]]:
         certain = self._count(held_query(on, Bound.CERTAIN, self.who, by))

@@ -286,7 +286,7 @@ spells = sa.Table(
     metadata,
     sa.Column("detention_id", ID, primary_key=True),
     sa.Column("person_id", ID, nullable=False),
-    sa.Column("several", sa.Boolean, nullable=False),  # the person has other spells too
+    sa.Column("mixed", sa.Boolean, nullable=False),  # the person's spells differ in class
     sa.Column("start_lo", DAY),  # NULL: the start is unknown altogether ("undated")
     sa.Column("start_hi", DAY),
     sa.Column("end_lo", DAY, nullable=False),  # held bounds of the end; 9999-12-31 while open
@@ -301,25 +301,17 @@ spells = sa.Table(
     sa.Column("confidentiality", sa.String(16), nullable=False),
     sa.Column("person_confidentiality", sa.String(16)),
     sa.Index("spells_person", "person_id"),
-    # "Held on D" reads only this index (equality on the first two, a range on end_hi).
+    # The few persons counted apart from spell_days, found without reading the others.
     sa.Index(
-        "spells_held",
-        "recognised",
-        "several",
-        "end_hi",
-        "start_lo",
-        "start_hi",
-        "end_lo",
-        "recognised_lo",
-        "recognised_hi",
-        "confidentiality",
-        "person_confidentiality",
+        "spells_mixed",
         "person_id",
+        sqlite_where=sa.text("mixed = 1"),
+        postgresql_where=sa.text("mixed"),
     ),
 )
 
-# "Held on D" as a prefix sum: for the spells of persons with one spell, +1 on the first day
-# each reading (bound) holds them and -1 on the day it stops, summed per day and filter.
+# "Held on D" as a prefix sum: +1 on the first day a reading (bound) holds a person, -1 on the
+# day it stops (their spells of one class merged), summed per day and class; see spells.py.
 spell_days = sa.Table(
     "spell_days",
     metadata,

@@ -1,22 +1,25 @@
 """Counting persons held, from the detention-spell index (``spells.py``).
 
-"Held on D" for persons with one spell is a prefix sum over ``spell_days``; persons with several
-spells are counted distinct; persons the resolver judged the same count once (their clusters are
-read at query time and few: each clustered person is looked up by id). Breakdowns and flows join
+"Held on D" is a prefix sum over ``spell_days`` for the classes asked (one query for any number
+of days), corrected by the rows of the few persons it cannot count alone: those whose spells are
+of several classes (``mixed``) and those the resolver judged the same as another (their clusters
+are read at query time and each clustered person is looked up by id). Breakdowns and flows join
 the side tables and count distinct persons.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from itertools import accumulate
 from typing import Any
 
 import sqlalchemy as sa
 
-from ..model import Person, Verdict
+from ..model import Verdict
 from . import schema as t
 from .spells import Bound, chunked
 
@@ -33,6 +36,7 @@ __all__ = [
 ]
 
 S = t.spells.c
+Row = Mapping[str, Any]
 
 
 class Breakdown(StrEnum):
@@ -87,58 +91,85 @@ def held(on: date, bound: Bound) -> sa.ColumnElement[bool]:
 
 
 def held_counts(
-    conn: sa.Connection, on: date, who: Who, canonical: Mapping[str, str]
-) -> dict[Bound, int]:
-    """Persons held on ``on`` in each reading: for persons with one spell a prefix sum over
-    ``spell_days`` (or, when recognition must be dated by then, one pass over the covering
-    index); the others counted distinct; each resolver cluster once."""
-    sure = sa.and_(held(on, Bound.CERTAIN), *who.conditions(on, Bound.CERTAIN))
-    maybe = sa.and_(held(on, Bound.POSSIBLE), *who.conditions(on, Bound.POSSIBLE))
-    where = (held(on, Bound.ANY), *who.conditions(on, Bound.ANY))
-    several = sa.select(
-        *(sa.func.count(sa.distinct(sa.case((c, S.person_id)))) for c in (sure, maybe)),
-        sa.func.count(sa.distinct(S.person_id)),
-    ).where(S.several == sa.true(), *where)
-    single = _single_counts(conn, on, who, sure, maybe, where)
-    totals = [a + b for a, b in zip(single, conn.execute(several).one(), strict=True)]
-    found = dict(zip((Bound.CERTAIN, Bound.POSSIBLE, Bound.ANY), totals, strict=True))
-    rows: list[Any] = []
-    for chunk in chunked(sorted(canonical)):  # members of a cluster: count each cluster once
-        query = sa.select(S.person_id, sure.label("sure"), maybe.label("maybe"))
-        rows += conn.execute(query.where(*where, S.person_id.in_(chunk))).all()
-    clustered = {
-        Bound.CERTAIN: {r.person_id for r in rows if r.sure},
-        Bound.POSSIBLE: {r.person_id for r in rows if r.maybe},
-        Bound.ANY: {r.person_id for r in rows},
-    }
-    for bound, persons in clustered.items():
-        found[bound] -= len(persons) - len({canonical[p] for p in persons})
+    conn: sa.Connection, days: Sequence[date], who: Who, canonical: Mapping[str, str]
+) -> list[dict[Bound, int]]:
+    """Persons held on each of ``days``, in each reading, each resolver cluster once.
+
+    Persons who are neither mixed nor clustered are a prefix sum over ``spell_days`` (one query
+    for all the days); the mixed and clustered ones are counted from their own rows, read once.
+    When recognition must be dated by the day, ``spell_days`` cannot tell: every day is counted
+    from the spells."""
+    if who.recognised_by_date:
+        return [_counted_from_spells(conn, day, who, canonical) for day in days]
+    found = _prefix_sums(conn, days, who)
+    rows = _rows_apart(conn, days, who, canonical)
+    mixed = {r["person_id"] for r in rows if r["mixed"]}  # not in the sums
+    for day, counts in zip(days, found, strict=True):
+        for bound in Bound:
+            persons = {r["person_id"] for r in rows if _holds(r, day, bound)}
+            counts[bound] += len({canonical.get(p, p) for p in persons}) - len(persons - mixed)
     return found
 
 
-def _single_counts(
-    conn: sa.Connection,
-    on: date,
-    who: Who,
-    sure: sa.ColumnElement[bool],
-    maybe: sa.ColumnElement[bool],
-    where: tuple[sa.ColumnElement[bool], ...],
-) -> tuple[int, int, int]:
-    """Certain, possible and any counts of the spells of persons with one spell each."""
-    if who.recognised_by_date:  # recognition dates are not in spell_days: read the spells
-        count = sa.func.count
-        query = sa.select(count(sa.case((sure, 1))), count(sa.case((maybe, 1))), count())
-        row = conn.execute(query.where(S.several == sa.false(), *where)).one()
-        return int(row[0]), int(row[1]), int(row[2])
+def _counted_from_spells(
+    conn: sa.Connection, day: date, who: Who, canonical: Mapping[str, str]
+) -> dict[Bound, int]:
+    return {b: count_persons(conn, held_query(day, b, who), canonical).get(None, 0) for b in Bound}
+
+
+def _prefix_sums(conn: sa.Connection, days: Sequence[date], who: Who) -> list[dict[Bound, int]]:
+    """``spell_days`` summed up to each day (each person counted once, mixed ones not at all):
+    summed in SQL for one day, else per day in SQL and accumulated here."""
     D = t.spell_days.c
-    days = sa.select(D.bound, sa.func.sum(D.delta).label("n")).where(D.day <= on)
+    total = sa.func.sum(D.delta).label("n")
+    query = sa.select(D.bound, total).where(D.day <= max(days))
     if not who.all_detentions:
-        days = days.where(D.recognised == sa.true())
+        query = query.where(D.recognised == sa.true())
     if who.levels is not None:
         levels = sorted(who.levels)
-        days = days.where(D.confidentiality.in_(levels), D.person_confidentiality.in_(levels))
-    sums = {str(r.bound): int(r.n or 0) for r in conn.execute(days.group_by(D.bound))}
-    return sums.get("certain", 0), sums.get("possible", 0), sums.get("any", 0)
+        query = query.where(D.confidentiality.in_(levels), D.person_confidentiality.in_(levels))
+    if len(days) == 1:
+        sums = {Bound(r.bound): int(r.n or 0) for r in conn.execute(query.group_by(D.bound))}
+        return [{bound: sums.get(bound, 0) for bound in Bound}]
+    changes: dict[Bound, list[tuple[date, int]]] = {bound: [] for bound in Bound}
+    by_day = query.add_columns(D.day).group_by(D.bound, D.day).order_by(D.day)
+    for row in conn.execute(by_day):
+        changes[Bound(row.bound)].append((row.day, int(row.n)))
+    totals = {bound: list(accumulate(n for _, n in found)) for bound, found in changes.items()}
+    starts = {bound: [day for day, _ in found] for bound, found in changes.items()}
+    return [
+        {b: (totals[b][i - 1] if (i := bisect_right(starts[b], day)) else 0) for b in Bound}
+        for day in days
+    ]
+
+
+def _rows_apart(
+    conn: sa.Connection, days: Sequence[date], who: Who, canonical: Mapping[str, str]
+) -> list[Row]:
+    """The spells of mixed and of clustered persons that may hold them on one of ``days``,
+    visible and recognised as ``who`` asks."""
+    columns = (S.detention_id, S.person_id, S.mixed, S.start_lo, S.start_hi, S.end_lo, S.end_hi)
+    conditions = [
+        S.end_hi > min(days),
+        sa.or_(S.start_lo <= max(days), S.start_lo.is_(None)),
+        *who.conditions(date.max, Bound.POSSIBLE),  # recognition dates are not asked here
+    ]
+    query = sa.select(*columns).where(S.mixed == sa.true(), *conditions)
+    found = {row.detention_id: row._mapping for row in conn.execute(query)}
+    for chunk in chunked(sorted(canonical)):
+        query = sa.select(*columns).where(S.person_id.in_(chunk), *conditions)
+        found.update({row.detention_id: row._mapping for row in conn.execute(query)})
+    return [dict(row) for row in found.values()]
+
+
+def _holds(row: Row, day: date, bound: Bound) -> bool:
+    """``held`` below, for one row in Python."""
+    start_lo, start_hi = row["start_lo"], row["start_hi"]
+    if bound is Bound.CERTAIN:
+        return bool(start_hi is not None and start_hi <= day < row["end_lo"])
+    if bound is Bound.POSSIBLE:
+        return bool(start_lo is not None and start_lo <= day < row["end_hi"])
+    return bool((start_lo is None or start_lo <= day) and day < row["end_hi"])
 
 
 def held_query(on: date, bound: Bound, who: Who, by: Breakdown | None = None) -> Query:
@@ -169,9 +200,7 @@ def _grouping(
         there = _covers(P.from_lo, P.from_hi, P.to_lo, P.to_hi, on, sure)
         on_clause = sa.and_(P.detention_id == S.detention_id, there)
         return t.spells.outerjoin(t.spell_placements, on_clause), P.facility
-    latest = _latest_sentences(on, sure)
-    on_clause = sa.and_(latest.c.detention_id == S.detention_id, latest.c.rank == 1)
-    return t.spells.outerjoin(latest, on_clause), latest.c.penalty
+    return t.spells, _latest_penalty(on, sure)
 
 
 def _covers(
@@ -181,15 +210,14 @@ def _covers(
     return sa.and_(from_hi <= on, to_lo > on) if sure else sa.and_(from_lo <= on, to_hi > on)
 
 
-def _latest_sentences(on: date, sure: bool) -> sa.Subquery:
-    """Each detention's latest sentence pronounced by ``on`` (certainly, or possibly)."""
+def _latest_penalty(on: date, sure: bool) -> sa.ColumnElement[Any]:
+    """The penalty of the detention's latest sentence pronounced by ``on`` (certainly, or
+    possibly): one lookup by the side table's primary key per spell."""
     Z = t.spell_sentences.c
-    rank = sa.func.row_number().over(
-        partition_by=Z.detention_id, order_by=(Z.date_lo.desc(), Z.seq.desc())
-    )
     by_then = Z.date_hi <= on if sure else Z.date_lo <= on
-    query = sa.select(Z.detention_id, Z.penalty, rank.label("rank")).where(by_then)
-    return query.subquery("latest_sentence")
+    latest = sa.select(Z.penalty).where(Z.detention_id == S.detention_id, by_then)
+    latest = latest.order_by(Z.date_lo.desc(), Z.seq.desc()).limit(1)
+    return latest.correlate(t.spells).scalar_subquery()
 
 
 def in_range(lo: Any, hi: Any, start: date, end: date, bound: Bound) -> sa.ColumnElement[bool]:
@@ -204,11 +232,11 @@ def count_persons(
 ) -> dict[Any, int]:
     """Distinct persons per key (``None`` without one); persons in one resolver cluster
     (``canonical`` maps each clustered person to its cluster's canonical id) count once."""
-    distinct = sa.func.count(sa.distinct(S.person_id)).label("n")
     key = sa.null() if query.key is None else query.key
-    select = sa.select(key.label("key"), distinct).select_from(query.source).where(*query.where)
-    if query.key is not None:
-        select = select.group_by(query.key)
+    rows = sa.select(key.label("key"), S.person_id).select_from(query.source).where(*query.where)
+    inner = rows.subquery("held")  # grouped outside, so that any key (even a subquery) works
+    distinct = sa.func.count(sa.distinct(inner.c.person_id)).label("n")
+    select = sa.select(inner.c.key, distinct).group_by(inner.c.key)
     counts = {row.key: int(row.n) for row in conn.execute(select) if row.n}
     clustered: dict[Any, set[str]] = {}
     for chunk in chunked(sorted(canonical)):
@@ -221,9 +249,8 @@ def count_persons(
 
 
 def same_pairs(conn: sa.Connection) -> list[tuple[str, str]]:
-    """Every pair of persons judged the same by the resolver (clusters are few: read them all)."""
-    J, R = t.judgements.c, t.records.c
-    joined = t.judgements.join(t.records, R.id == J.left_id)
-    query = sa.select(J.left_id, J.right_id).select_from(joined)
-    query = query.where(J.verdict == Verdict.SAME.value, R.kind == Person.KIND)
+    """Every pair of records judged the same by the resolver (few: read them all). Pairs of
+    other kinds than persons are harmless: their ids are never a spell's person."""
+    J = t.judgements.c
+    query = sa.select(J.left_id, J.right_id).where(J.verdict == Verdict.SAME.value)
     return [(row.left_id, row.right_id) for row in conn.execute(query)]

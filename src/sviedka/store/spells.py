@@ -1,12 +1,18 @@
 """Detention spells: a derived index over Detention and Person records, for statistics.
 
 One row per detention in ``spells`` (start and end as the earliest/latest day each may be, end
-mode, recognition, confidentiality of the detention and of its person, whether the person has
-other spells), and side tables for what breakdowns need: charges, placements, sentences, and the
-person's region and gender. The writer keeps it current in the same transaction as the records
-(see ``indexes.py``); ``spell_counts.py`` reads it.
+mode, recognition, confidentiality of the detention and of its person), and side tables for what
+breakdowns need: charges, placements, sentences, and the person's region and gender. The writer
+keeps it current in the same transaction as the records (see ``indexes.py``); ``spell_counts.py``
+reads it.
 
-Bounds are chosen so that "held on D" is plain comparisons on one covering index, no ``OR``:
+"Held on D" is a prefix sum: ``spell_days`` holds, per day and class of spell (recognised or
+not, confidentiality of detention and person), +1 where a person starts being held in a reading
+(certainly, possibly, or from an unknown start) and -1 where they stop, the person's spells of
+one class merged first so that each person counts once. A person whose spells fall in more than
+one class is ``mixed`` and counted apart, from their rows.
+
+Bounds are chosen so that every test is a plain comparison:
 
 * the end's held bounds are 9999-12-31 while a detention is open; an end without a date has
   ``end_lo`` = the start's earliest day (it may have ended at once) and ``end_hi`` = 9999-12-31
@@ -22,7 +28,7 @@ D means no longer held (there, charged) on D.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from enum import StrEnum
@@ -79,7 +85,7 @@ def _end_bounds(detention: Detention, start_lo: date | None) -> tuple[date, date
 
 
 def spell_row(detention: Detention, person_confidentiality: str | None) -> dict[str, Any]:
-    """The ``spells`` row of one detention (``several`` is set afterwards, per person)."""
+    """The ``spells`` row of one detention (``mixed`` is set afterwards, per person)."""
     start_lo, start_hi = start_bounds(detention)
     end_lo, end_hi = _end_bounds(detention, start_lo)
     end = detention.end
@@ -91,7 +97,7 @@ def spell_row(detention: Detention, person_confidentiality: str | None) -> dict[
     return {
         "detention_id": detention.id,
         "person_id": detention.person,
-        "several": False,
+        "mixed": False,
         "start_lo": start_lo,
         "start_hi": start_hi,
         "end_lo": end_lo,
@@ -144,7 +150,7 @@ class SpellIndex(Index):
     """Keeps the spell tables current; see the module docstring for what a row says."""
 
     name: ClassVar[str] = "spells"
-    version: ClassVar[int] = 1
+    version: ClassVar[int] = 2
     kinds: ClassVar[frozenset[str]] = frozenset({"person", "detention"})
 
     def refresh(self, conn: sa.Connection, records: Sequence[Record]) -> None:
@@ -156,14 +162,20 @@ class SpellIndex(Index):
             _refresh_detentions(conn, detentions)
 
     def clear(self, conn: sa.Connection) -> None:
-        for table in (*_DETENTION_TABLES, t.spell_persons, t.spell_days):
-            conn.execute(sa.delete(table))
+        """Drop and re-create the tables: derived data, whose shape may have changed with the
+        version (migrations only add missing tables)."""
+        tables = [*_DETENTION_TABLES, t.spell_persons, t.spell_days]
+        t.metadata.drop_all(conn, tables=tables, checkfirst=True)
+        t.metadata.create_all(conn, tables=tables)
 
 
 def chunked(ids: Sequence[str]) -> Iterator[Sequence[str]]:
     """``ids`` in statements' worth (SQLite limits bound parameters)."""
     for i in range(0, len(ids), _CHUNK):
         yield ids[i : i + _CHUNK]
+
+
+Row = Mapping[str, Any]
 
 
 def _refresh_persons(conn: sa.Connection, persons: Sequence[Person]) -> None:
@@ -177,50 +189,49 @@ def _refresh_persons(conn: sa.Connection, persons: Sequence[Person]) -> None:
         for p in persons
     ]
     conn.execute(sa.insert(t.spell_persons), rows)
-    # Only persons whose detentions are indexed already need them updated (not so on imports).
-    indexed = sorted(_persons_with_spells(conn, list(levels)))
-    if indexed:
-        _count_days(conn, _read_single(conn, indexed), -1)
-        update = sa.update(t.spells).where(S.person_id == sa.bindparam("pid"))
-        update = update.values(person_confidentiality=sa.bindparam("level"))
-        conn.execute(update, [{"pid": p, "level": levels[p]} for p in indexed])
-        _count_days(conn, _read_single(conn, indexed), +1)
-
-
-def _persons_with_spells(conn: sa.Connection, ids: Sequence[str]) -> dict[str, int]:
-    """``{person: number of spells}`` for those of ``ids`` that have any."""
-    found: dict[str, int] = {}
-    for chunk in chunked(ids):
-        query = sa.select(S.person_id, sa.func.count().label("n")).where(S.person_id.in_(chunk))
-        found.update({r.person_id: int(r.n) for r in conn.execute(query.group_by(S.person_id))})
-    return found
+    before = _read_spells(conn, sorted(levels))  # none on imports: the persons are new
+    if not before:
+        return
+    after = [dict(r) | {"person_confidentiality": levels[r["person_id"]]} for r in before]
+    _count_days(conn, before, after)
+    update = sa.update(t.spells).where(S.person_id == sa.bindparam("pid"))
+    update = update.values(person_confidentiality=sa.bindparam("level"))
+    indexed = sorted({r["person_id"] for r in before})
+    conn.execute(update, [{"pid": p, "level": levels[p]} for p in indexed])
+    # ``mixed`` stays: all of a person's spells carry the same person's level.
 
 
 def _refresh_detentions(conn: sa.Connection, detentions: Sequence[Detention]) -> None:
-    """Replace the rows of these detentions, keeping ``several`` and ``spell_days`` exact.
+    """Replace the rows of these detentions, keeping ``mixed`` and ``spell_days`` exact.
 
-    Written for bulk imports: for new detentions of new persons it reads two small queries per
-    500 and writes only inserts."""
-    old = _indexed_detentions(conn, [d.id for d in detentions])
+    Everything is worked out from the persons' spells as they were and as they will be, read
+    once: for new detentions of new persons (imports) that is one small query per 500."""
+    ids = {d.id for d in detentions}
+    old = _indexed_detentions(conn, sorted(ids))
     persons = sorted({d.person for d in detentions} | set(old.values()))
-    before = _persons_with_spells(conn, persons)
-    _count_days(conn, _read_single(conn, [p for p, n in before.items() if n == 1]), -1)
+    before = _read_spells(conn, persons)
+    levels = _person_levels(conn, persons)
+    fresh = [spell_row(d, levels.get(d.person)) for d in detentions]
+    after = [r for r in before if r["detention_id"] not in ids] + fresh
+    mixed = _mixed_persons(after)
+    for row in fresh:
+        row["mixed"] = row["person_id"] in mixed
+    _count_days(conn, before, after)
     for chunk in chunked(sorted(old)):
         for table in _DETENTION_TABLES:
             conn.execute(sa.delete(table).where(table.c.detention_id.in_(chunk)))
-    after = Counter(before)
-    after.subtract(old.values())
-    after.update(d.person for d in detentions)
-    levels = _person_levels(conn, persons)
-    rows = [
-        spell_row(d, levels.get(d.person)) | {"several": after[d.person] > 1} for d in detentions
-    ]
-    conn.execute(sa.insert(t.spells), rows)
+    conn.execute(sa.insert(t.spells), fresh)
     _insert_side_rows(conn, detentions)
-    _fix_several(conn, before, after)
-    fresh = {row["person_id"]: row for row in rows if after[row["person_id"]] == 1}
-    stale = [p for p, n in after.items() if n == 1 and p not in fresh]
-    _count_days(conn, [*fresh.values(), *_read_single(conn, stale)], +1)
+    _fix_mixed(conn, [r for r in before if r["detention_id"] not in ids], after)
+
+
+def _read_spells(conn: sa.Connection, persons: Sequence[str]) -> list[Row]:
+    """Every spell row of these persons."""
+    found: list[Row] = []
+    for chunk in chunked(persons):
+        query = sa.select(t.spells).where(S.person_id.in_(chunk))
+        found += [dict(row._mapping) for row in conn.execute(query)]
+    return found
 
 
 def _indexed_detentions(conn: sa.Connection, ids: Sequence[str]) -> dict[str, str]:
@@ -242,26 +253,34 @@ def _insert_side_rows(conn: sa.Connection, detentions: Sequence[Detention]) -> N
             conn.execute(sa.insert(table), rows)
 
 
-def _fix_several(conn: sa.Connection, before: Mapping[str, int], after: Mapping[str, int]) -> None:
-    """Older rows of persons who now have several spells, or only one again."""
-    now_several = [p for p, n in after.items() if n > 1 and before.get(p, 0) == 1]
-    now_single = [p for p, n in after.items() if n == 1 and before.get(p, 0) > 1]
-    for chunk in chunked(now_several):
-        conn.execute(sa.update(t.spells).where(S.person_id.in_(chunk)).values(several=True))
-    for chunk in chunked(now_single):
-        conn.execute(sa.update(t.spells).where(S.person_id.in_(chunk)).values(several=False))
+# -- spell_days: per-day changes of the number held ---------------------------------------------
+
+Class = tuple[bool, str, str]  # recognised, confidentiality, person's confidentiality
 
 
-def _read_single(conn: sa.Connection, persons: Sequence[str]) -> list[Mapping[str, Any]]:
-    """The spell rows of these persons, each of whom has one."""
-    found: list[Mapping[str, Any]] = []
-    for chunk in chunked(persons):
-        query = sa.select(t.spells).where(S.person_id.in_(chunk), S.several == sa.false())
-        found += [dict(row._mapping) for row in conn.execute(query)]
-    return found
+def _class(row: Row) -> Class:
+    return bool(row["recognised"]), row["confidentiality"], row["person_confidentiality"] or ""
 
 
-def _intervals(row: Mapping[str, Any]) -> Iterator[tuple[Bound, date, date]]:
+def _mixed_persons(rows: Iterable[Row]) -> set[str]:
+    """Persons whose spells fall in more than one class: they are counted apart."""
+    classes: dict[str, set[Class]] = defaultdict(set)
+    for row in rows:
+        classes[row["person_id"]].add(_class(row))
+    return {person for person, found in classes.items() if len(found) > 1}
+
+
+def _fix_mixed(conn: sa.Connection, kept: Sequence[Row], after: Sequence[Row]) -> None:
+    """Set ``mixed`` on the rows that stay where a person's mix changed."""
+    now = _mixed_persons(after)
+    changed = {r["person_id"] for r in kept if bool(r["mixed"]) != (r["person_id"] in now)}
+    if changed:
+        update = sa.update(t.spells).where(S.person_id == sa.bindparam("pid"))
+        update = update.values(mixed=sa.bindparam("flag"))
+        conn.execute(update, [{"pid": p, "flag": p in now} for p in sorted(changed)])
+
+
+def _intervals(row: Row) -> Iterator[tuple[Bound, date, date]]:
     """The days each reading holds a spell: from the first (included) to the last (excluded)."""
     start_lo, start_hi, end_lo, end_hi = (
         row[k] for k in ("start_lo", "start_hi", "end_lo", "end_hi")
@@ -274,19 +293,44 @@ def _intervals(row: Mapping[str, Any]) -> Iterator[tuple[Bound, date, date]]:
         yield Bound.ANY, start_lo or FIRST, end_hi
 
 
-def _count_days(conn: sa.Connection, rows: Iterable[Mapping[str, Any]], sign: int) -> None:
-    """Add (``sign`` +1) or take away (-1) what these spells (each its person's only one)
-    contribute to ``spell_days``."""
-    deltas: Counter[tuple[Any, ...]] = Counter()
+def _union(intervals: Iterable[tuple[date, date]]) -> Iterator[tuple[date, date]]:
+    """Overlapping or touching intervals merged: a person is held once, however many spells."""
+    current: tuple[date, date] | None = None
+    for first, stop in sorted(intervals):
+        if current is not None and first <= current[1]:
+            current = (current[0], max(current[1], stop))
+            continue
+        if current is not None:
+            yield current
+        current = (first, stop)
+    if current is not None:
+        yield current
+
+
+def _contributions(rows: Iterable[Row]) -> Counter[tuple[Any, ...]]:
+    """What these spells (all the spells of their persons) add to ``spell_days``: for each
+    person not mixed, +1/-1 at the ends of the union of their spells, in each reading."""
+    by_person: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
-        level = (
-            bool(row["recognised"]),
-            row["confidentiality"],
-            row["person_confidentiality"] or "",
-        )
-        for bound, first, stop in _intervals(row):
-            deltas[(bound.value, *level, first)] += sign
-            deltas[(bound.value, *level, stop)] -= sign
+        by_person[row["person_id"]].append(row)
+    deltas: Counter[tuple[Any, ...]] = Counter()
+    for spells in by_person.values():
+        classes = {_class(r) for r in spells}
+        if len(classes) > 1:
+            continue
+        level = classes.pop()
+        for bound in Bound:
+            spans = ((a, b) for r in spells for found, a, b in _intervals(r) if found is bound)
+            for first, stop in _union(spans):
+                deltas[(bound.value, *level, first)] += 1
+                deltas[(bound.value, *level, stop)] -= 1
+    return deltas
+
+
+def _count_days(conn: sa.Connection, before: Iterable[Row], after: Iterable[Row]) -> None:
+    """Move ``spell_days`` from what the spells contributed before to what they do after."""
+    deltas = _contributions(after)
+    deltas.subtract(_contributions(before))
     keys = ("bound", "recognised", "confidentiality", "person_confidentiality", "day")
     changes = [dict(zip(keys, key, strict=True)) | {"delta": n} for key, n in deltas.items() if n]
     if changes:
