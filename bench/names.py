@@ -253,9 +253,10 @@ def run(scorer: Callable[[Case], float], cases: list[Case]) -> tuple[list[float]
 def _row(label: str, f: Figures | None) -> str:
     if f is None:
         return f"{label:<10} {'(not installed)':>40}"
+    per_pair = f"{f.seconds * 1000 / max(f.n, 1):>7.2f}" if f.seconds else ""
     return (
         f"{label:<10} {f.n:>5} {f.precision:>6.3f} {f.recall:>6.3f} {f.f1:>6.3f} "
-        f"{f.fpr:>6.3f} {f.seconds * 1000 / max(f.n, 1):>7.2f}"
+        f"{f.fpr:>6.4f} {per_pair}"
     )
 
 
