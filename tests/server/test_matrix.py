@@ -284,3 +284,17 @@ def test_a_reference_to_an_unreadable_record_is_refused_like_a_missing_one(world
     assert {e["field"]: e["problem"] for e in missing.json()["errors"]}[
         "person"
     ] == f"no person with id {unused}"
+
+
+def test_a_reference_already_there_does_not_block_an_update(world: World) -> None:
+    body = {"person": world.people["confidential"], "confidentiality": "internal"}
+    made = records.add_record(world.server.store, "detention", body, actor="test").record.id
+    user = ("documenter", "internal")
+    patch = {"patch": {"notes": "a lawyer visited"}, "revision": 1}
+    assert world.send(user, "PATCH", f"/api/v1/records/{made}", patch).status_code == 200
+    repoint = {"patch": {"person": world.people["hidden"]}, "revision": 2}
+    answer = world.send(("admin", "restricted"), "PATCH", f"/api/v1/records/{made}", repoint)
+    assert answer.status_code == 422
+    assert answer.json()["errors"] == [
+        {"field": "person", "problem": f"no person with id {world.people['hidden']}"}
+    ]

@@ -152,7 +152,7 @@ def update_record(
         record = _keep_hidden(
             user, current.record, build_record(current.record.KIND, payload, record_id)
         )
-        check_writable(writer, user, record)
+        check_writable(writer, user, record, before=current.record)
         made = writer.update(
             record, actor=actor_of(user), reason=reason, expected_revision=revision
         )

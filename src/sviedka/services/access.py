@@ -280,14 +280,16 @@ def _empty(f: dataclasses.Field[Any]) -> Any:
 # -- writing ---------------------------------------------------------------------------------
 
 
-def check_writable(view: View, user: User, record: Record) -> None:
+def check_writable(view: View, user: User, record: Record, before: Record | None = None) -> None:
     """A user writes only what they could read back: the record's level within their
-    clearance, and every record it points to readable by them. A reference to a record they may
-    not read is reported exactly like one to a record that does not exist."""
+    clearance, and every record it newly points to (not already in ``before``) within their
+    reach. A reference out of reach is reported exactly like one to a record that does not
+    exist."""
     errors: dict[str, str] = {}
     if record.confidentiality not in clearance_levels(user):
         errors["confidentiality"] = f"above your clearance ({user.clearance})"
-    refs = [r for r in references(record) if r.kind == "ref"]
+    kept = {r.value for r in references(before) if r.kind == "ref"} if before else set()
+    refs = [r for r in references(record) if r.kind == "ref" and r.value not in kept]
     kinds = view.kinds_of(r.value for r in refs)
     for ref in refs:
         target = view.find(ref.value) if ref.value in kinds else None
