@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import evidence, imports, ledger, records, sanctions, search, server, stats  # noqa: F401  (they register their commands)
+from . import evidence, imports, ledger, match, records, sanctions, search, server, stats  # noqa: F401  (they register their commands)
 from .app import app, main
 
 __all__ = ["app", "main"]

@@ -44,10 +44,11 @@ class Index(ABC):
 
 def default_indexes() -> list[Index]:
     """The indexes every store keeps. Add a new one here."""
+    from .name_keys import NameKeyIndex
     from .search import SearchIndex
     from .spells import SpellIndex  # late: each index module imports this one
 
-    return [SpellIndex(), SearchIndex()]
+    return [SpellIndex(), SearchIndex(), NameKeyIndex()]
 
 
 def records_of_kinds(conn: sa.Connection, kinds: frozenset[str]) -> Iterator[list[Record]]:

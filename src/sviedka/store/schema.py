@@ -460,7 +460,6 @@ __all__ += [
     "users",
 ]
 
-
 # -- search index, see search.py
 # One row per record: what search filters on (kind, confidentiality, status, the first and last
 # day the record is about), shows (title, snippets) and matches (names, keys, body). On SQLite the
@@ -489,3 +488,16 @@ search_docs = sa.Table(
 )
 
 __all__ += ["search_docs"]
+
+# -- name keys (matching), see name_keys.py
+# Derived from Person records: each person's blocking keys (``sviedka.names.blocking``), so that
+# duplicate candidates are found by key lookup. One row per key and person; rebuilt at will.
+name_keys = sa.Table(
+    "name_keys",
+    metadata,
+    sa.Column("key", sa.String(80), primary_key=True),
+    sa.Column("person_id", ID, primary_key=True),
+    sa.Index("name_keys_person", "person_id"),
+)
+
+__all__ += ["name_keys"]
