@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import logging
 import os
 import sys
 from pathlib import Path
@@ -54,7 +53,7 @@ def serve(
     """
     import uvicorn
 
-    from ..server.app import CONFIG_VARIABLE, config_to_environment, create_app
+    from ..server.app import CONFIG_VARIABLE, config_to_environment, configure_logging, create_app
     from ..server.config import ServerConfig
 
     settings = load_settings()
@@ -69,7 +68,7 @@ def serve(
     config = ServerConfig(
         archive=path, database_url=settings.database_url, rate_limit=rate_limit, web=web
     )
-    _configure_logging()
+    configure_logging()
     typer.echo(
         f"Serving {path} on http://{host}:{port} ({workers} worker(s); API docs at "
         f"/api/v1/docs); logs are JSON lines on stderr. Ctrl-C stops.",
@@ -92,16 +91,6 @@ def _keys(path: Path) -> ArchiveKeys:
 
     with open_archive(path, database_url=load_settings().database_url) as archive:
         return unlocked_keys(archive)
-
-
-def _configure_logging() -> None:
-    """One JSON object a line on stderr for the server's own log."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    logger = logging.getLogger("sviedka.server")
-    logger.handlers = [handler]
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
 
 
 # -- users -----------------------------------------------------------------------------------

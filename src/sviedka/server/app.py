@@ -10,7 +10,9 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import json
+import logging
 import os
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import asdict
@@ -34,6 +36,7 @@ __all__ = [
     "CONFIG_VARIABLE",
     "ERROR_RESPONSES",
     "config_to_environment",
+    "configure_logging",
     "create_app",
     "worker_app",
 ]
@@ -144,8 +147,19 @@ def config_to_environment(config: ServerConfig, *, unlock: bool) -> str:
     return json.dumps(data)
 
 
+def configure_logging() -> None:
+    """The server's log: one JSON object a line on stderr (each worker process sets its own)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger("sviedka.server")
+    logger.handlers = [handler]
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
 def worker_app() -> FastAPI:
     """The factory each uvicorn worker calls (``sviedka serve --workers N``)."""
+    configure_logging()
     data = json.loads(os.environ[CONFIG_VARIABLE])
     unlock = data.pop("unlock", False)
     settings = load_settings()
