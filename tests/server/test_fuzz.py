@@ -15,7 +15,7 @@ from schemathesis import GenerationMode
 from serverkit import Server
 
 ERROR_KEYS = {"ok", "error", "errors", "status"}
-EXAMPLES = 8
+EXAMPLES = 12
 
 
 @pytest.fixture(scope="module")
