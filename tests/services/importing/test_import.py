@@ -255,3 +255,22 @@ def test_the_report_never_repeats_personal_data(archive: Archive, tmp_path: Path
     text = json.dumps(report.as_dict(), ensure_ascii=False)
     assert "Сакрэтная" not in text and "1977" not in text
     assert all(cell not in text for row in ROWS for cell in row[2:5] if cell)
+
+
+def test_a_new_person_likely_already_in_the_archive_is_flagged_by_id_not_name(
+    archive: Archive, tmp_path: Path
+) -> None:
+    """Row 11's person, entered earlier by hand in Belarusian Latin with the same birth date: the
+    import still adds the list's person (judging is for people), and warns with the id."""
+    from sviedka.services.records import add_record
+
+    names = [{"full": "Ivan Ivanavič Ivanoŭ", "lang": "be-Latn"}]
+    earlier = add_record(
+        archive.store, "person", {"names": names, "birth_date": "1962-09-25"}, actor="t"
+    ).record.id
+    report = imported(archive, write_csv(tmp_path / "list.csv"), keep_going=True)
+    warned = {o.row: o.reasons for o in report.outcomes if any(earlier in r for r in o.reasons)}
+    assert list(warned) == [2], report.as_dict()["rows"]
+    assert "Ivan" not in " ".join(warned[2]) and "Іван" not in " ".join(warned[2])
+    again = imported(archive, write_csv(tmp_path / "list.csv"), keep_going=True)
+    assert not any(earlier in r for o in again.outcomes for r in o.reasons), "only new persons"

@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import Invalid
-from ...model import Record, Source, SourceKind
+from ...model import Person, Record, Source, SourceKind
 from ...model.codec import dump
 from ...model.ids import new_id
 from ...store import Writer
 from ..archive import Archive
+from ..matching import likely_duplicates
 from .build import Builder, RowRecords
 from .columns import Columns, ListMapping, match_header, read_mapping
 from .keys import ListIndex, load_index, name_key
@@ -194,6 +195,8 @@ class _Rows:
         self.seen.update(dict.fromkeys(keys, facts.number))
 
     def _write(self, facts: RowFacts, out: RowRecords, actor: str, reason: str) -> RowOutcome:
+        if out.old_person is None:
+            facts.warnings += _duplicate_warnings(self.writer, out.person)
         for record in out.new:
             self.writer.add(record, actor=actor, reason=reason)
         written = [r.id for r in out.new]
@@ -219,6 +222,20 @@ class _Rows:
             changes=tuple(changes),
             reasons=tuple(facts.warnings),
         )
+
+
+def _duplicate_warnings(writer: Writer, person: Person) -> list[str]:
+    """A warning per person already in the archive who is likely this new one (by id and score
+    only: the report never shows another record's name). Persons this import added are seen once
+    the writer has flushed them (every few thousand rows); the list's own repeats are refused by
+    key anyway."""
+    names = [form.full for form in person.names]
+    found = likely_duplicates(writer, names, person.birth_date, limit=3)
+    return [
+        f"likely the same person as {other} (score {score:.2f}); judge with sviedka cluster judge"
+        for other, score, _ in found
+        if other != person.id
+    ]
 
 
 def _changed(old: Record, new: Record) -> list[str]:
