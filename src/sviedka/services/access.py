@@ -244,7 +244,10 @@ def visible_records(
         base = view._filtered(sa.select(t.records), kind, where).where(readable(user))
         rows = view.conn.execute(base.order_by(t.records.c.id).limit(limit).offset(offset))
         page = [_stored(row) for row in rows]
-        count = sa.select(sa.func.count()).select_from(base.subquery())
+        if 0 < len(page) < limit:  # the last page: the total is known without counting
+            return page, offset + len(page)
+        counting = sa.select(sa.func.count()).select_from(t.records)
+        count = view._filtered(counting, kind, where).where(readable(user))
         return page, int(view.conn.scalar(count) or 0)
 
 
