@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import hashlib
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 import pyotp
 import pytest
+import sqlalchemy as sa
 from argon2 import PasswordHasher, profiles
 from fastapi.testclient import TestClient
 from serverkit import BASE_URL, PASSWORD, Server
 
+from sviedka.model.revision import timestamp
 from sviedka.server.sessions import SESSION_COOKIE
 from sviedka.server.tokens import create_token
 from sviedka.services import accounts, records
 from sviedka.services.access import grant
 from sviedka.services.accounts import LOCKOUT
+from sviedka.store import schema as t
 
 LOGIN = "/api/v1/auth/login"
 
@@ -224,3 +228,18 @@ def test_a_write_only_token_writes_within_its_users_reach_but_reads_nothing(user
     too_high = {"record": {"names": [{"full": "W"}], "confidentiality": "restricted"}}
     assert client.post("/api/v1/records/person", json=too_high, headers=bearer).status_code == 422
     assert client.get(f"/api/v1/records/{person.json()['id']}", headers=bearer).status_code == 403
+
+
+@pytest.mark.parametrize("column", ["seen_at", "expires_at"])
+def test_an_idle_or_expired_session_ends(users: Server, client: TestClient, column: str) -> None:
+    login(client, "doc")
+    assert client.get("/api/v1/me").status_code == 200
+    digest = hashlib.sha256(client.cookies[SESSION_COOKIE].encode()).hexdigest()
+    then = timestamp(datetime.now(UTC) - timedelta(hours=13))
+    with users.store.engine.begin() as conn:
+        query = sa.update(t.sessions).where(t.sessions.c.id_sha256 == digest)
+        conn.execute(query.values({column: then}))
+    assert client.get("/api/v1/me").status_code == 401
+    with users.store.engine.connect() as conn:
+        left = conn.execute(sa.select(t.sessions).where(t.sessions.c.id_sha256 == digest)).all()
+    assert left == []

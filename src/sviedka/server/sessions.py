@@ -70,9 +70,14 @@ def start_session(response: Response, request: Request, store: SqlStore, user: U
         "seen_at": timestamp(now),
         "expires_at": timestamp(now + timedelta(hours=config.session_max_hours)),
     }
+    idle_since = timestamp(now - timedelta(minutes=config.session_idle_minutes))
+    s = t.sessions.c
     with write_transaction(store) as conn:
         if old:
-            conn.execute(sa.delete(t.sessions).where(t.sessions.c.id_sha256 == _digest(old)))
+            conn.execute(sa.delete(t.sessions).where(s.id_sha256 == _digest(old)))
+        # Sessions nobody ended (the browser was closed): gone at the next login of anyone.
+        stale = sa.or_(s.expires_at <= timestamp(now), s.seen_at <= idle_since)
+        conn.execute(sa.delete(t.sessions).where(stale))
         conn.execute(sa.insert(t.sessions), row)
     request.state.session_raw = raw
     request.state.user = user
