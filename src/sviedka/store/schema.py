@@ -311,7 +311,8 @@ spells = sa.Table(
 )
 
 # "Held on D" as a prefix sum: +1 on the first day a reading (bound) holds a person, -1 on the
-# day it stops (their spells of one class merged), summed per day and class; see spells.py.
+# day it stops (their spells of one class merged), less the reading before (possible adds to
+# certain, any to possible), summed per day and class; see spells.py.
 spell_days = sa.Table(
     "spell_days",
     metadata,

@@ -130,7 +130,7 @@ def _prefix_sums(conn: sa.Connection, days: Sequence[date], who: Who) -> list[di
         query = query.where(D.confidentiality.in_(levels), D.person_confidentiality.in_(levels))
     if len(days) == 1:
         sums = {Bound(r.bound): int(r.n or 0) for r in conn.execute(query.group_by(D.bound))}
-        return [{bound: sums.get(bound, 0) for bound in Bound}]
+        return [_readings(sums)]
     changes: dict[Bound, list[tuple[date, int]]] = {bound: [] for bound in Bound}
     by_day = query.add_columns(D.day).group_by(D.bound, D.day).order_by(D.day)
     for row in conn.execute(by_day):
@@ -138,9 +138,22 @@ def _prefix_sums(conn: sa.Connection, days: Sequence[date], who: Who) -> list[di
     totals = {bound: list(accumulate(n for _, n in found)) for bound, found in changes.items()}
     starts = {bound: [day for day, _ in found] for bound, found in changes.items()}
     return [
-        {b: (totals[b][i - 1] if (i := bisect_right(starts[b], day)) else 0) for b in Bound}
+        _readings(
+            {b: (totals[b][i - 1] if (i := bisect_right(starts[b], day)) else 0) for b in Bound}
+        )
         for day in days
     ]
+
+
+def _readings(sums: Mapping[Bound, int]) -> dict[Bound, int]:
+    """``spell_days`` keeps what each reading adds to the one before (see spells.py)."""
+    certain = sums.get(Bound.CERTAIN, 0)
+    possible = certain + sums.get(Bound.POSSIBLE, 0)
+    return {
+        Bound.CERTAIN: certain,
+        Bound.POSSIBLE: possible,
+        Bound.ANY: possible + sums.get(Bound.ANY, 0),
+    }
 
 
 def _rows_apart(

@@ -150,7 +150,7 @@ class SpellIndex(Index):
     """Keeps the spell tables current; see the module docstring for what a row says."""
 
     name: ClassVar[str] = "spells"
-    version: ClassVar[int] = 2
+    version: ClassVar[int] = 3
     kinds: ClassVar[frozenset[str]] = frozenset({"person", "detention"})
 
     def refresh(self, conn: sa.Connection, records: Sequence[Record]) -> None:
@@ -308,8 +308,12 @@ def _union(intervals: Iterable[tuple[date, date]]) -> Iterator[tuple[date, date]
 
 
 def _contributions(rows: Iterable[Row]) -> Counter[tuple[Any, ...]]:
-    """What these spells (all the spells of their persons) add to ``spell_days``: for each
-    person not mixed, +1/-1 at the ends of the union of their spells, in each reading."""
+    """What these spells (all the spells of their persons) add to ``spell_days``.
+
+    For each person not mixed, and each reading in turn (certain, possible, any), the +1/-1 at
+    the ends of the union of their spells, less those of the reading before: possibly held
+    adds only the straddling days to certainly held, and "any" only the undated spells, so exact
+    dates cost one pair of rows, not three."""
     by_person: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
         by_person[row["person_id"]].append(row)
@@ -319,11 +323,22 @@ def _contributions(rows: Iterable[Row]) -> Counter[tuple[Any, ...]]:
         if len(classes) > 1:
             continue
         level = classes.pop()
-        for bound in Bound:
-            spans = ((a, b) for r in spells for found, a, b in _intervals(r) if found is bound)
-            for first, stop in _union(spans):
-                deltas[(bound.value, *level, first)] += 1
-                deltas[(bound.value, *level, stop)] -= 1
+        spans: dict[Bound, list[tuple[date, date]]] = {bound: [] for bound in Bound}
+        for row in spells:
+            for bound, first, stop in _intervals(row):
+                spans[bound].append((first, stop))
+        previous: Counter[date] = Counter()
+        for bound in Bound:  # certain, possible, any: each holds the one before
+            ends: Counter[date] = Counter()
+            for first, stop in _union(spans[bound]) if len(spells) > 1 else spans[bound]:
+                ends[first] += 1
+                ends[stop] -= 1
+            added = ends.copy()
+            added.subtract(previous)
+            for day, n in added.items():
+                if n:
+                    deltas[(bound.value, *level, day)] += n
+            previous = ends
     return deltas
 
 
