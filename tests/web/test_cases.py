@@ -248,3 +248,20 @@ def test_an_incident_without_victims_or_act_types_is_refused(acts: SqlStore) -> 
         c.register_incident(acts, typeless, actor="web:doc")
     assert caught.value.errors == {"event.title": c.EVENT, "victims.0.act_type": c.ACT}
     assert set(counts(acts).values()) == {0}
+
+
+@pytest.mark.parametrize(
+    ("level", "expected"),
+    [("internal", Confidentiality.PUBLIC), ("confidential", Confidentiality.CONFIDENTIAL)],
+)
+def test_a_new_court_is_public_unless_the_case_is_protected(
+    store: SqlStore, level: str, expected: Confidentiality
+) -> None:
+    """A court named in a confidential case is not published by the case that named it."""
+    done = c.register_detention(store, full_case(confidentiality=level), actor="web:doc")
+    with store.view() as view:
+        detention = view.get(done.main).record
+        assert isinstance(detention, Detention)
+        court = view.get(detention.court_cases[0].court or "").record
+        facility = view.get(detention.placements[0].facility).record
+    assert (court.confidentiality, facility.confidentiality) == (expected, expected)

@@ -453,9 +453,12 @@ class _Form:
         if same is not None:
             return same
         names = (NameForm(full=name, lang=self.lang),)
+        # A confidential case must not reveal, through a public record made from it, the name
+        # of a place or unit it mentions (an unofficial place of detention, say).
+        protected = _rank(self.level) > _rank(Confidentiality.INTERNAL)
         org = Organisation(
             id=new_id(),
-            confidentiality=Confidentiality.PUBLIC,
+            confidentiality=self.level if protected else Confidentiality.PUBLIC,
             sources=self.links,
             names=names,
             kind=kind,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import Act, Detention, Evidence, Involvement, PartialDate, Person, Record
 from ..store import Stored
-from .queries import cluster_members, linked_evidence, referring, status_of, titles
+from .queries import cluster_members, linked_evidence, referring, status_of
 
 if TYPE_CHECKING:
     from .pages import Page
@@ -119,7 +119,7 @@ def dossier(page: Page, stored: Stored) -> Dossier:
         as_perpetrator=[i for i in involved if isinstance(i, Involvement)],
         linked={},
     )
-    found.linked = titles(store, user, _named(found))
+    found.linked = page.titles(_named(found))
     return found
 
 

@@ -1,15 +1,15 @@
-"""The choices the forms offer: vocabulary terms in the page's language, and the courts,
-facilities, judges, prosecutors, sources and events the user may read."""
+"""The choices the forms offer: vocabulary terms in the page's language, levels, and the penal
+facilities of the people list's filter. Courts, judges, sources, events… are not offered in
+advance but found as one types (``picks``)."""
 
 from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
 
-from ..model import Confidentiality, Involvement, Organisation, Role
-from ..services.access import visible_levels
+from ..model import Confidentiality
+from ..services.access import redact, visible_levels, visible_records
 from .labels import ENUMS, enum_label, record_title
-from .queries import all_visible, titles
 
 if TYPE_CHECKING:
     from .pages import Page
@@ -20,9 +20,6 @@ __all__ = [
     "form_options",
     "levels",
     "organisations",
-    "people_in_role",
-    "perpetrators",
-    "titled",
     "vocab",
 ]
 
@@ -60,47 +57,22 @@ def levels(page: Page) -> Options:
     ]
 
 
-def organisations(page: Page, kind: str) -> Options:
-    found = [
-        (o.id, record_title(o, page.lang))
-        for o in all_visible(page.archive.store, page.me, "organisation")
-        if isinstance(o, Organisation) and o.kind.value == kind
-    ]
-    return sorted(found, key=lambda item: item[1].casefold())
-
-
-def people_in_role(page: Page, role: Role) -> Options:
-    """People recorded as judges (or prosecutors…) in a case the user may read."""
-    store, user = page.archive.store, page.me
-    ids = {
-        i.perpetrator
-        for i in all_visible(store, user, "involvement")
-        if isinstance(i, Involvement) and i.role is role
-    }
-    found = [(k, record_title(r, page.lang)) for k, r in titles(store, user, ids).items()]
-    return sorted((item for item in found), key=lambda item: item[1].casefold())
-
-
-def perpetrators(page: Page) -> Options:
-    """Everyone recorded as a perpetrator in a case the user may read."""
-    store, user = page.archive.store, page.me
-    ids = {
-        i.perpetrator for i in all_visible(store, user, "involvement") if isinstance(i, Involvement)
-    }
-    found = [(k, record_title(r, page.lang)) for k, r in titles(store, user, ids).items()]
-    return sorted(found, key=lambda item: item[1].casefold())
-
-
-def titled(page: Page, kind: str, *, newest: int = 300) -> Options:
-    records = list(all_visible(page.archive.store, page.me, kind))[-newest:]
-    return [(r.id, record_title(r, page.lang)) for r in reversed(records)]
+def organisations(page: Page, kind: str, *, limit: int = 500) -> Options:
+    """Organisations of one kind (penal facilities for the people list's filter: a few hundred
+    at most), by name; the confidential ones shown are audited."""
+    found, _ = visible_records(
+        page.archive.store, page.me, "organisation", where={"kind": kind}, limit=limit
+    )
+    records = [redact(page.me, s.record) for s in found]
+    page.audit("list", records)
+    named = [(r.id, record_title(r, page.lang)) for r in records]
+    return sorted(named, key=lambda item: item[1].casefold())
 
 
 def form_options(page: Page, kind: str) -> dict[str, Options]:
     """Every choice one of the case forms offers."""
     common = {
         "levels": levels(page),
-        "sources": titled(page, "source"),
         "reliability": enum(page, "reliability"),
         "credibility": enum(page, "credibility"),
         "regions": vocab(page, "regions_by"),
@@ -109,19 +81,12 @@ def form_options(page: Page, kind: str) -> dict[str, Options]:
     }
     if kind == "incident":
         return common | {
-            "events": titled(page, "event"),
             "acts": vocab(page, "types_of_acts", indent=True),
             "roles": enum(page, "perpetrator_role"),
-            "perpetrators": perpetrators(page),
         }
     return common | {
         "articles": vocab(page, "criminal_code_by"),
         "penalties": vocab(page, "penalty_types"),
         "regimes": vocab(page, "facility_regimes"),
         "facility_types": vocab(page, "facility_types"),
-        "courts": organisations(page, "court"),
-        "units": organisations(page, "police"),
-        "facilities": organisations(page, "penal_facility"),
-        "judges": people_in_role(page, Role.JUDGE),
-        "prosecutors": people_in_role(page, Role.PROSECUTOR),
     }

@@ -28,6 +28,7 @@ from ..services.archive import Archive
 from ..services.audit import audit_reads
 from . import labels
 from .i18n import COOKIE, LANGUAGES, pick_language, translations
+from .queries import titles
 
 __all__ = ["EXIT_URL", "IDLE_SECONDS", "Page", "PageDep", "PublicPageDep", "environment"]
 
@@ -78,6 +79,13 @@ class Page:
         refs = [r.id for r in records if r.confidentiality in AUDITED]
         if refs:
             audit_reads(self.archive.store, self.me, what, refs, ip=client_ip(self.request))
+
+    def titles(self, ids: Iterable[str]) -> dict[str, Record]:
+        """The readable records among ``ids`` that the page names (linked courts, sources…),
+        by id; the confidential and restricted ones are audited as listed."""
+        found = titles(self.archive.store, self.me, ids)
+        self.audit("list", found.values())
+        return found
 
     def term(self, vocab: str, code: str | None) -> str:
         """A vocabulary code's label in the page's language (the code itself if unknown)."""

@@ -2,13 +2,13 @@
 history with the difference between two revisions, recent changes and titles of linked records.
 
 Everything here reads only what the user may read (``access``): a record they may not read is
-left out of lists and links exactly as if it did not exist. Lists are computed in the process
-from the readable records (fine for the tens of thousands of people a list holds; the statistics
-index answers the counts).
+left out of lists and links exactly as if it did not exist. Lists are paged and counted in SQL
+with the same condition (``access.readable``) that the API and search use.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,16 +21,16 @@ from ..services.access import may_read, readable, redact, visible_records
 from ..services.accounts import User
 from ..store import SqlStore, Stored
 from ..store import schema as t
-from ..store.sql import SqlView, record_of, state_of
+from ..store.sql import SqlView, _json_text, record_of, state_of  # the store's JSON path
 
 __all__ = [
     "Change",
     "PeopleFilter",
     "PersonRow",
     "RecentChange",
-    "all_visible",
     "cluster_members",
     "diff",
+    "evidence_files",
     "flat",
     "linked_evidence",
     "people",
@@ -39,8 +39,6 @@ __all__ = [
     "status_of",
     "titles",
 ]
-
-_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -51,25 +49,6 @@ class PeopleFilter:
     region: str | None = None
     arrested_from: PartialDate | None = None
     arrested_to: PartialDate | None = None
-
-    def matches(self, row: PersonRow) -> bool:
-        checks = (
-            self.status is None or row.status == self.status,
-            self.article is None or self.article in row.articles,
-            self.facility is None or self.facility in row.facilities,
-            self.region is None or row.person.region == self.region,
-            self._arrested_in(row.arrested),
-        )
-        return all(checks)
-
-    def _arrested_in(self, arrested: PartialDate | None) -> bool:
-        if self.arrested_from is None and self.arrested_to is None:
-            return True
-        if arrested is None:
-            return False
-        if self.arrested_from and arrested.latest() < self.arrested_from.earliest():
-            return False
-        return not (self.arrested_to and arrested.earliest() > self.arrested_to.latest())
 
 
 @dataclass
@@ -108,28 +87,100 @@ def status_of(detentions: Iterable[Detention]) -> str:
     return "held" if any(d.end is None for d in found) else "released"
 
 
-def all_visible(store: SqlStore, user: User, kind: str) -> Iterator[Record]:
-    """Every record of ``kind`` the user may read (redacted for them), in batches."""
-    offset = 0
-    while True:
-        page, _ = visible_records(store, user, kind, limit=_BATCH, offset=offset)
-        yield from (redact(user, s.record) for s in page)
-        if len(page) < _BATCH:
-            return
-        offset += _BATCH
-
-
 def people(
     store: SqlStore, user: User, wanted: PeopleFilter, *, limit: int, offset: int
 ) -> tuple[list[PersonRow], int]:
-    """One page of the people the user may read that match, newest first, and the total."""
-    rows = {p.id: PersonRow(p) for p in all_visible(store, user, "person") if isinstance(p, Person)}
-    for d in all_visible(store, user, "detention"):
-        if isinstance(d, Detention) and d.person in rows:
+    """One page of the people the user may read that match, newest first, and the total.
+
+    Paged and counted in SQL: every filter on detentions is a set of person ids taken from the
+    detentions the user may read, so a hidden detention neither adds nor removes anyone."""
+    with store.view() as view:
+        assert isinstance(view, SqlView)
+        where = {"region": wanted.region} if wanted.region else None
+        query = view._filtered(sa.select(t.records), "person", where).where(readable(user))
+        query = _detention_filters(view, user, wanted, query)
+        found, total = _newest_page(view, user, query, limit=limit, offset=offset)
+        rows = {p.id: PersonRow(p) for p in found if isinstance(p, Person)}
+        for d in _detentions_of(view, user, list(rows)):
             rows[d.person].detentions.append(d)
-    matching = [r for r in rows.values() if wanted.matches(r)]
-    matching.sort(key=lambda r: r.person.id, reverse=True)
-    return matching[offset : offset + limit], len(matching)
+    return list(rows.values()), total
+
+
+def _newest_page(
+    view: SqlView, user: User, query: sa.Select[Any], *, limit: int, offset: int
+) -> tuple[list[Record], int]:
+    """A page of ``query`` (rows of ``records``), newest first, redacted; and its total."""
+    total = view.conn.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    newest = query.order_by(t.records.c.id.desc()).limit(limit).offset(offset)
+    return [_record(user, row) for row in view.conn.execute(newest)], int(total or 0)
+
+
+def _record(user: User, row: Any) -> Record:
+    return redact(user, record_of(row.kind, row.id, state_of(row.data, row.sensitive)))
+
+
+def _detentions(view: SqlView, user: User, *conditions: Any) -> sa.Select[Any]:
+    """The person ids of the readable detentions that meet ``conditions``."""
+    person = _json_text(view.conn.dialect.name, "person")
+    query = sa.select(person).where(t.records.c.kind == "detention", readable(user), *conditions)
+    return query.correlate(None)  # never tied to the outer query on the same table
+
+
+def _detention_filters(
+    view: SqlView, user: User, wanted: PeopleFilter, query: sa.Select[Any]
+) -> sa.Select[Any]:
+    dialect, data, person_id = view.conn.dialect.name, t.records.c.data, t.records.c.id
+    ended = _json_text(dialect, "end").is_not(None)
+    if wanted.status == "held":
+        query = query.where(person_id.in_(_detentions(view, user, sa.not_(ended))))
+    elif wanted.status == "released":
+        query = query.where(person_id.in_(_detentions(view, user, ended)))
+        query = query.where(person_id.not_in(_detentions(view, user, sa.not_(ended))))
+    elif wanted.status == "unknown":
+        query = query.where(person_id.not_in(_detentions(view, user)))
+    if wanted.article:  # data is canonical JSON: this is exactly a charge under the article
+        charged = data.contains(f'"article":{json.dumps(wanted.article)}', autoescape=True)
+        query = query.where(person_id.in_(_detentions(view, user, charged)))
+    if wanted.facility:
+        placed = data.contains(f'"facility":{json.dumps(wanted.facility)}', autoescape=True)
+        query = query.where(person_id.in_(_detentions(view, user, placed)))
+    arrested = _arrested_between(dialect, wanted.arrested_from, wanted.arrested_to)
+    if arrested is not None:
+        query = query.where(person_id.in_(_detentions(view, user, arrested)))
+    return query
+
+
+def _arrested_between(
+    dialect: str, start: PartialDate | None, end: PartialDate | None
+) -> sa.ColumnElement[bool] | None:
+    """An arrest date ("2021", "2021-09" or "2021-09-25") that may fall between the bounds:
+    compared on as many characters as it has, so "2021-09" is after 2021-08-31 and not
+    before 2021-09-15."""
+    if start is None and end is None:
+        return None
+    day = _json_text(dialect, "arrest.date")
+    conditions = [day.is_not(None)]
+    if start is not None:
+        first = start.earliest().isoformat()
+        conditions.append(day >= sa.func.substr(first, 1, sa.func.length(day)))
+    if end is not None:
+        last = end.latest().isoformat()
+        conditions.append(day <= sa.func.substr(last, 1, sa.func.length(day)))
+    return sa.and_(*conditions)
+
+
+def _detentions_of(view: SqlView, user: User, people: list[str]) -> list[Detention]:
+    """The readable detentions of these people (one page of the list), oldest first."""
+    if not people:
+        return []
+    person = _json_text(view.conn.dialect.name, "person")
+    query = (
+        sa.select(t.records)
+        .where(t.records.c.kind == "detention", readable(user), person.in_(people))
+        .order_by(t.records.c.id)
+    )
+    found = [_record(user, row) for row in view.conn.execute(query)]
+    return [d for d in found if isinstance(d, Detention)]
 
 
 def titles(store: SqlStore, user: User, ids: Iterable[str]) -> dict[str, Record]:
@@ -144,12 +195,32 @@ def titles(store: SqlStore, user: User, ids: Iterable[str]) -> dict[str, Record]
     return found
 
 
-def linked_evidence(store: SqlStore, user: User, ids: set[str]) -> list[Evidence]:
-    return [
-        e
-        for e in all_visible(store, user, "evidence")
-        if isinstance(e, Evidence) and ids.intersection(e.links)
-    ]
+def linked_evidence(
+    store: SqlStore, user: User, ids: set[str], *, limit: int = 200
+) -> list[Evidence]:
+    """The readable evidence linked to any of ``ids`` (an id in canonical JSON is ``"<id>"``;
+    the links are checked again on the decoded record)."""
+    if not ids:
+        return []
+    data = t.records.c.data
+    named = sa.or_(*(data.contains(json.dumps(i), autoescape=True) for i in sorted(ids)))
+    query = sa.select(t.records).where(t.records.c.kind == "evidence", readable(user), named)
+    with store.view() as view:
+        assert isinstance(view, SqlView)
+        rows = view.conn.execute(query.order_by(t.records.c.id.desc()).limit(limit))
+        found = [_record(user, row) for row in rows]
+    return [e for e in found if isinstance(e, Evidence) and ids.intersection(e.links)]
+
+
+def evidence_files(
+    store: SqlStore, user: User, *, limit: int, offset: int
+) -> tuple[list[Evidence], int]:
+    """One page of the evidence the user may read, newest first, and the total."""
+    query = sa.select(t.records).where(t.records.c.kind == "evidence", readable(user))
+    with store.view() as view:
+        assert isinstance(view, SqlView)
+        found, total = _newest_page(view, user, query, limit=limit, offset=offset)
+    return [e for e in found if isinstance(e, Evidence)], total
 
 
 def referring(store: SqlStore, user: User, kind: str, where: Mapping[str, str]) -> list[Record]:
@@ -213,14 +284,7 @@ def recent_changes(store: SqlStore, user: User, *, limit: int = 10) -> list[Rece
         assert isinstance(view, SqlView)
         rows = view.conn.execute(query).all()
     return [
-        RecentChange(
-            redact(user, record_of(row.kind, row.id, state_of(row.data, row.sensitive))),
-            row.seq,
-            row.actor,
-            row.at,
-            row.reason,
-        )
-        for row in rows
+        RecentChange(_record(user, row), row.seq, row.actor, row.at, row.reason) for row in rows
     ]
 
 

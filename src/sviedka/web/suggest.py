@@ -63,6 +63,7 @@ def duplicate_candidates(
                     found.append(Candidate(shown, float(score), tuple(why)))
     except Unavailable:  # the matcher's name index is not in this database (yet)
         return None
+    page.audit("search", [c.person for c in found])
     return found
 
 

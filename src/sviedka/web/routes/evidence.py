@@ -4,12 +4,13 @@ one file's metadata, custody chain and links, and download (audited, logged as c
 from __future__ import annotations
 
 import shutil
+from typing import Annotated
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.background import BackgroundTask
 
-from ...model import Evidence
 from ...server.deps import client_ip
 from ...server.guarded import actor_of
 from ...services.access import Permission, require
@@ -17,23 +18,28 @@ from ...services.audit import audit_read
 from ...services.evidence import custody_chain
 from .. import vaultfiles
 from ..pages import PageDep
-from ..queries import all_visible, titles
+from ..queries import evidence_files
 from ..uploads import close_files, collection_of, files_of
 
 router = APIRouter()
 uploads = APIRouter()  # included with the server's upload size limit
+PAGE = 48
 
 
 @router.get("/evidence")
-def evidence_list(page: PageDep, link: str = "") -> Response:
+def evidence_list(
+    page: PageDep, link: str = "", offset: Annotated[int, Query(ge=0)] = 0
+) -> Response:
     require(page.me, Permission.READ)
-    files = [
-        e for e in all_visible(page.archive.store, page.me, "evidence") if isinstance(e, Evidence)
-    ]
+    files, total = evidence_files(page.archive.store, page.me, limit=PAGE, offset=offset)
     page.audit("list", files)
-    linked = titles(page.archive.store, page.me, [link]) if link else {}
+    linked = page.titles([link]) if link else {}
     context = {
-        "files": list(reversed(files)),
+        "files": files,
+        "total": total,
+        "offset": offset,
+        "limit": PAGE,
+        "base": "/evidence?" + (f"{urlencode({'link': link})}&" if link in linked else ""),
         "link": linked.get(link),
         "may_upload": page.can(Permission.EVIDENCE_UPLOAD),
         "keys": page.request.app.state.keys is not None,
@@ -70,7 +76,7 @@ def evidence_page(page: PageDep, sha256: str) -> Response:
     context = {
         "e": evidence,
         "custody": custody_chain(page.archive, sha256),
-        "links": titles(page.archive.store, page.me, evidence.links),
+        "links": page.titles(evidence.links),
         "keys": page.request.app.state.keys is not None,
         "may_download": page.can(Permission.EVIDENCE_DOWNLOAD),
     }

@@ -5,6 +5,7 @@ they may stay in the URL; looking people up by name is the search page's, by POS
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
@@ -19,7 +20,7 @@ from ..dossier import dossier
 from ..labels import ENUMS
 from ..options import organisations, vocab
 from ..pages import PageDep
-from ..queries import PeopleFilter, diff, flat, people, titles
+from ..queries import PeopleFilter, diff, flat, people
 
 router = APIRouter()
 PAGE = 50
@@ -54,6 +55,7 @@ def people_list(
     )
     rows, total = people(page.archive.store, page.me, wanted, limit=PAGE, offset=offset)
     page.audit("list", [r.person for r in rows])
+    facilities = organisations(page, "penal_facility")
     query = {
         "status": status,
         "article": article,
@@ -68,11 +70,11 @@ def people_list(
         "offset": offset,
         "limit": PAGE,
         "values": query,
-        "base": "/people?" + "".join(f"{k}={v}&" for k, v in query.items() if v),
-        "facility_names": dict(organisations(page, "penal_facility")),
+        "base": "/people?" + "".join(f"{urlencode({k: v})}&" for k, v in query.items() if v),
+        "facility_names": page.titles(r.current_facility for r in rows if r.current_facility),
         "options": {
             "articles": vocab(page, "criminal_code_by"),
-            "facilities": organisations(page, "penal_facility"),
+            "facilities": facilities,
             "regions": vocab(page, "regions_by"),
             "statuses": [(k, page.gettext(v)) for k, v in ENUMS["status"].items()],
         },
@@ -95,7 +97,7 @@ def person_page(page: PageDep, person_id: str, saved: str = "") -> Response:
 def record_page(page: PageDep, record_id: str, saved: str = "") -> Response:
     stored = read_record(page.archive, page.me, record_id, ip=client_ip(page.request))
     fields = flat(dump(stored.record))
-    linked = titles(page.archive.store, page.me, [v for _, v in fields if is_record_id(v)])
+    linked = page.titles(v for _, v in fields if is_record_id(v))
     context = {
         "stored": stored,
         "record": stored.record,

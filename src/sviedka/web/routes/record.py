@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from ...errors import Invalid
+from ...errors import Invalid, NotFound
 from ...model import Confidentiality, Record
 from ...server.deps import client_ip
 from ...server.guarded import actor_of
@@ -19,12 +19,26 @@ from ...services.access import Permission, grant, may_read, require
 from .. import forms
 from ..options import form_options, levels
 from ..pages import Page, PageDep
+from ..picks import choices, picker_of
 from ..suggest import duplicate_candidates
 
 router = APIRouter()
 
 # A new case starts internal (never public by accident) and its source ungraded (F, 6).
 DEFAULTS = {"confidentiality": "internal", "source.reliability": "F", "source.credibility": "6"}
+
+# The fields picked by typing a name (``picks``); incidents add one per perpetrator row.
+_PICKS = {
+    "detention": (
+        "arrest.unit",
+        "case.court",
+        "case.judge",
+        "case.prosecutor",
+        "facility",
+        "source",
+    ),
+    "incident": ("event", "source"),
+}
 
 _FORMS: dict[str, tuple[str, Callable[..., Any], Callable[..., cases.Registered]]] = {
     "detention": ("record/detention.html", forms.detention_case, cases.register_detention),
@@ -42,12 +56,14 @@ def _show(
     status: int = 200,
 ) -> Response:
     rows = {g: forms.row_count(values, g, more=(g == more)) for g in forms.ROWS}
+    fields = [*_PICKS[kind], *(f"perpetrators.{i}" for i in range(rows["perpetrators"]))]
     context: dict[str, Any] = {
         "kind": kind,
         "values": {**DEFAULTS, "names_lang": page.lang, "person.lang": page.lang, **values},
         "errors": {k: page.gettext(v) for k, v in errors.items()},
         "rows": rows,
         "options": form_options(page, kind),
+        "picks": {f: choices(page, f, values) for f in fields},
     }
     if more == "check":
         context["candidates"] = duplicate_candidates(page, values, "person")
@@ -120,8 +136,21 @@ def _grant_restricted(page: Page, values: Mapping[str, str], done: cases.Registe
 async def duplicates(request: Request, page: PageDep) -> Response:
     """Likely duplicates of the person being typed (htmx, as you type; POST keeps the name out
     of URLs and logs)."""
+    require(page.me, Permission.CREATE)
     values = forms.values_of(await request.form())
     prefix = values.get("prefix", "person")
     found = duplicate_candidates(page, values, prefix)
     context = {"candidates": found, "prefix": prefix, "values": values}
     return page.render("partials/duplicates.html", context)
+
+
+@router.post("/record/pick")
+async def pick(request: Request, page: PageDep) -> Response:
+    """Records already recorded that match the name typed in a picker (htmx, as you type)."""
+    require(page.me, Permission.CREATE)
+    values = forms.values_of(await request.form())
+    field = values.get("field", "")
+    if picker_of(field) is None:
+        raise NotFound("No such field.")
+    context = {"c": choices(page, field, values), "values": values}
+    return page.render("partials/picks.html", context)

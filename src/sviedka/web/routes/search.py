@@ -7,19 +7,18 @@ personal data. Results are only what the user may read (levels and compartments 
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ...errors import Invalid
-from ...services.access import Permission, granted_ids, require, visible_levels
-from ...store.sql import SqlView
+from ...services.access import Permission, require
 from ..forms import values_of
 from ..labels import enum_label
 from ..landed import landed
 from ..pages import Page, PageDep
+from ..picks import search_readable
 from ..queries import titles
 
 router = APIRouter()
@@ -67,23 +66,15 @@ async def search(request: Request, page: PageDep) -> Response:
 
 
 def _search(page: Page, values: dict[str, str]) -> Any:
-    run_search = importlib.import_module("sviedka.services.search").search
-
-    store, user = page.archive.store, page.me
-    with store.view() as view:
-        assert isinstance(view, SqlView)
-        granted = set(view.conn.scalars(granted_ids(user)))
     offset = int(values["offset"]) if values.get("offset", "").isdigit() else 0
     kind = values.get("kind") if values.get("kind") in KINDS else None
-    return run_search(
-        store,
+    return search_readable(
+        page,
         values["q"],
         kinds=[kind] if kind else None,
         date_from=values.get("from") or None,
         date_to=values.get("to") or None,
         status=values.get("status") or None,
-        levels=visible_levels(user),
-        visible=granted.__contains__,
         limit=PAGE,
         offset=min(offset, 10_000),
     )
