@@ -298,3 +298,23 @@ def test_a_reference_already_there_does_not_block_an_update(world: World) -> Non
     assert answer.json()["errors"] == [
         {"field": "person", "problem": f"no person with id {world.people['hidden']}"}
     ]
+
+
+def test_references_to_unreadable_records_are_masked_and_kept(world: World) -> None:
+    secret = world.people["confidential"]
+    body = {"person": secret, "confidentiality": "internal", "notes": "first"}
+    made = records.add_record(world.server.store, "detention", body, actor="test").record.id
+    url = f"/api/v1/records/{made}"
+    low, high = ("documenter", "internal"), ("admin", "restricted")
+    seen = world.get(low, url).json()
+    assert seen["data"]["person"] is None and secret not in world.get(low, url).text
+    assert world.get(high, url).json()["data"]["person"] == secret
+    history = world.get(low, f"{url}/history").text
+    assert secret not in history
+    replaced = world.send(
+        low, "PUT", url, {"record": seen["data"] | {"notes": "second"}, "revision": 1}
+    )
+    assert replaced.status_code == 200, replaced.text
+    assert records.get_record(world.server.store, made).record.person == secret  # type: ignore[attr-defined]
+    page = world.get(low, "/api/v1/records?kind=detention&limit=500").text
+    assert secret not in page

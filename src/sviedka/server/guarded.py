@@ -31,6 +31,8 @@ from ..services.archive import Archive
 from ..services.audit import audit_reads
 from ..services.records import build_record, merge_patch, parse_as_of, record_class
 from ..store import Stored
+from ..store.sql import record_of
+from .masking import hidden_ids, mask, restore
 
 __all__ = [
     "AUDITED",
@@ -39,6 +41,7 @@ __all__ = [
     "list_records",
     "read_history",
     "read_record",
+    "shown",
     "update_record",
 ]
 
@@ -56,6 +59,14 @@ def _audit(
 ) -> None:
     refs = [s.record.id for s in found if s.record.confidentiality in AUDITED]
     audit_reads(archive.store, user, what, refs, ip=ip)
+
+
+def shown(archive: Archive, user: User, found: Sequence[Stored]) -> list[dict[str, Any]]:
+    """The records as JSON as the user may see them: references to records they may not read
+    are null (``masking``). ``found`` comes from the functions here (already redacted)."""
+    with archive.store.view() as view:
+        hidden = hidden_ids(view, user, (s.record for s in found))
+    return [mask(s.record, dump(s.record), hidden) for s in found]
 
 
 def _shown(user: User, stored: Stored) -> Stored:
@@ -98,14 +109,20 @@ def list_records(
 
 
 def read_history(archive: Archive, user: User, record_id: str, *, ip: str | None) -> list[Revision]:
-    """Every revision of a readable record, sensitive fields removed unless the role allows."""
+    """Every revision of a readable record, sensitive fields removed unless the role allows and
+    references to records the user may not read masked."""
     require(user, Permission.READ)
     with archive.store.view() as view:
         found = readable_stored(view, user, record_id)
         revisions = view.history(record_id)
+        states = [redact_state(user, type(found.record), r.state) for r in revisions]
+        olds = [record_of(found.record.KIND, record_id, dict(state)) for state in states]
+        hidden = hidden_ids(view, user, olds)
     _audit(archive, user, "history", [found], ip)
-    cls = type(found.record)
-    return [dataclasses.replace(r, state=redact_state(user, cls, r.state)) for r in revisions]
+    return [
+        dataclasses.replace(r, state=mask(old, state, hidden))
+        for r, old, state in zip(revisions, olds, states, strict=True)
+    ]
 
 
 def create_record(
@@ -149,6 +166,7 @@ def update_record(
             if not isinstance(payload, Mapping):
                 raise Invalid("A patch must be a JSON object.", {"patch": "must be an object"})
             payload = merge_patch(dump(redact(user, current.record)), payload)
+        payload = restore(current.record, payload, hidden_ids(writer, user, [current.record]))
         record = _keep_hidden(
             user, current.record, build_record(current.record.KIND, payload, record_id)
         )

@@ -134,7 +134,10 @@ class GrantIn(Strict):
     grantee: str = Field(min_length=1, max_length=64)
 
 
-def record_out(stored: Stored, changed: bool | None = None) -> RecordOut:
+def record_out(
+    stored: Stored, changed: bool | None = None, data: dict[str, Any] | None = None
+) -> RecordOut:
+    """``data``: the record as the user may see it (``guarded.shown``); else all of it."""
     return RecordOut(
         id=stored.record.id,
         kind=stored.record.KIND,
@@ -142,7 +145,7 @@ def record_out(stored: Stored, changed: bool | None = None) -> RecordOut:
         sha256=stored.sha256,
         created_at=stored.created_at,
         updated_at=stored.updated_at,
-        data=dump(stored.record),
+        data=dump(stored.record) if data is None else data,
         changed=changed,
     )
 

@@ -21,7 +21,7 @@ from ...services.evidence import Collection, safe_name
 from ..config import API_PREFIX, ServerConfig
 from ..deps import client_ip, current_user, get_archive, get_keys
 from ..files import BodyReader, decrypted_chunks, ingest_upload, log_access, readable_evidence
-from ..guarded import AUDITED
+from ..guarded import AUDITED, shown
 from ..models import record_out
 
 ArchiveDep = Annotated[Archive, Depends(get_archive)]
@@ -105,7 +105,7 @@ def make_router(config: ServerConfig) -> APIRouter:
         return {
             "ok": True,
             "file": dataclasses.asdict(blob),
-            "evidence": record_out(evidence).model_dump(),
+            "evidence": record_out(evidence, data=shown(archive, user, [evidence])[0]).model_dump(),
         }
 
     @router.get("/evidence/{sha256}/content")

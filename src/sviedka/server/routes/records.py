@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from ...errors import Invalid
 from ...services.accounts import User
 from ...services.archive import Archive
+from ...store import Stored
 from .. import guarded
 from ..config import API_PREFIX
 from ..deps import client_ip, current_user, get_archive
@@ -28,6 +29,10 @@ router = APIRouter(prefix=API_PREFIX, tags=["records"])
 
 ArchiveDep = Annotated[Archive, Depends(get_archive)]
 UserDep = Annotated[User, Depends(current_user)]
+
+
+def _out(archive: Archive, user: User, stored: Stored, changed: bool | None = None) -> RecordOut:
+    return record_out(stored, changed, guarded.shown(archive, user, [stored])[0])
 
 
 def _where(items: list[str]) -> dict[str, str]:
@@ -54,7 +59,10 @@ def list_records(
     page, total = guarded.list_records(
         archive, user, kind, where=_where(where), limit=limit, offset=offset, ip=client_ip(request)
     )
-    return Page(items=[record_out(s) for s in page], total=total, limit=limit, offset=offset)
+    items = [
+        record_out(s, data=d) for s, d in zip(page, guarded.shown(archive, user, page), strict=True)
+    ]
+    return Page(items=items, total=total, limit=limit, offset=offset)
 
 
 @router.post("/records/{kind}", response_model=RecordOut, status_code=201)
@@ -65,7 +73,7 @@ def create_record(
     stored = guarded.create_record(
         archive, user, kind, body.record, reason=body.reason, ip=client_ip(request)
     )
-    return record_out(stored)
+    return _out(archive, user, stored)
 
 
 @router.get("/records/{record_id}", response_model=RecordOut)
@@ -78,7 +86,7 @@ def read_record(
 ) -> RecordOut:
     """A record now, or as it was at ``as_of``. 404 if it does not exist or you may not read it."""
     stored = guarded.read_record(archive, user, record_id, as_of=as_of, ip=client_ip(request))
-    return record_out(stored)
+    return _out(archive, user, stored)
 
 
 @router.put("/records/{record_id}", response_model=RecordOut)
@@ -95,7 +103,7 @@ def replace_record(
         reason=body.reason,
         patch=False,
     )
-    return record_out(stored, changed)
+    return _out(archive, user, stored, changed)
 
 
 @router.patch("/records/{record_id}", response_model=RecordOut)
@@ -106,7 +114,7 @@ def patch_record(
     stored, changed = guarded.update_record(
         archive, user, record_id, body.patch, revision=body.revision, reason=body.reason, patch=True
     )
-    return record_out(stored, changed)
+    return _out(archive, user, stored, changed)
 
 
 @router.get("/records/{record_id}/history", response_model=HistoryOut)
