@@ -81,6 +81,7 @@ def start_session(response: Response, request: Request, store: SqlStore, user: U
         conn.execute(sa.insert(t.sessions), row)
     request.state.session_raw = raw
     request.state.user = user
+    request.state.user_id = user.id  # for the log line of the login itself
     secure = not (request.url.scheme == "http" and request.url.hostname in _LOCAL)
     response.set_cookie(SESSION_COOKIE, raw, httponly=True, secure=secure, samesite="lax", path="/")
 
