@@ -199,3 +199,17 @@ def test_with_the_web_ui_installed_the_api_keeps_its_json_errors(small: Server) 
             client.get("/api/v1/nothing-here"),
         ):
             assert shape(response)["status"] in (401, 404)
+
+
+def test_an_upload_is_at_its_level_from_its_first_revision(small: Server) -> None:
+    """No moment in which a confidential file's record is readable at the default level."""
+    headers = small.as_("admin") | {"Content-Disposition": "attachment; filename=c.bin"}
+    made = small.client.post(
+        "/api/v1/evidence?confidentiality=confidential", content=b"c" * 100, headers=headers
+    )
+    assert made.status_code == 201, made.text
+    with small.store.view() as view:
+        (stored,) = [s for s in view.records("evidence") if s.record.original_name == "c.bin"]
+        assert [r.state["confidentiality"] for r in view.history(stored.record.id)] == [
+            "confidential"
+        ]

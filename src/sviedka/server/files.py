@@ -106,13 +106,10 @@ def ingest_upload(
     a record they may not read: then they learn only the hash, which they knew)."""
     require(user, Permission.EVIDENCE_UPLOAD)
     _check_upload(archive, user, collection, confidentiality)
+    collection = dataclasses.replace(collection, confidentiality=confidentiality)
     made = ingest_stream(archive, stream, name=name, actor=actor_of(user), collection=collection)
-    with archive.store.writer() as writer:
-        stored = writer.get(made.evidence_id)
-        fresh = stored.revision == 1 and made.new_content
-        if fresh and stored.record.confidentiality is not confidentiality:
-            record = dataclasses.replace(stored.record, confidentiality=confidentiality)
-            writer.update(record, actor=actor_of(user), reason="level set at upload")
+    with archive.store.view() as view:
+        fresh = view.get(made.evidence_id).revision == 1 and made.new_content
     if fresh and confidentiality is Confidentiality.RESTRICTED:
         grant(
             archive.store, made.evidence_id, grantee_kind="user", grantee=user.id, actor=user, ip=ip

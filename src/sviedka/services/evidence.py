@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..errors import ChecksumMismatch, Conflict, DecryptionFailed, Invalid, NotFound
-from ..model import Evidence, SourceLink
+from ..model import Confidentiality, Evidence, SourceLink
 from ..model.codec import dump
 from ..model.custody import CustodyEvent, CustodyKind
 from ..model.ids import new_id
@@ -57,6 +57,8 @@ class Collection:
     collected_at: str | None = None
     collected_place: str | None = None
     note: str | None = None
+    # of a new Evidence record (from its first revision: never readable below it, even briefly)
+    confidentiality: Confidentiality = Confidentiality.INTERNAL
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,7 @@ def _record(
         links=c.links,
         sources=sources,
         notes=c.note,
+        confidentiality=c.confidentiality,
     )
     w.add(evidence, actor=actor, reason=reason or "ingested")
     return evidence
