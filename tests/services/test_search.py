@@ -135,6 +135,11 @@ def test_filters_by_kind_dates_and_status(store: SqlStore) -> None:
     assert find(store, "Рабкова", date_from="2021", date_to="2021-03") == {march.id}
     assert find(store, "Рабкова", date_from="2021-03-31") == {march.id, later.id, appeal.id}
     assert find(store, "Рабкова", date_from=PartialDate(2023)) == {later.id}
+    assert find(store, "Рабкова", date_from="2021", date_to="2021") == {march.id, appeal.id}
+    assert find(store, "Рабкова", date_from="2022", date_to="2030") == {later.id}  # open range
+    assert find(store, "Рабкова", date_from="2019", date_to="2020") == set()
+    assert find(store, "Рабкова", kinds=["event"], date_from="2021", date_to="2021") == {march.id}
+    assert find(store, "Рабкова", kinds=["event"], date_from="2022", date_to="2022") == {later.id}
     assert find(store, "Рабкова", status="refused") == {appeal.id}
 
 

@@ -195,7 +195,10 @@ def _with_prefix(terms: list[Term], *, typing_last: bool) -> list[Term]:
     last = terms[-1]
     long_enough = len(last.forms[0]) >= MIN_PREFIX and " " not in last.forms[0]
     if typing_last and long_enough and not last.unspaced:
-        terms[-1] = replace(last, prefix=True)
+        # A key is shorter than its word ("Lia" → "la"): a short key as a beginning would
+        # match half the names, so a word being typed keeps only keys long enough.
+        keys = tuple(key for key in last.keys if len(key) >= MIN_PREFIX)
+        terms[-1] = replace(last, keys=keys, prefix=True)
     return terms
 
 

@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 KeyFunction = Callable[[str], list[str]]
-_FORMAT = 1  # what is indexed and how: change it, and every index is rebuilt at the next open
+_FORMAT = 4  # what is indexed and how: change it, and every index is rebuilt at the next open
 CHUNK = 500  # ids per statement: under SQLite's bound-parameter limit
 RESTRICTED = "restricted"
 ALL_LEVELS = ("public", "internal", "confidential", RESTRICTED)

@@ -231,7 +231,8 @@ def tag(prefix: str, value: str) -> str:
 
 
 def filter_words(doc: SearchDoc) -> list[str]:
-    """The filters as words (kind, level, status, years), for FTS5's ``tags`` column."""
+    """The filters as words (kind, level, status, years, kind with year: ``keventy2021``),
+    for FTS5's ``tags`` column."""
     found = [tag("k", doc.kind), tag("l", doc.confidentiality)]
     if doc.status:
         found.append(tag("s", doc.status))
@@ -239,6 +240,7 @@ def filter_words(doc: SearchDoc) -> list[str]:
         first, last = int(doc.span[0][:4]), int(doc.span[1][:4])
         if FIRST in doc.span or LAST in doc.span or last - first > YEARS:
             found.append("ylong")
-        else:
-            found += [f"y{year}" for year in range(first, last + 1)]
+        else:  # and kind with year: "events of 2021" is then one word, not two to intersect
+            years = [f"y{year}" for year in range(first, last + 1)]
+            found += years + [found[0] + year for year in years]
     return found
