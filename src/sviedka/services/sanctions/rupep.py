@@ -130,7 +130,7 @@ class _Session:
         self.source = self._put("source", _source(), None)[0]
 
     def row(self, row: RupepRow) -> RowOutcome:
-        key = person_key(row)
+        key = _person_key(row)
         if key in self.seen:
             return RowOutcome(
                 row=row.row,
@@ -193,7 +193,7 @@ class _Session:
             conn.execute(sa.insert(t.import_keys), row)
 
 
-def person_key(row: RupepRow) -> str:
+def _person_key(row: RupepRow) -> str:
     """RuPEP's rows have no ids: the Russian and Latin names and the birth date stand in."""
     return sha256_hex(json.dumps([row.name_ru, row.name_en, str(row.birth)]).encode())[:32]
 
