@@ -282,6 +282,16 @@ def test_an_older_database_is_brought_up_to_date(store: SqlStore) -> None:
     assert sa.inspect(store.engine).has_table("custody_events")
 
 
+def test_a_table_added_after_its_migration_was_recorded_is_created_by_the_next(
+    store: SqlStore,
+) -> None:
+    with store.engine.begin() as conn:  # as a development build before name keys existed
+        t.name_keys.drop(conn)
+        conn.execute(sa.delete(t.migrations_table).where(t.migrations_table.c.version == 7))
+    assert migrate(store.engine) == [7]
+    assert sa.inspect(store.engine).has_table("name_keys")
+
+
 def test_the_journal_receives_each_revision_entry_in_the_transaction(db_url: str) -> None:
     entries: list[tuple[str, bytes]] = []
 

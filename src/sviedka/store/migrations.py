@@ -47,6 +47,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "derived indexes: search", _create_missing),
     Migration(5, "accounts, sessions, tokens, access and audit", _create_missing),
     Migration(6, "sanctions lists and screening", _create_missing),
+    # 3-6 shipped in development builds before all their tables existed: this creates the rest
+    Migration(7, "name keys, import keys and the tables 3-6 came without", _create_missing),
 )
 
 
