@@ -229,6 +229,12 @@ def test_fts_syntax_in_a_term_is_plain_text(plain: SqlStore, text: str) -> None:
     assert found(plain, Term((text,), keys=(text,), prefix=True)) == set()
 
 
+def test_the_filter_words_cannot_be_searched(plain: SqlStore) -> None:
+    add(plain, person("Алесь Бяляцкі"))
+    for text in ("kperson", "linternal", "kpersony2021"):
+        assert found(plain, word(text)) == set(), text
+
+
 def test_a_record_without_text_is_indexed_by_kind_and_title(plain: SqlStore) -> None:
     someone = person("Алесь Бяляцкі")
     bare = Detention(id=new_id(), person=someone.id, arrest=Arrest(date=PartialDate(2021, 5, 23)))

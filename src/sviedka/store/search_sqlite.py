@@ -97,7 +97,8 @@ def _substring(column: Any, text: str) -> Any:
 
 class FtsQuery:
     """A query on FTS5, filters included as words of the ``tags`` column, so that counting and
-    finding the most recent matches never leave the full-text index.
+    finding the most recent matches never leave the full-text index. The query's own words are
+    looked for in the other columns only: typing a filter word finds nothing.
 
     Ranking reads each match's text (bm25), the costly part: at most ``RANK_LIMIT`` matches are
     ranked in each group (those whose names match, then the rest), the most recent ones. Below
@@ -137,7 +138,8 @@ class FtsQuery:
     def _select(
         self, table: Any, words: str, tagged: list[str], columns: Sequence[Any], joined: bool
     ) -> Any:
-        found = " AND ".join([f"({words})", *self.required, *tagged])
+        columns_searched = "{names keys}" if table is _NAMES else "{names keys body}"
+        found = " AND ".join([f"{columns_searched} : ({words})", *self.required, *tagged])
         expression = f"({found}) NOT {self.excluded}" if self.excluded else found
         extra = [_grams_condition(term, table) for term in self.unspaced]
         query = sa.select(*columns).select_from(table).where(_match(table, expression), *extra)
@@ -167,7 +169,9 @@ class FtsQuery:
         each = sa.func.json_each(json.dumps(list(docs))).table_valued("value")
         wanted = sa.select(each.c.value)
         query = sa.select(_FTS.c.rowid, _bm25(_FTS)).where(
-            _match(_FTS, self.words), _FTS.c.rowid >= min(docs), (_FTS.c.rowid + 0).in_(wanted)
+            _match(_FTS, f"{{names keys body}} : ({self.words})"),
+            _FTS.c.rowid >= min(docs),
+            (_FTS.c.rowid + 0).in_(wanted),
         )
         return {doc: float(score) for doc, score in conn.execute(query)}
 
