@@ -320,3 +320,15 @@ def test_parse_query_terms() -> None:
         (("北京",), (), False, True),
         (("Бял",), ("bal",), True, False),
     ]
+
+
+def test_words_of_scripts_without_spaces_are_found_inside_the_text(store: SqlStore) -> None:
+    chinese = event("抗议", "他在北京天安门广场被捕")
+    thai = event("การประท้วง", "ถูกจับกุมที่กรุงเทพมหานคร")
+    add(store, chinese, thai)
+    assert find(store, "天安门") == {chinese.id}
+    assert find(store, "北京") == {chinese.id}  # two characters: shorter than a trigram
+    assert find(store, "กรุงเทพ") == {thai.id}
+    assert find(store, "上海") == set()
+    hit = search(store, "天安门", levels=EVERY).hits[0]
+    assert hit.snippet[hit.highlights[0][0] : hit.highlights[0][1]] == "天安门"
