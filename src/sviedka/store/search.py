@@ -16,7 +16,7 @@ What a record contributes is ``search_text.document``: never a person's sensitiv
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 __all__ = [
     "ALL_LEVELS",
     "CHUNK",
+    "PREFIX_RANK_LIMIT",
+    "RANK_LIMIT",
     "RESTRICTED",
     "Entry",
     "Filters",
@@ -44,14 +46,17 @@ __all__ = [
     "SearchIndex",
     "Term",
     "best_in_sql",
+    "candidates",
     "conditions",
     "date_conditions",
+    "described",
     "every_in_sql",
     "hit_columns",
+    "rank_limit",
 ]
 
 KeyFunction = Callable[[str], list[str]]
-_FORMAT = 4  # what is indexed and how: change it, and every index is rebuilt at the next open
+_FORMAT = 5  # what is indexed and how: change it, and every index is rebuilt at the next open
 CHUNK = 500  # ids per statement: under SQLite's bound-parameter limit
 RESTRICTED = "restricted"
 ALL_LEVELS = ("public", "internal", "confidential", RESTRICTED)
@@ -277,3 +282,38 @@ def every_in_sql(conn: sa.Connection, query: sa.Select[Any] | None) -> list[RawH
 
 def hit_columns(named: Any, score: Any) -> tuple[Any, ...]:
     return (D.doc, D.record_id, D.kind, D.title, named.label("named"), score.label("score"))
+
+
+# -- both: ranking the most recent candidates -------------------------------------------------
+
+RANK_LIMIT = 1000  # most recent matches of each group ranked by relevance
+PREFIX_RANK_LIMIT = 200  # the same while the last word is being typed
+
+
+def rank_limit(terms: Sequence[Term], need: int) -> int:
+    """How many matches of each group (names, the rest) are ranked: relevance reads each
+    match's text, the costly part, so at most the ``RANK_LIMIT`` most recent ones. Below that,
+    which is most queries, the order is exact; above it, the total stays exact and the best of
+    the most recent matches come first."""
+    typing = any(term.prefix for term in terms)
+    return max(PREFIX_RANK_LIMIT if typing else RANK_LIMIT, need)
+
+
+def candidates(named: Sequence[int], others: Sequence[int]) -> dict[int, bool]:
+    """Docs to rank and whether their names match (``named`` wins where both list a doc)."""
+    return {doc: False for doc in others} | {doc: True for doc in named}
+
+
+def described(
+    conn: sa.Connection, found: Mapping[int, bool], scores: Mapping[int, float], need: int
+) -> list[RawHit]:
+    """The best ``need`` of ``found``, names first, with their record ids, kinds and titles."""
+    ranked = sorted(found, key=lambda doc: (not found[doc], -scores.get(doc, 0.0), doc))[:need]
+    rows = {}
+    if ranked:
+        query = sa.select(D.doc, D.record_id, D.kind, D.title).where(D.doc.in_(ranked))
+        rows = {row.doc: row for row in conn.execute(query)}
+    return [
+        RawHit(rows[d].record_id, rows[d].kind, rows[d].title, found[d], scores.get(d, 0.0), d)
+        for d in ranked
+    ]

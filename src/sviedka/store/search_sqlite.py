@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,21 +13,23 @@ import sqlalchemy as sa
 from . import schema as t
 from .search import (
     ALL_LEVELS,
-    CHUNK,
     RESTRICTED,
     Entry,
     Filters,
     RawHit,
     Term,
     best_in_sql,
+    candidates,
     conditions,
     date_conditions,
+    described,
     every_in_sql,
     hit_columns,
+    rank_limit,
 )
 from .search_text import YEARS, tag
 
-__all__ = ["MAX_CLOSED", "PREFIX_RANK_LIMIT", "RANK_LIMIT", "FtsQuery", "Sqlite"]
+__all__ = ["MAX_CLOSED", "FtsQuery", "Sqlite"]
 
 D = t.search_docs.c
 _FTS = sa.table("search_fts", sa.column("rowid"))
@@ -68,8 +70,6 @@ def _copy(table: str, columns: str, where: str, *, delete: bool = False) -> sa.T
 
 
 _WEIGHTS = (10.0, 5.0, 1.0, 0.0)  # bm25 weights of names, keys, body and tags
-RANK_LIMIT = 1000  # most recent matches of each group ranked by bm25 (above it: see FtsQuery)
-PREFIX_RANK_LIMIT = 200  # the same while the last word is being typed
 MAX_CLOSED = 100_000  # restricted matches of one query handed to ``visible`` at most
 
 
@@ -100,10 +100,7 @@ class FtsQuery:
     finding the most recent matches never leave the full-text index. The query's own words are
     looked for in the other columns only: typing a filter word finds nothing.
 
-    Ranking reads each match's text (bm25), the costly part: at most ``RANK_LIMIT`` matches are
-    ranked in each group (those whose names match, then the rest), the most recent ones. Below
-    that, which is most queries, the order is exact; above it, the total stays exact and the
-    best of the most recent matches come first."""
+    Ranking reads each match's text (bm25), the costly part: see ``search.rank_limit``."""
 
     def __init__(self, terms: Sequence[Term], filters: Filters) -> None:
         spaced = [term for term in terms if not term.unspaced]
@@ -248,17 +245,16 @@ class Sqlite:
         if all(term.unspaced for term in terms):
             return best_in_sql(conn, self._plain(terms, filters), need)
         query = FtsQuery(terms, filters)
-        typing = any(term.prefix for term in terms)
-        limit = max(PREFIX_RANK_LIMIT if typing else RANK_LIMIT, need)
+        limit = rank_limit(terms, need)
         named = query.recent(conn, _NAMES, query.words, limit)
         others: list[int] = []
         if len(named) < need:  # then ``named`` holds every match by name
-            seen = set(named)
-            others = [d for d in query.recent(conn, _FTS, query.words, limit) if d not in seen]
-        scores = query.scores(conn, named) | query.scores(conn, others)
-        found = {doc: True for doc in named} | {doc: False for doc in others}
-        ranked = sorted(found, key=lambda doc: (not found[doc], -scores.get(doc, 0.0), doc))
-        return _described(conn, ranked[:need], found, scores), query.count(conn)
+            others = query.recent(conn, _FTS, query.words, limit)
+        found = candidates(named, others)
+        scores = query.scores(conn, [d for d in found if found[d]]) | query.scores(
+            conn, [d for d in found if not found[d]]
+        )
+        return described(conn, found, scores, need), query.count(conn)
 
     def every(self, conn: sa.Connection, terms: Sequence[Term], filters: Filters) -> list[RawHit]:
         if all(term.unspaced for term in terms):
@@ -279,17 +275,3 @@ class Sqlite:
         columns = hit_columns(sa.false(), sa.literal(0.0))
         joined = t.search_docs.join(_FTS, _FTS.c.rowid == D.doc)
         return sa.select(*columns).select_from(joined).where(*found)
-
-
-def _described(
-    conn: sa.Connection, docs: Sequence[int], named: Mapping[int, bool], scores: Mapping[int, float]
-) -> list[RawHit]:
-    """Hits for these docs, in this order, with their record ids, kinds and titles."""
-    rows: dict[int, Any] = {}
-    for i in range(0, len(docs), CHUNK):
-        query = sa.select(D.doc, D.record_id, D.kind, D.title).where(D.doc.in_(docs[i : i + CHUNK]))
-        rows.update((row.doc, row) for row in conn.execute(query))
-    return [
-        RawHit(rows[d].record_id, rows[d].kind, rows[d].title, named[d], scores.get(d, 0.0), d)
-        for d in docs
-    ]
