@@ -26,6 +26,7 @@ from sviedka.services.backup import (
     schema_tables,
 )
 from sviedka.services.keys import unlock_archive
+from sviedka.services.search import search
 
 PASSPHRASE = "a long enough passphrase for tests"
 
@@ -144,6 +145,8 @@ def test_a_postgresql_archive_backs_up_and_restores_into_postgresql(
             rec.add_record(again.store, "person", {"names": [{"full": "після"}]}, actor="t")
             with again.store.view() as view:
                 assert view.count("person") == 2  # sequences moved past the copied rows
+            found = search(again.store, "Ганна", levels=["internal"])  # indexes rebuilt at open
+            assert [h.kind for h in found.hits] == ["person"]
     finally:
         with admin.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))

@@ -115,6 +115,9 @@ def copy_tables(source: sa.Connection, target: sa.Engine) -> None:
                     out.execute(sa.insert(table), batch)
         if out.dialect.name == "postgresql":
             _advance_sequences(out)
+        # Derived indexes (statistics, search, name keys) are data of their dialect (FTS5 tables
+        # on SQLite, tsvectors on PostgreSQL): the target rebuilds them from the records at open.
+        out.execute(sa.delete(t.meta).where(t.meta.c.key.like("index:%")))
 
 
 def schema_tables() -> list[sa.Table]:
@@ -124,14 +127,14 @@ def schema_tables() -> list[sa.Table]:
 def _advance_sequences(conn: sa.Connection) -> None:
     # Rows were copied with their ids; move each id sequence past them so new rows do not clash.
     for table in schema_tables():
-        column = table.c.get("id")
-        if column is not None and column.autoincrement is True:
-            conn.execute(
-                sa.text(
-                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                    f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+        for column in table.primary_key.columns:
+            if column.autoincrement is True:
+                conn.execute(
+                    sa.text(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column.name}'), "
+                        f"COALESCE((SELECT MAX({column.name}) FROM {table.name}), 0) + 1, false)"
+                    )
                 )
-            )
 
 
 def _latest_note(conn: sa.Connection) -> str | None:
