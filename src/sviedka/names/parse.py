@@ -45,6 +45,7 @@ class Part:
     script: str = "latin"  # "cyrillic", "latin" or "other": typing slips stay within one
 
 
+@lru_cache(maxsize=65536)
 def initials(part: Part) -> frozenset[str]:
     """The letters an initial for this word may be, as the first letters of skeletons (every
     vowel is ``a``: Е., Ye., E. and Я. all stand for a vowel-initial name): of the word's
@@ -56,6 +57,7 @@ def initials(part: Part) -> frozenset[str]:
     return frozenset(skeleton_of(form)[:1] for form in forms if form)
 
 
+@lru_cache(maxsize=65536)  # words repeat far more than whole names (given names, surnames)
 def _part(word: str, lacinka: bool, named: int = 3) -> Part:
     """``named``: how many words of two letters or more the name has; a male patronymic
     (‑авіч, ‑ович) is only taken for one in a name of three (Рэната Лякавіч has a surname)."""
