@@ -223,3 +223,15 @@ def test_read_only_sections_say_how_they_are_changed(client: TestClient) -> None
     assert "which needs the archive passphrase" in text
     assert "declared in the archive's configuration file" in text.replace("&#39;", "'")
     assert client.get("/admin/users/nobody").status_code == 404
+
+
+def test_admin_pages_keep_the_strict_policy(client: TestClient) -> None:
+    csrf = login(client, "admin")
+    answers = [client.get("/admin"), client.get("/admin/users/viewer")]
+    answers.append(client.post("/admin/users", data={**NEW, "role": "", "csrf_token": csrf}))
+    for r in answers:
+        assert "unsafe-inline" not in r.headers["content-security-policy"]
+        assert r.headers["cache-control"] == "no-store"
+        assert not re.search(r"<script(?![^>]*\bsrc=)", r.text)  # no inline scripts
+        assert not re.search(r"\sstyle=|\son[a-z]+=", r.text)  # no inline styles or handlers
+        assert 'aria-describedby="role-error"' in r.text or r.status_code == 200
