@@ -163,6 +163,24 @@ def test_only_an_admin_may_manage_users(client: TestClient, archive_path: Path, 
     assert audit(archive_path, "user_add") == audit(archive_path, "user_change") == []
 
 
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("viewer", ["/", "/people", "/evidence", "/search"]),
+        ("doc", ["/", "/people", "/record", "/evidence", "/search", "/imports"]),
+        ("admin", ["/", "/people", "/record", "/evidence", "/search", "/imports", "/admin"]),
+    ],
+)
+def test_the_menu_shows_only_what_the_role_may_open(
+    client: TestClient, name: str, shown: list[str]
+) -> None:
+    login(client, name)
+    html = client.get("/people").text
+    menu = html[html.index("<nav") : html.index("</nav>")]
+    everything = ["/", "/people", "/record", "/evidence", "/search", "/imports", "/admin"]
+    assert [p for p in everything if f'href="{p}"' in menu] == shown
+
+
 def test_a_form_without_the_csrf_token_is_refused(client: TestClient, archive_path: Path) -> None:
     login(client, "admin")
     for path, data in ACTIONS:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..model import NameForm, Record
+from ..services.access import Permission, can
 from ..services.cases import N_
 
 if TYPE_CHECKING:
@@ -157,16 +158,17 @@ def role_label(page: Page, role: Any) -> str:
 
 
 def navigation(page: Page) -> list[tuple[str, str]]:
+    """The menu: only the pages the user's role may open (the routes check it again)."""
     items = [
-        ("/", N_("Dashboard")),
-        ("/people", N_("People")),
-        ("/record", N_("Record a case")),
-        ("/evidence", N_("Evidence")),
-        ("/search", N_("Search")),
-        ("/imports", N_("Imports")),
-        ("/admin", N_("Admin")),
+        ("/", N_("Dashboard"), Permission.READ),
+        ("/people", N_("People"), Permission.READ),
+        ("/record", N_("Record a case"), Permission.CREATE),
+        ("/evidence", N_("Evidence"), Permission.READ),
+        ("/search", N_("Search"), Permission.READ),
+        ("/imports", N_("Imports"), Permission.IMPORT),
+        ("/admin", N_("Admin"), Permission.MANAGE_USERS),
     ]
-    return [(href, page.gettext(label)) for href, label in items]
+    return [(href, page.gettext(label)) for href, label, needs in items if can(page.me, needs)]
 
 
 def term_label(terms: Mapping[str, Any], code: str | None, lang: str) -> str:
