@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from shared_data import unavailable
 from sviedka.model import VocabTerm, Vocabulary
 from sviedka.store import SqlStore, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = ROOT.parent / "shared" / "data"
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
@@ -56,9 +56,7 @@ def pg_server() -> str:
             conn.execute(sa.text("SELECT 1"))
         engine.dispose()
     except sa.exc.OperationalError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL is required under CI but unreachable: {exc}")
-        pytest.skip("no PostgreSQL server (set SVIEDKA_TEST_DATABASE_URL)")
+        unavailable(f"a PostgreSQL server at SVIEDKA_TEST_DATABASE_URL ({exc})")
     return url
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
+from shared_data import unavailable
 from sviedka.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,9 +38,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def archive(template: Path, tmp_path: Path) -> Path:
     if not SDN.is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{SDN} is needed under CI")
-        pytest.skip(f"{SDN} is not here")
+        unavailable(str(SDN))
     path = tmp_path / "archive"
     shutil.copytree(template, path)
     belarus = [

@@ -6,24 +6,12 @@ Needs ``../shared/data``: skips without it, except under CI=true, where it fails
 from __future__ import annotations
 
 import csv
-import os
 import re
-from pathlib import Path
 
-import pytest
-
+from shared_data import shared_file
 from sviedka.names import MATCH_THRESHOLD, name_similarity
 
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-
-
-def _shared(relative: str) -> Path:
-    path = SHARED_DATA / relative
-    if not path.is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{path} is needed under CI")
-        pytest.skip(f"{path} is not here")
-    return path
+_shared = shared_file
 
 
 def _f1(labelled: list[tuple[str, str, bool]]) -> float:

@@ -7,11 +7,11 @@ they skip when the folder is absent, except under ``CI=true``, where they fail.
 from __future__ import annotations
 
 import gzip
-import os
 from pathlib import Path
 
 import pytest
 
+from shared_data import unavailable
 from sviedka.model.vocab import Vocabulary
 from sviedka.vocab import huridocs_vocabularies
 from sviedka.vocab.huridocs import (
@@ -37,9 +37,7 @@ RUSSIAN = "INSERT INTO `mt_vocab_l10n` (`msgid`, `locale`, `msgstr`) VALUES\n"
 @pytest.fixture(scope="module")
 def dumps() -> Path:
     if not DUMPS.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI needs the HURIDOCS dumps in {DUMPS}")
-        pytest.skip(f"no HURIDOCS dumps in {DUMPS}")
+        unavailable(f"the HURIDOCS dumps in {DUMPS}")
     return DUMPS
 
 

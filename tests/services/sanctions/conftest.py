@@ -4,26 +4,14 @@ an ``Archive`` without keys, and the real lists from ``../shared/data``."""
 from __future__ import annotations
 
 import csv
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from shared_data import shared_file
 from sviedka.services.archive import Archive, ArchiveConfig
 from sviedka.store import SqlStore
-
-SHARED_DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
-
-
-def shared_file(relative: str) -> Path:
-    """A file of ``../shared/data``; the test skips without it, except under CI=true."""
-    path = SHARED_DATA / relative
-    if not path.is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{path} is needed under CI")
-        pytest.skip(f"{path} is not here")
-    return path
 
 
 @pytest.fixture
