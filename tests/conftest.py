@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,7 @@ from sviedka.model import VocabTerm, Vocabulary
 from sviedka.store import SqlStore, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
+CLI_PASSPHRASE = "correct horse battery staple"
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
@@ -93,3 +95,26 @@ def store(db_url: str) -> Iterator[SqlStore]:
             writer.put_vocabulary(vocabulary)
     yield store
     store.close()
+
+
+@pytest.fixture(scope="session")
+def cli_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty archive made by ``sviedka init`` (custodian alice), once per session: CLI tests
+    copy it rather than pay for key derivation in every test."""
+    from typer.testing import CliRunner
+
+    from sviedka.cli import app
+
+    path = tmp_path_factory.mktemp("cli-template") / "archive"
+    env = {"SVIEDKA_PASSPHRASE": CLI_PASSPHRASE, "SVIEDKA_CUSTODIAN": "alice"}
+    result = CliRunner().invoke(app, ["init", str(path)], env=env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture
+def archive(cli_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the CLI template archive (test modules and folders may define their own)."""
+    path = tmp_path / "archive"
+    shutil.copytree(cli_template, path)
+    return path

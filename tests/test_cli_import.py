@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import shutil
 from importlib.resources import files
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner, Result
 
 from sviedka.cli import app
@@ -20,21 +18,6 @@ LIST = ("--list", "SYNTHETIC sample list")
 
 def run(*args: str, env: dict[str, str] | None = None) -> Result:
     return runner.invoke(app, list(args), env=ENV | (env or {}), catch_exceptions=False)
-
-
-@pytest.fixture(scope="session")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("import-cli") / "archive"
-    result = run("init", str(path), env={"SVIEDKA_PASSPHRASE": "import cli tests passphrase"})
-    assert result.exit_code == 0, result.output
-    return path
-
-
-@pytest.fixture
-def archive(template: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "archive"
-    shutil.copytree(template, path)
-    return path
 
 
 def cli(archive: Path, *args: str) -> Result:

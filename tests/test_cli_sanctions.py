@@ -27,20 +27,12 @@ def run(*args: str, input: str | None = None, env: dict[str, str] | None = None)
     )
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("sanctions") / "archive"
-    result = run("init", str(path), env={"SVIEDKA_PASSPHRASE": "correct horse battery staple"})
-    assert result.exit_code == 0, result.output
-    return path
-
-
 @pytest.fixture
-def archive(template: Path, tmp_path: Path) -> Path:
+def archive(cli_template: Path, tmp_path: Path) -> Path:
     if not SDN.is_file():
         unavailable(str(SDN))
     path = tmp_path / "archive"
-    shutil.copytree(template, path)
+    shutil.copytree(cli_template, path)
     belarus = [
         line
         for line in SDN.read_text(encoding="ascii").splitlines()

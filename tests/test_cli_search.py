@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
-import pytest
 from typer.testing import CliRunner, Result
 
 from sviedka.cli import app
@@ -20,21 +18,6 @@ def run(*args: str, input: str | None = None, env: dict[str, str] | None = None)
     return runner.invoke(
         app, list(args), input=input, env=ENV | (env or {}), catch_exceptions=False
     )
-
-
-@pytest.fixture(scope="session")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("search") / "archive"
-    result = run("init", str(path), env={"SVIEDKA_PASSPHRASE": "correct horse battery staple"})
-    assert result.exit_code == 0, result.output
-    return path
-
-
-@pytest.fixture
-def archive(template: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "archive"
-    shutil.copytree(template, path)
-    return path
 
 
 def add(archive: Path, kind: str, body: dict[str, Any]) -> str:
