@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -22,11 +23,12 @@ from typing import Any
 
 import pytest
 
+from sviedka.errors import Invalid
 from sviedka.model import KINDS
 from sviedka.model.revision import Revision
 from sviedka.services.accounts import list_users
 from sviedka.services.archive import Archive, open_archive
-from sviedka.services.demo import SAMPLE_CSV, create_demo
+from sviedka.services.demo import DATA, SAMPLE_CSV, create_demo, read_demo
 from sviedka.services.ledger import latest
 
 EXPECTED = Path(__file__).with_name("demo_summary.json")
@@ -42,6 +44,81 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 
 def test_the_demo_archive_is_the_one_summarised_in_the_repository(demo: tuple[Path, str]) -> None:
     assert summarise(*demo) == json.loads(EXPECTED.read_text(encoding="utf-8"))
+
+
+def test_a_bad_entry_is_named_by_its_file_and_key_and_no_archive_is_made(tmp_path: Path) -> None:
+    data = _data_with(tmp_path, "people.yaml", "occupation: engineer", "occupation: 7")
+    with pytest.raises(Invalid) as raised:
+        create_demo(tmp_path / "archive", data=data)
+    assert str(raised.value) == (
+        "Demo data people.yaml, entry 'ales': The record is not valid.\n"
+        "  occupation: must be non-empty text"
+    )
+    assert not (tmp_path / "archive").exists()
+
+
+def test_a_reference_to_no_earlier_entry_is_named_with_its_path(tmp_path: Path) -> None:
+    data = _data_with(
+        tmp_path, "cases.yaml", "unit: {ref: gubopik}", "unit: {ref: hanna_detention}"
+    )
+    with pytest.raises(Invalid) as raised:
+        read_demo(data)
+    assert str(raised.value) == (
+        "Demo data cases.yaml, entry 'ales_detention': A reference names no entry.\n"
+        "  arrest.unit: no earlier entry has the key 'hanna_detention'"
+    )
+
+
+def test_a_key_used_twice_is_reported(tmp_path: Path) -> None:
+    data = _data_with(tmp_path, "organisations.yaml", "  gubopik:", "  ales:")
+    with pytest.raises(Invalid) as raised:
+        read_demo(data)
+    assert str(raised.value) == (
+        "Demo data people.yaml: the key 'ales' is used by another entry already."
+    )
+
+
+def test_a_key_used_twice_in_one_file_is_reported_not_silently_dropped(tmp_path: Path) -> None:
+    data = _data_with(tmp_path, "people.yaml", "  ales_dup:", "  ales:")
+    with pytest.raises(Invalid) as raised:
+        read_demo(data)
+    assert str(raised.value).splitlines()[0] == (
+        "Demo data people.yaml cannot be read: the key 'ales' is used twice"
+    )
+
+
+def test_an_evidence_file_name_must_not_reach_outside_the_scratch_folder(tmp_path: Path) -> None:
+    data = _data_with(tmp_path, "evidence.yaml", "name: statement.txt", "name: ../statement.txt")
+    with pytest.raises(Invalid) as raised:
+        read_demo(data)
+    assert str(raised.value) == (
+        "Demo data evidence.yaml, entry 'statement': The record is not valid.\n"
+        "  (record): the name must be a plain file name"
+    )
+
+
+def test_an_entry_the_archive_refuses_is_named_and_the_half_made_archive_removed(
+    tmp_path: Path,
+) -> None:
+    data = _data_with(tmp_path, "aftermath.yaml", "list: extremist_individuals", "list: nope")
+    with pytest.raises(Invalid) as raised:
+        create_demo(tmp_path / "archive", data=data)
+    assert str(raised.value) == (
+        "Demo data aftermath.yaml, entry 'hanna_extremist': The designation is not valid; "
+        "nothing was saved.\n  list: unknown code 'nope' in vocabulary designation_lists "
+        "(`sviedka vocab show designation_lists` lists the codes)"
+    )
+    assert not (tmp_path / "archive").exists()
+
+
+def _data_with(tmp_path: Path, file: str, old: str, new: str) -> Path:
+    """A copy of the shipped demo data with ``old`` replaced by ``new`` in ``file``."""
+    data = tmp_path / "data"
+    shutil.copytree(str(DATA), data)
+    text = (data / file).read_text(encoding="utf-8")
+    assert old in text
+    (data / file).write_text(text.replace(old, new, 1), encoding="utf-8")
+    return data
 
 
 def summarise(path: Path, tour: str) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 
 import yaml
 from PIL import Image, ImageDraw
+from yaml.constructor import ConstructorError
 
 from ..errors import Conflict, Invalid, NotFound
 from ..model import KINDS, Verdict
@@ -229,11 +230,22 @@ def _naming(file: str, key: str) -> Iterator[None]:
         raise Invalid(f"Demo data {file}, entry {key!r}: {exc.message}", errors) from exc
 
 
-class _TextDates(yaml.SafeLoader):
-    """YAML with dates left as text: the model parses partial dates ("2021-05") itself."""
+class _Loader(yaml.SafeLoader):
+    """YAML with dates left as text (the model parses partial dates, "2021-05", itself) and no
+    key given twice in one mapping (PyYAML would keep the last one silently)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[str] = set()
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value != "<<":
+                if key.value in seen:
+                    problem = f"the key {key.value!r} is used twice"
+                    raise ConstructorError(None, None, problem, key.start_mark)
+                seen.add(key.value)
+        return super().construct_mapping(node, deep=deep)
 
 
-_TextDates.yaml_implicit_resolvers = {
+_Loader.yaml_implicit_resolvers = {
     first: [(tag, rule) for tag, rule in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
@@ -241,7 +253,7 @@ _TextDates.yaml_implicit_resolvers = {
 
 def _yaml(folder: Traversable, file: str) -> Any:
     try:
-        return yaml.load(folder.joinpath(file).read_text(encoding="utf-8"), Loader=_TextDates)
+        return yaml.load(folder.joinpath(file).read_text(encoding="utf-8"), Loader=_Loader)
     except (OSError, yaml.YAMLError) as exc:
         raise Invalid(f"Demo data {file} cannot be read: {exc}") from exc
 
