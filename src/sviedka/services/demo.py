@@ -171,8 +171,8 @@ def read_demo(folder: Traversable = DATA) -> DemoData:
         judgements=_typed(folder, "judgements.yaml", Judged, ids),
         files=_typed(folder, "evidence.yaml", DemoFile, ids),
         ids=ids,
-        tour=folder.joinpath("tour.txt").read_text(encoding="utf-8"),
-        custom_fields=folder.joinpath("custom_fields.toml").read_text(encoding="utf-8"),
+        tour=_text(folder, "tour.txt"),
+        custom_fields=_text(folder, "custom_fields.toml"),
     )
 
 
@@ -183,9 +183,8 @@ def _records(
         file = f"{name}.yaml"
         for kind, entries in _mapping(_yaml(folder, file), file).items():
             for key, fields in _mapping(entries, f"{file}, {kind}").items():
-                yield _entry(
-                    file, key, kind, {**defaults, **_mapping(fields, f"{file}, {key}")}, ids
-                )
+                own = _mapping(fields, f"{file}, {key}")
+                yield _entry(file, key, kind, {**defaults, **own}, ids)
 
 
 def _entry(file: str, key: str, kind: str, fields: Mapping[str, Any], ids: dict[str, str]) -> Entry:
@@ -253,9 +252,16 @@ _Loader.yaml_implicit_resolvers = {
 
 def _yaml(folder: Traversable, file: str) -> Any:
     try:
-        return yaml.load(folder.joinpath(file).read_text(encoding="utf-8"), Loader=_Loader)
-    except (OSError, yaml.YAMLError) as exc:
+        return yaml.load(_text(folder, file), Loader=_Loader)
+    except yaml.YAMLError as exc:
         raise Invalid(f"Demo data {file} cannot be read: {exc}") from exc
+
+
+def _text(folder: Traversable, file: str) -> str:
+    try:
+        return folder.joinpath(file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise Invalid(f"Demo data {file} cannot be read: {exc.__class__.__name__}.") from exc
 
 
 def _mapping(value: Any, where: str) -> dict[str, Any]:
