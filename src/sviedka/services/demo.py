@@ -45,7 +45,19 @@ from .records import add_record, build_record, update_record
 from .resolver import judge
 from .vocab import shipped_vocabularies
 
-__all__ = ["DATA", "DEMO_CUSTODIAN", "DEMO_PASSPHRASE", "DemoData", "create_demo", "read_demo"]
+__all__ = [
+    "DATA",
+    "DEMO_CUSTODIAN",
+    "DEMO_PASSPHRASE",
+    "Change",
+    "DemoData",
+    "DemoFile",
+    "Entry",
+    "Judged",
+    "Picture",
+    "create_demo",
+    "read_demo",
+]
 
 DATA = files("sviedka") / "data" / "demo"
 RECORDS = ("sources", "organisations", "people", "cases", "events", "aftermath")
