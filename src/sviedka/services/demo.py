@@ -3,21 +3,37 @@
 The people, their cases and the officials in them are invented; the institutions (a SIZO, a colony,
 a court) are real public bodies named only to make the example read true. Every record says so in
 its notes and cites the source "Sviedka sample data (fictional)".
+
+The content is data, in ``sviedka/data/demo/``, one YAML file per concern. A records file maps a
+record kind to entries by key, and an entry is the record's JSON fields (``defaults.yaml`` fills in
+the notes and the source link). An entry names another by key, ``{ref: key}``, which is resolved to
+the id made for it; a record may refer only to one written before it (the files are read in
+``RECORDS`` order). ``changes.yaml`` adds later revisions, ``judgements.yaml`` judges duplicates,
+``evidence.yaml`` describes the files to make and ingest, ``tour.txt`` is the tour the command
+prints. Every entry is checked against the model before anything is written, and a bad one is
+reported by its file and key.
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import yaml
 from PIL import Image, ImageDraw
+from yaml.constructor import ConstructorError
 
-from ..errors import Conflict
+from ..errors import Conflict, Invalid, NotFound
 from ..model import KINDS, Verdict
+from ..model.codec import load
+from ..model.ids import new_id
 from ..store import Store
 from .accounts import add_demo_users
 from .archive import CONFIG, Archive, init_archive, open_archive
@@ -25,49 +41,105 @@ from .evidence import Collection, ingest_file
 from .importing import Action, ImportOptions, ImportReport, run_import
 from .keys import unlock_archive
 from .ledger import checkpoint
-from .records import add_record, update_record
+from .records import add_record, build_record, update_record
 from .resolver import judge
 from .vocab import shipped_vocabularies
 
-__all__ = ["create_demo"]
+__all__ = [
+    "DATA",
+    "DEMO_CUSTODIAN",
+    "DEMO_PASSPHRASE",
+    "Change",
+    "DemoData",
+    "DemoFile",
+    "Entry",
+    "Judged",
+    "Picture",
+    "create_demo",
+    "read_demo",
+]
 
-SAMPLE = "SAMPLE DATA: fictional, made for the Sviedka demo."
+DATA = files("sviedka") / "data" / "demo"
+RECORDS = ("sources", "organisations", "people", "cases", "events", "aftermath")
+REASON = "demo data"
+NAME = "Sviedka demo (sample data)"
 SAMPLE_CSV = Path(str(files("sviedka") / "data" / "sample" / "viasna-sample.csv"))
 SAMPLE_LIST = "SYNTHETIC sample list (Sviedka demo, Viasna's export shape)"
 DEMO_CUSTODIAN = "demo"
 DEMO_PASSPHRASE = "sviedka demo passphrase"  # printed in the tour: a demo archive protects nothing
-CUSTOM = """
-[custom_fields.person.list_number]
-type = "integer"
-label = "Number on the NGO's list"
-
-[custom_fields.detention.case_tags]
-type = "text"
-multiple = true
-label = "Case tags"
-"""
+T = TypeVar("T")
 
 
-def create_demo(path: Path, *, replace: bool = False, actor: str = "demo") -> str:
+@dataclass(frozen=True)
+class Entry:
+    """One record to add: where it is written, its key, and its fields with references resolved."""
+
+    file: str
+    key: str
+    kind: str
+    payload: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Change:
+    record: str
+    reason: str
+    patch: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Judged:
+    left: str
+    right: str
+    verdict: Verdict
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Picture:
+    width: int
+    height: int
+    caption: str
+
+
+@dataclass(frozen=True)
+class DemoFile:
+    """A file made when the demo is built: a text, or a gradient picture with a caption."""
+
+    name: str
+    collection: Collection
+    text: str | None = None
+    picture: Picture | None = None
+
+    def __post_init__(self) -> None:
+        if Path(self.name).name != self.name or self.name in (".", ".."):
+            raise ValueError("the name must be a plain file name")
+        if (self.text is None) == (self.picture is None):
+            raise ValueError("give either a text or a picture")
+
+
+@dataclass(frozen=True)
+class DemoData:
+    records: tuple[Entry, ...]
+    changes: Mapping[str, Change]
+    judgements: Mapping[str, Judged]
+    files: Mapping[str, DemoFile]
+    ids: Mapping[str, str]  # key -> the id made for it
+    tour: str
+    custom_fields: str  # appended to the archive's sviedka.toml
+
+
+def create_demo(
+    path: Path, *, replace: bool = False, actor: str = "demo", data: Traversable = DATA
+) -> str:
     """Create the demo archive at ``path`` and return a tour of it."""
+    demo = read_demo(data)
     _clear(path, replace)
-    archive, _ = init_archive(
-        path,
-        shipped_vocabularies(),
-        custodian=DEMO_CUSTODIAN,
-        passphrase=DEMO_PASSPHRASE,
-        name="Sviedka demo (sample data)",
-    )
-    archive.close()
-    with (path / CONFIG).open("a", encoding="utf-8") as config:
-        config.write(CUSTOM)
-    with open_archive(path) as archive:
-        ids = _populate(archive.store, actor)
-        imported = _import_sample(archive, actor)
-        files = _evidence(archive, ids, actor)
-        keys = unlock_archive(path, archive.config.id, DEMO_CUSTODIAN, DEMO_PASSPHRASE)
-        checkpoint(archive, keys)
-        return _tour(path, archive.store, ids, files, imported) + add_demo_users(archive.store)
+    try:
+        return _build(path, demo, actor)
+    except BaseException:
+        shutil.rmtree(path, ignore_errors=True)  # no half-made demo is left behind
+        raise
 
 
 def _clear(path: Path, replace: bool) -> None:
@@ -80,338 +152,148 @@ def _clear(path: Path, replace: bool) -> None:
     shutil.rmtree(path)
 
 
-def _names(be: str, ru: str, latin: str) -> list[dict[str, str]]:
-    return [
-        {"full": be, "lang": "be"},
-        {"full": ru, "lang": "ru"},
-        {"full": latin, "lang": "be-Latn", "kind": "transliteration"},
-    ]
+def _build(path: Path, demo: DemoData, actor: str) -> str:
+    archive, _ = init_archive(
+        path,
+        shipped_vocabularies(),
+        custodian=DEMO_CUSTODIAN,
+        passphrase=DEMO_PASSPHRASE,
+        name=NAME,
+    )
+    archive.close()
+    with (path / CONFIG).open("a", encoding="utf-8") as config:
+        config.write(demo.custom_fields)
+    with open_archive(path) as archive:
+        _write(archive.store, demo, actor)
+        imported = _import_sample(archive, actor)
+        made = _ingest(archive, demo.files, actor)
+        keys = unlock_archive(path, archive.config.id, DEMO_CUSTODIAN, DEMO_PASSPHRASE)
+        checkpoint(archive, keys)
+        return _tour(path, archive.store, demo, made, imported) + add_demo_users(archive.store)
 
 
-def _facility(be: str, ru: str, en: str, type_: str, regime: str | None) -> dict[str, Any]:
-    names = [{"full": be, "lang": "be"}, {"full": ru, "lang": "ru"}, {"full": en, "lang": "en"}]
-    facility = {"type": type_} | ({"regime": regime} if regime else {})
-    return {
-        "names": names,
-        "kind": "penal_facility",
-        "facility": facility,
-        "confidentiality": "public",
-    }
-
-
-def _populate(store: Store, actor: str) -> dict[str, str]:
+def read_demo(folder: Traversable = DATA) -> DemoData:
+    """The demo's content, every entry checked against the model and its references resolved."""
     ids: dict[str, str] = {}
-
-    def add(key: str, kind: str, data: Mapping[str, Any]) -> str:
-        body = {"notes": SAMPLE, **data}
-        if kind != "source":
-            body["sources"] = [{"source": ids["source"], "reliability": "B", "credibility": "2"}]
-        ids[key] = add_record(store, kind, body, actor=actor, reason="demo data").record.id
-        return ids[key]
-
-    add("source", "source", {"title": "Sviedka sample data (fictional)", "kind": "dataset"})
-    _institutions(add)
-    _people(add)
-    _cases(add, ids)
-    _aftermath(add, ids)
-    update_record(
-        store,
-        ids["hanna_det"],
-        {
-            "punishments": [
-                {
-                    "kind": "shizo",
-                    "start": "2023-03-02",
-                    "end": "2023-03-12",
-                    "days": 10,
-                    "facility": ids["ik4"],
-                }
-            ]
-        },
-        actor=actor,
-        reason="letter from the colony (sample)",
-        patch=True,
-    )
-    judge(
-        store,
-        ids["ales"],
-        ids["ales_dup"],
-        Verdict.SAME,
-        actor=actor,
-        reason="same birth date and arrest; the second came from another list (sample)",
-    )
-    return ids
-
-
-def _institutions(add: Any) -> None:
-    add(
-        "sizo1",
-        "organisation",
-        _facility(
-            "СІЗА № 1, Мінск",
-            "СИЗО № 1, Минск",
-            "Pre-trial detention centre No. 1, Minsk",
-            "sizo",
-            None,
-        ),
-    )
-    add(
-        "ik15",
-        "organisation",
-        _facility(
-            "Папраўчая калонія № 15, Магілёў",
-            "Исправительная колония № 15, Могилёв",
-            "Correctional colony No. 15, Mogilev",
-            "correctional_colony",
-            "general",
-        ),
-    )
-    add(
-        "ik4",
-        "organisation",
-        _facility(
-            "Папраўчая калонія № 4, Гомель",
-            "Исправительная колония № 4, Гомель",
-            "Correctional colony No. 4, Gomel",
-            "correctional_colony",
-            "general",
-        ),
-    )
-    add(
-        "court",
-        "organisation",
-        {
-            "kind": "court",
-            "region": "BY-HM",
-            "confidentiality": "public",
-            "names": [
-                {"full": "Суд Ленінскага раёна г. Мінска", "lang": "be"},
-                {"full": "Суд Ленинского района г. Минска", "lang": "ru"},
-                {"full": "Leninsky District Court of Minsk", "lang": "en"},
-            ],
-        },
-    )
-    add(
-        "gubopik",
-        "organisation",
-        {
-            "kind": "police",
-            "confidentiality": "public",
-            "names": [
-                {"full": "ГУБАЗіК МУС", "lang": "be"},
-                {"full": "ГУБОПиК МВД", "lang": "ru"},
-                {"full": "GUBOPiK (Main Directorate for Combating Organised Crime)", "lang": "en"},
-            ],
-        },
+    defaults = _mapping(_yaml(folder, "defaults.yaml"), "defaults.yaml")
+    records = tuple(_records(folder, defaults, ids))
+    return DemoData(
+        records=records,
+        changes=_typed(folder, "changes.yaml", Change, ids),
+        judgements=_typed(folder, "judgements.yaml", Judged, ids),
+        files=_typed(folder, "evidence.yaml", DemoFile, ids),
+        ids=ids,
+        tour=_text(folder, "tour.txt"),
+        custom_fields=_text(folder, "custom_fields.toml"),
     )
 
 
-def _people(add: Any) -> None:
-    add(
-        "ales",
-        "person",
-        {
-            "names": _names("Алесь Вербіцкі", "Алесь Вербицкий", "Ales Vierbicki"),
-            "birth_date": "1987-04-12",
-            "gender": "male",
-            "region": "BY-HM",
-            "citizenship": ["BY"],
-            "occupation": "engineer",
-            "custom": {"list_number": 101},
-            "sensitive": {
-                "contacts": ["+375 00 000-00-00 (sample)"],
-                "address": "(sample address)",
-            },
-        },
-    )
-    add(
-        "ales_dup",
-        "person",
-        {
-            "names": [{"full": "Ales Verbitsky", "lang": "en"}],
-            "birth_date": "1987-04",
-            "gender": "male",
-        },
-    )
-    add(
-        "hanna",
-        "person",
-        {
-            "names": _names("Ганна Лазарэвіч", "Анна Лазаревич", "Hanna Lazarevič"),
-            "birth_date": "1994",
-            "gender": "female",
-            "region": "BY-HO",
-            "custom": {"list_number": 102},
-            "confidentiality": "confidential",
-        },
-    )
-    add(
-        "siarhei",
-        "person",
-        {
-            "names": _names("Сяргей Мароз", "Сергей Мороз", "Siarhiej Maroz"),
-            "birth_date": "1979-11-30",
-            "gender": "male",
-            "region": "BY-VI",
-        },
-    )
-    add(
-        "judge",
-        "person",
-        {
-            "names": _names("Наталля Кавальчук", "Наталья Ковальчук", "Natallia Kavalčuk"),
-            "gender": "female",
-            "occupation": "judge (fictional)",
-        },
-    )
-    add(
-        "prosecutor",
-        "person",
-        {
-            "names": _names("Ігар Сідарэнка", "Игорь Сидоренко", "Ihar Sidarenka"),
-            "gender": "male",
-            "occupation": "prosecutor (fictional)",
-        },
-    )
+def _records(
+    folder: Traversable, defaults: Mapping[str, Any], ids: dict[str, str]
+) -> Iterator[Entry]:
+    for name in RECORDS:
+        file = f"{name}.yaml"
+        for kind, entries in _mapping(_yaml(folder, file), file).items():
+            for key, fields in _mapping(entries, f"{file}, {kind}").items():
+                own = _mapping(fields, f"{file}, {key}")
+                yield _entry(file, key, kind, {**defaults, **own}, ids)
 
 
-def _cases(add: Any, ids: Mapping[str, str]) -> None:
-    add(
-        "ales_det",
-        "detention",
-        {
-            "person": ids["ales"],
-            "arrest": {"date": "2020-09-27", "place": "Minsk", "unit": ids["gubopik"]},
-            "charges": [{"article": "342", "part": 1, "added": "2020-09-28"}],
-            "court_cases": [
-                {
-                    "number": "1-123/2021 (sample)",
-                    "court": ids["court"],
-                    "judge": ids["judge"],
-                    "prosecutor": ids["prosecutor"],
-                    "verdict_date": "2021-02-18",
-                }
-            ],
-            "sentences": [
-                {
-                    "penalty": "deprivation_of_liberty",
-                    "date": "2021-02-18",
-                    "term_months": 24,
-                    "regime": "general",
-                }
-            ],
-            "placements": [
-                {"facility": ids["sizo1"], "start": "2020-09-29", "end": "2021-04"},
-                {"facility": ids["ik15"], "start": "2021-04", "end": "2022-09-26"},
-            ],
-            "end": {"mode": "served", "date": "2022-09-26"},
-            "recognition": {"date": "2020-10-05", "by": "sample NGO statement", "criteria": ["b"]},
-            "custom": {"case_tags": ["march", "2020"]},
-        },
-    )
-    add(
-        "hanna_det",
-        "detention",
-        {
-            "person": ids["hanna"],
-            "arrest": {"date": "2021-05-12", "place": "Homiel"},
-            "charges": [
-                {"article": "361-1", "part": 1, "added": "2021-05"},
-                {"article": "130", "part": 3, "added": "2021-08"},
-            ],
-            "sentences": [
-                {
-                    "penalty": "deprivation_of_liberty",
-                    "date": "2022-01",
-                    "term_months": 72,
-                    "regime": "general",
-                }
-            ],
-            "placements": [{"facility": ids["ik4"], "start": "2022-03"}],
-            "recognition": {"date": "2021-06", "criteria": ["b", "d"]},
-            "confidentiality": "confidential",
-        },
-    )
-    add(
-        "siarhei_det",
-        "detention",
-        {
-            "person": ids["siarhei"],
-            "arrest": {"date": "2021"},
-            "charges": [{"article": "369", "part": None}],
-            "sentences": [
-                {"penalty": "restriction_of_liberty", "date": "2021-12", "term_months": 30}
-            ],
-            "end": {"mode": "pardon", "date": "2024-07"},
-        },
-    )
+def _entry(file: str, key: str, kind: str, fields: Mapping[str, Any], ids: dict[str, str]) -> Entry:
+    if key in ids:
+        raise Invalid(f"Demo data {file}: the key {key!r} is used by another entry already.")
+    with _naming(file, key):
+        payload = {**_resolved(fields, ids), "id": new_id()}
+        build_record(kind, payload)  # checked against the model now, before anything is written
+    ids[key] = payload["id"]
+    return Entry(file, key, kind, payload)
 
 
-def _aftermath(add: Any, ids: Mapping[str, str]) -> None:
-    add(
-        "event",
-        "event",
-        {
-            "title": "Dispersal of a peaceful march (sample)",
-            "dates": "2020-09-27",
-            "place": "Minsk",
-            "region": "BY-HM",
-        },
-    )
-    add(
-        "act",
-        "act",
-        {
-            "victim": ids["ales"],
-            "type": "030101000000",
-            "event": ids["event"],
-            "detention": ids["ales_det"],
-            "dates": "2020-09-27",
-        },
-    )
-    add(
-        "involvement",
-        "involvement",
-        {
-            "perpetrator": ids["judge"],
-            "detention": ids["ales_det"],
-            "role": "judge",
-            "perpetrator_type": "010300000000",
-        },
-    )
-    add(
-        "intervention",
-        "intervention",
-        {
-            "kind": "lawyer_access",
-            "status": "refused",
-            "for_persons": [ids["hanna"]],
-            "detention": ids["hanna_det"],
-            "date": "2023-03-01",
-            "response_date": "2023-03-09",
-            "outcome": "colony refused the lawyer's visit (sample)",
-        },
-    )
-    add(
-        "designation",
-        "designation",
-        {
-            "subject": ids["hanna"],
-            "list": "extremist_individuals",
-            "authority": "Ministry of Internal Affairs",
-            "date": "2022-05",
-        },
-    )
-    add(
-        "sanction",
-        "sanction",
-        {
-            "authority": "EU (sample)",
-            "subject": ids["judge"],
-            "programme": "Belarus (sample)",
-            "listed": "2022-08",
-        },
-    )
+def _typed(folder: Traversable, file: str, cls: type[T], ids: Mapping[str, str]) -> dict[str, T]:
+    loaded = {}
+    for key, value in _mapping(_yaml(folder, file), file).items():
+        with _naming(file, key):
+            loaded[key] = load(cls, _resolved(value, ids))
+    return loaded
+
+
+def _resolved(value: Any, ids: Mapping[str, str], path: str = "") -> Any:
+    """``value`` with every ``{ref: key}`` replaced by the id made for that key."""
+    if isinstance(value, dict) and set(value) == {"ref"}:
+        if isinstance(value["ref"], str) and value["ref"] in ids:
+            return ids[value["ref"]]
+        problem = f"no earlier entry has the key {value['ref']!r}"
+        raise Invalid("A reference names no entry.", {path or "(entry)": problem})
+    if isinstance(value, dict):
+        return {k: _resolved(v, ids, f"{path}.{k}" if path else str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolved(v, ids, f"{path}[{i}]") for i, v in enumerate(value)]
+    return value
+
+
+@contextmanager
+def _naming(file: str, key: str) -> Iterator[None]:
+    """Errors about one entry name its file and key."""
+    try:
+        yield
+    except (Invalid, NotFound, Conflict) as exc:
+        errors = exc.errors if isinstance(exc, Invalid) else None
+        raise Invalid(f"Demo data {file}, entry {key!r}: {exc.message}", errors) from exc
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML with dates left as text (the model parses partial dates, "2021-05", itself) and no
+    key given twice in one mapping (PyYAML would keep the last one silently)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[str] = set()
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value != "<<":
+                if key.value in seen:
+                    problem = f"the key {key.value!r} is used twice"
+                    raise ConstructorError(None, None, problem, key.start_mark)
+                seen.add(key.value)
+        return super().construct_mapping(node, deep=deep)
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rule) for tag, rule in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _yaml(folder: Traversable, file: str) -> Any:
+    try:
+        return yaml.load(_text(folder, file), Loader=_Loader)
+    except yaml.YAMLError as exc:
+        raise Invalid(f"Demo data {file} cannot be read: {exc}") from exc
+
+
+def _text(folder: Traversable, file: str) -> str:
+    try:
+        return folder.joinpath(file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise Invalid(f"Demo data {file} cannot be read: {exc.__class__.__name__}.") from exc
+
+
+def _mapping(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+        raise Invalid(f"Demo data {where}: must be a mapping with text keys.")
+    return value
+
+
+def _write(store: Store, demo: DemoData, actor: str) -> None:
+    for entry in demo.records:
+        with _naming(entry.file, entry.key):
+            add_record(store, entry.kind, entry.payload, actor=actor, reason=REASON)
+    for key, change in demo.changes.items():
+        with _naming("changes.yaml", key):
+            update_record(
+                store, change.record, change.patch, actor=actor, reason=change.reason, patch=True
+            )
+    for key, j in demo.judgements.items():
+        with _naming("judgements.yaml", key):
+            judge(store, j.left, j.right, j.verdict, actor=actor, reason=j.reason)
 
 
 def _import_sample(archive: Archive, actor: str) -> ImportReport:
@@ -421,65 +303,51 @@ def _import_sample(archive: Archive, actor: str) -> ImportReport:
     return run_import(archive, SAMPLE_CSV, "viasna-csv", options)
 
 
-def _evidence(archive: Archive, ids: Mapping[str, str], actor: str) -> dict[str, str]:
-    """Two synthetic files: a picture and a written statement, both marked as sample data."""
-    picture = Image.linear_gradient("L").resize((320, 240)).convert("RGB")
-    ImageDraw.Draw(picture).text((12, 12), "SAMPLE - NOT EVIDENCE", fill=(255, 40, 40))
-    statement = (
-        f"{SAMPLE}\nStatement of a fictional witness about the march of 27 September 2020.\n"
-    )
+def _ingest(archive: Archive, demo_files: Mapping[str, DemoFile], actor: str) -> dict[str, str]:
+    """Each file, made in a scratch folder and ingested; its sha256 by key."""
     made: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="sviedka-demo-") as scratch:
-        files = {
-            "picture": Path(scratch) / "march-2020-09-27.jpg",
-            "statement": Path(scratch) / "statement.txt",
-        }
-        picture.save(files["picture"], "JPEG")
-        files["statement"].write_text(statement, encoding="utf-8")
-        for key, file in files.items():
-            collection = Collection(
-                links=(ids["ales"], ids["event"]),
-                source=ids["source"],
-                collected_by="sample monitor",
-                collected_at="2020-09-27",
-                collected_place="Minsk",
-                note=SAMPLE,
-            )
-            made[key] = ingest_file(archive, file, actor=actor, collection=collection).sha256
+        for key, spec in demo_files.items():
+            file = _make(spec, Path(scratch))
+            with _naming("evidence.yaml", key):
+                ingested = ingest_file(archive, file, actor=actor, collection=spec.collection)
+            made[key] = ingested.sha256
     return made
 
 
+def _make(spec: DemoFile, folder: Path) -> Path:
+    path = folder / spec.name
+    if spec.picture is None:
+        path.write_text(spec.text or "", encoding="utf-8")
+        return path
+    picture = spec.picture
+    image = Image.linear_gradient("L").resize((picture.width, picture.height)).convert("RGB")
+    ImageDraw.Draw(image).text((12, 12), picture.caption, fill=(255, 40, 40))
+    image.save(path)
+    return path
+
+
 def _tour(
-    path: Path,
-    store: Store,
-    ids: Mapping[str, str],
-    files: Mapping[str, str],
-    imported: ImportReport,
+    path: Path, store: Store, demo: DemoData, made: Mapping[str, str], imported: ImportReport
 ) -> str:
     with store.view() as view:
         counts = {kind: view.count(kind) for kind in KINDS}
-    listed = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
-    a = f"--archive {path}"
-    rejected = imported.count(Action.REJECTED)
-    return f"""Demo archive ready at {path}  ({SAMPLE})
-It holds {listed}, and {len(files)} evidence files in the encrypted vault.
-The SYNTHETIC sample list: {imported.count(Action.ADDED)} of {imported.rows_read} rows imported, \
-{rejected} deliberately dirty rows rejected (docs/import.md).
-Custodian {DEMO_CUSTODIAN!r}, passphrase {DEMO_PASSPHRASE!r}: for commands that need the keys,
-  export SVIEDKA_CUSTODIAN={DEMO_CUSTODIAN} SVIEDKA_PASSPHRASE='{DEMO_PASSPHRASE}'
-
-A short tour (run with .venv/bin/sviedka, or `source .venv/bin/activate` first):
-  sviedka {a} record list person
-  sviedka {a} record show {ids["ales_det"]}          # a detention's timeline
-  sviedka {a} import {SAMPLE_CSV} --format viasna-csv --list "{SAMPLE_LIST}" --dry-run --keep-going
-  sviedka {a} record history {ids["hanna_det"]}      # two revisions, hash-chained
-  sviedka {a} record show {ids["ales"]} --json                # a person, for scripts
-  sviedka {a} cluster show {ids["ales_dup"]}         # two entries judged the same person
-  sviedka {a} vocab show criminal_code_by --lang be
-  sviedka {a} record list person --where custom.list_number=101
-  sviedka {a} evidence custody {files["picture"]}
-  sviedka {a} evidence export {files["picture"]} --out exported/      # needs the passphrase
-  sviedka {a} ledger proof {ids["hanna_det"]} --out proof.json
-  python3 tools/sviedka_verify.py proof.json --key "$(sviedka {a} ledger key)"
-  sviedka {a} verify
-"""
+    values = {
+        "path": path,
+        "archive": f"--archive {path}",
+        "listed": ", ".join(f"{n} {kind}" for kind, n in counts.items() if n),
+        "file_count": len(made),
+        "added": imported.count(Action.ADDED),
+        "rows": imported.rows_read,
+        "rejected": imported.count(Action.REJECTED),
+        "custodian": DEMO_CUSTODIAN,
+        "passphrase": DEMO_PASSPHRASE,
+        "sample_csv": SAMPLE_CSV,
+        "sample_list": SAMPLE_LIST,
+        "ids": demo.ids,
+        "files": made,
+    }
+    try:
+        return demo.tour.format(**values)
+    except (KeyError, IndexError, AttributeError, ValueError) as exc:
+        raise Invalid(f"Demo data tour.txt uses {exc}, which the demo does not define.") from exc
