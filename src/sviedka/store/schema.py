@@ -397,6 +397,9 @@ users = sa.Table(
     sa.Column("disabled", sa.Boolean, nullable=False),
     sa.Column("created_at", TIME, nullable=False),
     sa.Column("updated_at", TIME, nullable=False),
+    # Set by an administrator's password reset: until the user sets their own, they may do
+    # nothing else (migration 8 adds it to older databases).
+    sa.Column("must_change_password", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 
 user_groups = sa.Table(
