@@ -47,7 +47,8 @@ def serve(
 
     With --unlock the keys are unlocked once (SVIEDKA_PASSPHRASE or asked) and kept in memory,
     so that evidence can be downloaded and checkpoints signed. Several workers need PostgreSQL:
-    SQLite has one writer.
+    SQLite has one writer. Behind a reverse proxy, set SVIEDKA_TRUSTED_PROXIES to its address:
+    X-Forwarded-For is believed from nobody else.
 
     Example: sviedka serve --port 8000 --unlock
     """
@@ -66,7 +67,11 @@ def serve(
             "one writer. Run with --workers 1, or move the archive to PostgreSQL."
         )
     config = ServerConfig(
-        archive=path, database_url=settings.database_url, rate_limit=rate_limit, web=web
+        archive=path,
+        database_url=settings.database_url,
+        rate_limit=rate_limit,
+        web=web,
+        trusted_proxies=settings.trusted_proxies,
     )
     configure_logging()
     typer.echo(
@@ -74,7 +79,15 @@ def serve(
         f"/api/v1/docs); logs are JSON lines on stderr. Ctrl-C stops.",
         err=True,
     )
-    options = {"host": host, "port": port, "access_log": False, "log_config": None}
+    # uvicorn's own proxy handling is off: by default it believes X-Forwarded-For from any
+    # local client. The app believes it only from SVIEDKA_TRUSTED_PROXIES (create_app).
+    options = {
+        "host": host,
+        "port": port,
+        "access_log": False,
+        "log_config": None,
+        "proxy_headers": False,
+    }
     if workers == 1:
         keys = _keys(path) if unlock else None
         uvicorn.run(create_app(dataclasses.replace(config, keys=keys)), **options)  # type: ignore[arg-type]

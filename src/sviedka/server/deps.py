@@ -56,8 +56,9 @@ def get_keys(request: Request) -> ArchiveKeys | None:
 
 
 def client_ip(request: Request) -> str:
-    """The client's address as the server sees it (behind a proxy: uvicorn's
-    ``--forwarded-allow-ips`` decides whether X-Forwarded-For is believed)."""
+    """The client's address: the connection's peer, or, when the peer is one of the configured
+    ``trusted_proxies``, the client it names in ``X-Forwarded-For`` (``create_app``). What any
+    other client sends in that header is ignored."""
     return request.client.host if request.client else "unknown"
 
 

@@ -29,6 +29,7 @@ from ..model.revision import timestamp
 from ..store import SqlStore, open_store
 from ..store.engine import sqlite_url
 from ..vault import BlobStore
+from .accounts import lockout_secret
 from .keys import create_archive_keys
 
 __all__ = [
@@ -166,6 +167,7 @@ def _prepare_database(
             writer.put_vocabulary(vocabulary)
     with store.write_transaction() as conn:
         make_checkpoint(conn, signer)
+    lockout_secret(store)  # the key of the lockout table, made with the archive
 
 
 def _write_config(path: Path, config: ArchiveConfig) -> None:

@@ -409,8 +409,9 @@ user_groups = sa.Table(
     sa.Column("group_name", sa.String(64), primary_key=True),
 )
 
-# Failed logins, by SHA-256 of "user:<name>" or "ip:<address>": lockout and rate limits work the
-# same for names that exist and names that do not, and no address is stored in the clear.
+# Failed logins, by HMAC-SHA256 (under the meta table's "lockout_secret") of "user:<name>" or
+# "ip:<address>": lockout and rate limits work the same for names that exist and names that do
+# not, and no name or address can be read back (services/accounts/lockout.py).
 login_failures = sa.Table(
     "login_failures",
     metadata,
