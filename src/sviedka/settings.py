@@ -9,6 +9,9 @@
 ``SVIEDKA_PASSPHRASE``     that custodian's passphrase, for non-interactive use (scripts, CI);
                            without it the CLI asks when a command needs the keys
 ``SVIEDKA_NEW_PASSPHRASE`` a new custodian's passphrase (``keys add-custodian``, ``keys recover``)
+``SVIEDKA_TRUSTED_PROXIES`` addresses or networks of the reverse proxies in front of ``serve``,
+                           comma-separated; only from these is ``X-Forwarded-For`` believed
+                           (default: none)
 ``SVIEDKA_TEST_DATABASE_URL``  PostgreSQL server the test-suite uses (tests only)
 =========================  ==============================================================
 """
@@ -32,6 +35,7 @@ class Settings:
     custodian: str
     passphrase: str | None
     new_passphrase: str | None
+    trusted_proxies: tuple[str, ...] = ()
 
 
 def _login() -> str:
@@ -52,4 +56,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         custodian=env.get("SVIEDKA_CUSTODIAN") or _login(),
         passphrase=env.get("SVIEDKA_PASSPHRASE") or None,
         new_passphrase=env.get("SVIEDKA_NEW_PASSPHRASE") or None,
+        trusted_proxies=tuple(
+            p.strip() for p in env.get("SVIEDKA_TRUSTED_PROXIES", "").split(",") if p.strip()
+        ),
     )

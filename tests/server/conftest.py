@@ -22,10 +22,10 @@ from sviedka.services import accounts
 
 @pytest.fixture(scope="session", autouse=True)
 def cheap_hashing() -> Iterator[None]:
-    saved = accounts.HASHER
-    accounts.HASHER = PasswordHasher.from_parameters(profiles.CHEAPEST)
+    saved = accounts.hashing.HASHER
+    accounts.hashing.HASHER = PasswordHasher.from_parameters(profiles.CHEAPEST)
     yield
-    accounts.HASHER = saved
+    accounts.hashing.HASHER = saved
 
 
 @pytest.fixture(

@@ -106,7 +106,7 @@ def test_an_unknown_name_costs_one_password_hash_like_a_known_one(
             calls.append(str(hash)[:9])
             return super().verify(hash, password)
 
-    monkeypatch.setattr(accounts, "HASHER", Counting.from_parameters(profiles.CHEAPEST))
+    monkeypatch.setattr(accounts.hashing, "HASHER", Counting.from_parameters(profiles.CHEAPEST))
     login(client, "no-such-user")
     login(client, "doc", "wrong password!!")
     assert calls == ["$argon2id", "$argon2id"]

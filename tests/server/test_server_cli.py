@@ -51,7 +51,11 @@ def test_users_are_added_listed_and_changed(archive: Path, alice: str) -> None:
     assert [(u["username"], u["role"], u["clearance"], u["groups"]) for u in listed] == [
         ("alice", "verifier", "restricted", ["case-2"])
     ]
-    assert "password" not in cli(archive, "user", "list", "--json").output
+    output = cli(archive, "user", "list", "--json").output
+    assert ("$argon2" in output, {"password_hash", "totp_secret"} & set(listed[0])) == (
+        False,
+        set(),
+    )
 
 
 def test_a_short_password_or_a_taken_name_is_refused(archive: Path, alice: str) -> None:

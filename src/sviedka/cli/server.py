@@ -47,7 +47,8 @@ def serve(
 
     With --unlock the keys are unlocked once (SVIEDKA_PASSPHRASE or asked) and kept in memory,
     so that evidence can be downloaded and checkpoints signed. Several workers need PostgreSQL:
-    SQLite has one writer.
+    SQLite has one writer. Behind a reverse proxy, set SVIEDKA_TRUSTED_PROXIES to its address:
+    X-Forwarded-For is believed from nobody else.
 
     Example: sviedka serve --port 8000 --unlock
     """
@@ -66,7 +67,11 @@ def serve(
             "one writer. Run with --workers 1, or move the archive to PostgreSQL."
         )
     config = ServerConfig(
-        archive=path, database_url=settings.database_url, rate_limit=rate_limit, web=web
+        archive=path,
+        database_url=settings.database_url,
+        rate_limit=rate_limit,
+        web=web,
+        trusted_proxies=settings.trusted_proxies,
     )
     configure_logging()
     typer.echo(
@@ -74,7 +79,15 @@ def serve(
         f"/api/v1/docs); logs are JSON lines on stderr. Ctrl-C stops.",
         err=True,
     )
-    options = {"host": host, "port": port, "access_log": False, "log_config": None}
+    # uvicorn's own proxy handling is off: by default it believes X-Forwarded-For from any
+    # local client. The app believes it only from SVIEDKA_TRUSTED_PROXIES (create_app).
+    options = {
+        "host": host,
+        "port": port,
+        "access_log": False,
+        "log_config": None,
+        "proxy_headers": False,
+    }
     if workers == 1:
         keys = _keys(path) if unlock else None
         uvicorn.run(create_app(dataclasses.replace(config, keys=keys)), **options)  # type: ignore[arg-type]
@@ -110,7 +123,12 @@ def _user_json(user: User) -> dict[str, object]:
 
 
 def _user_line(user: User) -> str:
-    flags = [f for f, on in (("totp", user.totp_enabled), ("disabled", user.disabled)) if on]
+    states = (
+        ("totp", user.totp_enabled),
+        ("disabled", user.disabled),
+        ("must-change-password", user.must_change_password),
+    )
+    flags = [f for f, on in states if on]
     groups = ",".join(sorted(user.groups)) or "-"
     return f"{user.username:20} {user.role:12} {user.clearance:13} {groups:20} {' '.join(flags)}"
 
@@ -163,7 +181,7 @@ def user_list(ctx: typer.Context, as_json: JsonOut = False) -> None:
 
 @user_app.command("set-role")
 def user_set_role(ctx: typer.Context, username: UserArg, role: Role) -> None:
-    """Change what a user may do.
+    """Change what a user may do. A lower role ends their sessions and revokes their API tokens.
 
     Example: sviedka user set-role alice verifier
     """
@@ -175,7 +193,8 @@ def user_set_role(ctx: typer.Context, username: UserArg, role: Role) -> None:
 
 @user_app.command("set-clearance")
 def user_set_clearance(ctx: typer.Context, username: UserArg, level: Confidentiality) -> None:
-    """Change the most protected level a user may read.
+    """Change the most protected level a user may read. A lower one ends their sessions and
+    revokes their API tokens.
 
     Example: sviedka user set-clearance alice confidential
     """
@@ -201,6 +220,38 @@ def user_add_group(
         user = change(archive.store, username, group)
     _audited(ctx, "user_change", user, **{"remove_group" if remove else "add_group": group})
     typer.echo(f"{user.username}: groups {', '.join(sorted(user.groups)) or '(none)'}.")
+
+
+@user_app.command("password")
+def user_password(
+    ctx: typer.Context,
+    username: UserArg,
+    generate: Annotated[
+        bool, typer.Option(help="Make a temporary password and print it once.")
+    ] = False,
+    password_stdin: Annotated[
+        bool, typer.Option(help="Read the password from the first line of stdin.")
+    ] = False,
+) -> None:
+    """Reset a user's password (an administrator's reset): asks for the new one, or makes a
+    temporary one with --generate. The user must change it at their next login; every session
+    of theirs ends and every API token is revoked at once.
+
+    Example: sviedka user password alice --generate
+    """
+    if generate and password_stdin:
+        raise Invalid("Give either --generate or --password-stdin, not both.")
+    password = None if generate else _password(password_stdin)
+    with opened(ctx) as archive:
+        user, temporary = accounts.reset_password(archive.store, username, password)
+    _audited(ctx, "user_password_reset", user, generated=generate)
+    typer.echo(
+        f"{user.username}'s password was reset: they must change it at their next login; "
+        "their sessions and API tokens were revoked."
+    )
+    if temporary:
+        typer.echo(f"Give this temporary password to {user.username} once (it is not shown again):")
+        typer.echo(temporary)
 
 
 @user_app.command("require-totp")
@@ -229,7 +280,8 @@ def user_disable(
     username: UserArg,
     enable: Annotated[bool, typer.Option(help="Enable the account again.")] = False,
 ) -> None:
-    """Stop an account from logging in; its sessions and tokens stop working at once.
+    """Stop an account from logging in; its sessions end and its API tokens are revoked at once
+    (enabling it again brings none of them back).
 
     Example: sviedka user disable alice
     """

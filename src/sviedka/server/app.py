@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from .. import __version__
 from ..services.archive import open_archive
@@ -97,6 +98,8 @@ def create_app(config: ServerConfig) -> FastAPI:
     )
     app.add_middleware(RateLimit, per_minute=config.rate_limit)
     app.add_middleware(RequestContext)
+    if config.trusted_proxies:  # outermost: the rate limit and the lockout see the real client
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(config.trusted_proxies))
     if config.web:
         _install_web(app)
     return app
@@ -164,6 +167,7 @@ def worker_app() -> FastAPI:
     unlock = data.pop("unlock", False)
     settings = load_settings()
     data |= {"archive": Path(data["archive"]), "upload_paths": tuple(data["upload_paths"])}
+    data["trusted_proxies"] = tuple(data["trusted_proxies"])
     config = ServerConfig(**data, database_url=settings.database_url)
     if unlock:
         config = _unlocked(config)

@@ -3,6 +3,10 @@
 A request is authenticated by ``Authorization: Bearer <token>`` or by the session cookie. A
 bearer header that is wrong is refused outright (never silently ignored in favour of the
 cookie). Cookie-authenticated unsafe requests must carry the CSRF token (``sessions``).
+
+A user whose password an administrator reset may only change it: ``current_user`` (and so
+``require``) refuses them with ``PasswordChangeRequired``; the few routes that must still work
+(who am I, change my password, log out) ask for ``account_user`` instead.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..services.access import Permission
 from ..services.access import require as require_permission
-from ..services.accounts import User
+from ..services.accounts import PasswordChangeRequired, User
 from ..services.archive import Archive
 from ..services.keys import ArchiveKeys
 from .config import ServerConfig
@@ -25,6 +29,7 @@ from .tokens import token_user
 
 __all__ = [
     "Unauthenticated",
+    "account_user",
     "client_ip",
     "current_user",
     "get_archive",
@@ -51,8 +56,9 @@ def get_keys(request: Request) -> ArchiveKeys | None:
 
 
 def client_ip(request: Request) -> str:
-    """The client's address as the server sees it (behind a proxy: uvicorn's
-    ``--forwarded-allow-ips`` decides whether X-Forwarded-For is believed)."""
+    """The client's address: the connection's peer, or, when the peer is one of the configured
+    ``trusted_proxies``, the client it names in ``X-Forwarded-For`` (``create_app``). What any
+    other client sends in that header is ignored."""
     return request.client.host if request.client else "unknown"
 
 
@@ -81,10 +87,19 @@ async def optional_user(request: Request) -> User | None:
     return user
 
 
-async def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
-    """The user; ``Unauthenticated`` (401) without one."""
+async def account_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+    """The user, even one who must change their password first; ``Unauthenticated`` (401)
+    without one. Only for the routes such a user may use."""
     if user is None:
         raise Unauthenticated()
+    return user
+
+
+async def current_user(user: Annotated[User, Depends(account_user)]) -> User:
+    """The user; ``Unauthenticated`` (401) without one, ``PasswordChangeRequired`` (403) while
+    their password is one an administrator set."""
+    if user.must_change_password:
+        raise PasswordChangeRequired()
     return user
 
 

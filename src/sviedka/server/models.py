@@ -73,6 +73,7 @@ class UserOut(Strict):
     totp_enabled: bool
     permissions: list[str]
     csrf_token: str | None = None
+    must_change_password: bool = False  # after an administrator's reset: POST /me/password
 
 
 class RecordIn(Strict):

@@ -30,6 +30,7 @@ from ..services.accounts import User
 from ..services.archive import Archive
 from ..services.evidence import safe_name
 from ..services.importing import FORMATS, ImportOptions, run_import
+from ..services.owner_only import mkdir_owner_only, write_owner_only
 from ..store import schema as t
 from .guarded import actor_of
 
@@ -69,7 +70,7 @@ def stage(
     _clean_old(archive)
     import_id = new_id()
     folder = _folder(archive, import_id)
-    folder.mkdir(mode=0o700, parents=True)
+    mkdir_owner_only(folder)
     try:
         path = _save(stream, folder / ("upload" + Path(safe_name(name)).suffix.lower()[:8]))
         report = _run(archive, user, path, fmt, options, dry_run=True)
@@ -77,7 +78,7 @@ def stage(
         shutil.rmtree(folder, ignore_errors=True)
         raise
     made = Staged(import_id, user.id, fmt, safe_name(name), timestamp(), options, report)
-    (folder / "staged.json").write_text(json.dumps(asdict(made)), encoding="utf-8")
+    write_owner_only(folder / "staged.json", json.dumps(asdict(made)))
     return made
 
 

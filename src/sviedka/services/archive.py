@@ -29,7 +29,9 @@ from ..model.revision import timestamp
 from ..store import SqlStore, open_store
 from ..store.engine import sqlite_url
 from ..vault import BlobStore
+from .accounts import lockout_secret
 from .keys import create_archive_keys
+from .owner_only import mkdir_owner_only, write_owner_only
 
 __all__ = [
     "Archive",
@@ -140,7 +142,7 @@ def _create(
     database = "postgresql" if database_url else "sqlite"
     config = ArchiveConfig(archive_id, name or path.name, database, signer.name, signer.verifier())
     _write_config(path, config)
-    (path / VAULT).mkdir(exist_ok=True)
+    mkdir_owner_only(path / VAULT)
     return Archive(path, config, store), shares
 
 
@@ -166,6 +168,7 @@ def _prepare_database(
             writer.put_vocabulary(vocabulary)
     with store.write_transaction() as conn:
         make_checkpoint(conn, signer)
+    lockout_secret(store)  # the key of the lockout table, made with the archive
 
 
 def _write_config(path: Path, config: ArchiveConfig) -> None:
@@ -177,7 +180,7 @@ def _write_config(path: Path, config: ArchiveConfig) -> None:
         origin=config.origin,
         verifier=config.verifier_key,
     )
-    (path / CONFIG).write_text(text, encoding="utf-8")
+    write_owner_only(path / CONFIG, text)
 
 
 def _claim_folder(path: Path) -> bool:

@@ -41,6 +41,7 @@ from ..store.migrations import migrate
 from .archive import CONFIG, DATABASE, VAULT, Archive, open_archive, read_config
 from .evidence import check_vault
 from .keys import LEDGER_KEY
+from .owner_only import mkdir_owner_only, restrict_to_owner, write_owner_only
 from .verify import Report, verify_archive
 
 __all__ = ["MANIFEST", "backup", "check_manifest", "copy_tables", "restore", "schema_tables"]
@@ -85,10 +86,11 @@ def _backup(archive: Archive, dest: Path) -> dict[str, Any]:
     for sha256 in hashes:
         _copy_file(archive.vault.path(sha256), _blob_path(dest, sha256))
     _write_config(archive.path / CONFIG, dest / CONFIG)
+    restrict_to_owner(dest)  # key files copied from an archive made before they were 0600
     manifest: dict[str, Any] = {"format": 1, "archive": archive.config.id, "made_at": timestamp()}
     manifest |= facts
     manifest["files"] = _hash_tree(dest)
-    _write_durably(dest / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True).encode())
+    write_owner_only(dest / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True))
     return manifest
 
 
@@ -147,24 +149,21 @@ def _blob_path(root: Path, sha256: str) -> Path:
 
 
 def _copy_file(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(source, "rb") as src, open(target, "wb") as dst:
+    """A blob's copy, owner-only and read-only as in the vault."""
+    if not target.parent.is_dir():
+        mkdir_owner_only(target.parent)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with open(source, "rb") as src, open(fd, "wb") as dst:
         shutil.copyfileobj(src, dst, 1 << 20)
         dst.flush()
         os.fsync(dst.fileno())
+        os.fchmod(dst.fileno(), 0o400)
 
 
 def _write_config(source: Path, target: Path) -> None:
     text = source.read_text(encoding="utf-8")
     text = text.replace('database = "postgresql"', 'database = "sqlite"', 1)
-    target.write_text(text, encoding="utf-8")
-
-
-def _write_durably(path: Path, data: bytes) -> None:
-    with open(path, "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
+    write_owner_only(target, text)
 
 
 def _hash_tree(root: Path) -> dict[str, str]:
@@ -266,6 +265,7 @@ def _restore(
         shutil.copy2(source / name, path / name)
     shutil.copytree(source / VAULT, path / VAULT, dirs_exist_ok=True)
     shutil.copy2(source / DATABASE, path / DATABASE)  # opened only as this copy, never in place
+    restrict_to_owner(path)  # as the backup's files were, or tighter
     if not database_url:
         return _verify_restored(path, manifest, None)
     _load_into(path / DATABASE, database_url)
@@ -286,7 +286,7 @@ def _drop_sqlite(path: Path) -> None:
 def _use_postgresql(config_path: Path) -> None:
     config = config_path.read_text(encoding="utf-8")
     config = config.replace('database = "sqlite"', 'database = "postgresql"', 1)
-    config_path.write_text(config, encoding="utf-8")
+    write_owner_only(config_path, config)
 
 
 def _verify_restored(path: Path, manifest: dict[str, Any], database_url: str | None) -> Report:

@@ -90,11 +90,11 @@ def recipients(path: Path) -> tuple[str, ...]:
 def _write_new(path: Path, data: bytes) -> None:
     """Write a new file durably: temp file, fsync, rename, fsync the folder."""
     temp = path.with_name(path.name + ".tmp")
-    with open(temp, "wb") as out:
+    with open(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
+        os.fchmod(out.fileno(), 0o600)  # owner-only from the start, not once written
         out.write(data)
         out.flush()
         os.fsync(out.fileno())
-    os.chmod(temp, 0o600)
     os.replace(temp, path)
     folder = os.open(path.parent, os.O_RDONLY)
     try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,7 @@ def create_engine(url: str) -> sa.Engine:
     except sa.exc.ArgumentError:
         raise Unavailable(f"{safe_url(url)} is not a database URL.") from None
     if parsed.get_backend_name() == "sqlite":
+        _owner_only(parsed.database)
         engine = sa.create_engine(parsed)
         _configure_sqlite(engine)
     elif parsed.get_backend_name() == "postgresql":
@@ -42,6 +45,27 @@ def create_engine(url: str) -> sa.Engine:
         raise Unavailable(f"{safe_url(url)}: only SQLite and PostgreSQL are supported.")
     _check_connection(engine, url)
     return engine
+
+
+def _owner_only(database: str | None) -> None:
+    """SQLite creates a database with the process umask (0644 as a rule) and gives its -wal and
+    -shm files the database's mode: so the file is created 0600 before SQLite opens it, and one
+    made earlier with group or other permissions (and its side files) is made 0600."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    try:
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        return
+    except FileExistsError:
+        pass
+    except OSError:
+        return  # no such folder, say: SQLite's own error says so when it connects
+    for name in (database, f"{database}-wal", f"{database}-shm"):
+        try:
+            if stat.S_IMODE(os.stat(name).st_mode) & 0o077:
+                os.chmod(name, 0o600)
+        except OSError:
+            pass  # absent, or not ours to change
 
 
 def _check_connection(engine: sa.Engine, url: str) -> None:

@@ -40,6 +40,17 @@ def _create_missing(conn: sa.Connection) -> None:
             index.create(conn, checkfirst=True)
 
 
+def _add_password_reset_flag(conn: sa.Connection) -> None:
+    """``users.must_change_password``, false for every existing account."""
+    columns = {c["name"] for c in sa.inspect(conn).get_columns("users")}
+    if "must_change_password" not in columns:
+        conn.execute(
+            sa.text(
+                "ALTER TABLE users ADD COLUMN must_change_password BOOLEAN NOT NULL DEFAULT FALSE"
+            )
+        )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial tables", _create_missing),
     Migration(2, "custody events, the transparency log, revisions by hash", _create_missing),
@@ -49,6 +60,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "sanctions lists and screening", _create_missing),
     # 3-6 shipped in development builds before all their tables existed: this creates the rest
     Migration(7, "name keys, import keys and the tables 3-6 came without", _create_missing),
+    Migration(
+        8, "users: must change password (after an administrator's reset)", _add_password_reset_flag
+    ),
 )
 
 

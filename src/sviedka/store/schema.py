@@ -397,6 +397,9 @@ users = sa.Table(
     sa.Column("disabled", sa.Boolean, nullable=False),
     sa.Column("created_at", TIME, nullable=False),
     sa.Column("updated_at", TIME, nullable=False),
+    # Set by an administrator's password reset: until the user sets their own, they may do
+    # nothing else (migration 8 adds it to older databases).
+    sa.Column("must_change_password", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 
 user_groups = sa.Table(
@@ -406,8 +409,9 @@ user_groups = sa.Table(
     sa.Column("group_name", sa.String(64), primary_key=True),
 )
 
-# Failed logins, by SHA-256 of "user:<name>" or "ip:<address>": lockout and rate limits work the
-# same for names that exist and names that do not, and no address is stored in the clear.
+# Failed logins, by HMAC-SHA256 (under the meta table's "lockout_secret") of "user:<name>" or
+# "ip:<address>": lockout and rate limits work the same for names that exist and names that do
+# not, and no name or address can be read back (services/accounts/lockout.py).
 login_failures = sa.Table(
     "login_failures",
     metadata,

@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from ..errors import SviedkaError
+from ..services.accounts import PasswordChangeRequired
 from ..services.cases import N_
 from .i18n import COOKIE, pick_language, translations
 from .pages import environment
@@ -65,6 +66,8 @@ def error_page(request: Request, exc: Exception) -> Response:
     status = _status(exc)
     if status == 401:
         return RedirectResponse("/login", status_code=303)
+    if isinstance(exc, PasswordChangeRequired):
+        return RedirectResponse("/account", status_code=303)
     lang = pick_language(None, request.cookies.get(COOKIE), request.headers.get("accept-language"))
     gettext = translations(lang).gettext
     title = gettext(TITLES.get(status, GENERIC))

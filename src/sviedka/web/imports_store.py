@@ -20,6 +20,7 @@ from ..errors import NotFound
 from ..model.revision import timestamp
 from ..services.evidence import safe_name
 from ..services.importing import ImportOptions, ImportReport, run_import
+from ..services.owner_only import write_owner_only
 
 if TYPE_CHECKING:
     from .pages import Page
@@ -57,7 +58,7 @@ def stage(page: Page, stream: BinaryIO, name: str, fmt: str, *, actor: str) -> P
             shutil.copyfileobj(stream, out, 1024 * 1024)
         report = run_import(page.archive, sheet, fmt, ImportOptions(actor=actor, dry_run=True))
         made = Pending(token, page.me.id, safe_name(name), fmt, timestamp(), _report(report, name))
-        (folder / "pending.json").write_text(json.dumps(made.__dict__), encoding="utf-8")
+        write_owner_only(folder / "pending.json", json.dumps(made.__dict__))
         return made
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)

@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ..model import Record, VocabTerm
-from ..server.deps import client_ip, current_user, optional_user
+from ..server.deps import account_user, client_ip, current_user, optional_user
 from ..server.guarded import AUDITED
 from ..server.sessions import csrf_token
 from ..services.access import Permission, can
@@ -30,7 +30,15 @@ from . import labels
 from .i18n import COOKIE, LANGUAGES, pick_language, translations
 from .queries import titles
 
-__all__ = ["EXIT_URL", "IDLE_SECONDS", "Page", "PageDep", "PublicPageDep", "environment"]
+__all__ = [
+    "EXIT_URL",
+    "IDLE_SECONDS",
+    "AccountPageDep",
+    "Page",
+    "PageDep",
+    "PublicPageDep",
+    "environment",
+]
 
 TEMPLATES = Path(__file__).parent / "templates"
 EXIT_URL = "https://www.wikipedia.org/"  # neutral, and reachable from nearly everywhere
@@ -123,7 +131,7 @@ class Page:
             "csrf": csrf_token(self.request) if user else None,
             "here": _local_path(self.request),
             "section": section,
-            "nav": labels.navigation(self) if user else [],
+            "nav": labels.navigation(self) if user and not user.must_change_password else [],
             "role_label": labels.role_label(self, user.role) if user else "",
             "archive_name": self.archive.config.name,
             "exit_url": EXIT_URL,
@@ -164,5 +172,11 @@ def _public_page(request: Request, user: Annotated[User | None, Depends(optional
     return Page(request, user, _language(request, user))
 
 
+def _account_page(request: Request, user: Annotated[User, Depends(account_user)]) -> Page:
+    return Page(request, user, _language(request, user))
+
+
 PageDep = Annotated[Page, Depends(_page)]
 PublicPageDep = Annotated[Page, Depends(_public_page)]
+# The user's own account: open also to a user who must change their password (and nothing else).
+AccountPageDep = Annotated[Page, Depends(_account_page)]

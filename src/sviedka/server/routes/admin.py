@@ -97,6 +97,10 @@ class UserIn(Strict):
     groups: list[str] = Field(default_factory=list, max_length=50)
 
 
+class PasswordResetIn(Strict):
+    password: str | None = Field(default=None, max_length=1024)
+
+
 class UserChange(Strict):
     role: Role | None = None
     clearance: Confidentiality | None = None
@@ -140,13 +144,28 @@ def change_user(
 ) -> dict[str, Any]:
     """Change an account's role, clearance, groups, state or second factor (audited). When a
     second factor is required of someone not yet enrolled, the answer holds their new
-    ``otpauth://`` URI, once."""
+    ``otpauth://`` URI, once. Disabling the account, or lowering its role or clearance, ends
+    every session of theirs and revokes every API token, for good."""
     target, uri = _apply(archive, username, body)
     changes = body.model_dump(exclude_defaults=True, mode="json")
     audit_event(
         archive.store, "user_change", target.id, actor=user, ip=client_ip(request), details=changes
     )
     return user_out(target).model_dump() | {"totp_uri": uri}
+
+
+@router.post("/users/{username}/password")
+def reset_password(
+    request: Request, archive: ArchiveDep, user: Admin, username: str, body: PasswordResetIn
+) -> dict[str, Any]:
+    """Reset an account's password (audited): to ``password``, or, without one, to a temporary
+    password made here and answered once as ``password``. The user must change it at their
+    next login; every session of theirs ends and every API token is revoked."""
+    target, temporary = accounts.reset_password(archive.store, username, body.password)
+    details = {"generated": temporary is not None}
+    ip = client_ip(request)
+    audit_event(archive.store, "user_password_reset", target.id, actor=user, ip=ip, details=details)
+    return user_out(target).model_dump() | {"password": temporary}
 
 
 def _apply(archive: Archive, username: str, body: UserChange) -> tuple[User, str | None]:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import admin, auth, dashboard, evidence, imports, people, record, search
+from . import account, admin, auth, dashboard, evidence, imports, people, record, search
 
 __all__ = ["ROUTERS", "UPLOADS"]
 
 ROUTERS: list[APIRouter] = [
     auth.router,
+    account.router,
     dashboard.router,
     people.router,
     record.router,

@@ -3,7 +3,8 @@ settings and custom fields (shown only: keys need the archive passphrase, custom
 declared in ``sviedka.toml``; the page says so).
 
 Every change goes through the same service call as ``sviedka user …`` and the API
-(``services.accounts``) and is audited as the API audits it (``user_add``, ``user_change``).
+(``services.accounts``) and is audited as the API audits it (``user_add``, ``user_change``,
+``user_password_reset``).
 Every route requires ``manage_users``; the session's CSRF token is checked before a form is read
 (``server.deps``). A problem comes back next to its field, in the user's language: the services'
 English messages are replaced here by translated ones, field by field.
@@ -43,6 +44,7 @@ PROBLEMS = {
     "clearance": N_("Choose one of the levels."),
     "group": N_("A group name is letters, digits, '.', '_' or '-', at most 64 characters."),
     "self": N_("You cannot do this to your own account here (use sviedka user …)."),
+    "self_password": N_("Change your own password on your account page."),
 }
 
 
@@ -110,6 +112,7 @@ def _user_page(
     *,
     flash: str | None = None,
     totp_uri: str | None = None,
+    temporary_password: str | None = None,
     values: Mapping[str, str] | None = None,
     errors: Mapping[str, str] | None = None,
     status: int = 200,
@@ -125,6 +128,7 @@ def _user_page(
         "errors": dict(errors or {}),
         "flash": flash,
         "totp_uri": totp_uri,
+        "temporary_password": temporary_password,
         "is_me": target.id == page.me.id,
     }
     return page.render("admin/user.html", context, status=status, section="/admin")
@@ -269,6 +273,34 @@ def set_disabled(page: PageDep, username: str, disabled: FormText = "1") -> Resp
     else:
         flash = page.gettext("The account was enabled.")
     return _user_page(page, changed, flash=flash)
+
+
+@router.post("/admin/users/{username}/password")
+def reset_password(
+    page: PageDep, username: str, password: FormText = "", password2: FormText = ""
+) -> Response:
+    """Reset the password: to the one typed (twice), or, left empty, to a temporary one made
+    here and shown on this answer only. The user must change it at their next login; their
+    sessions end and their API tokens are revoked at once."""
+    _admin(page)
+    target = accounts.find_user(page.archive.store, username)
+    if target.id == page.me.id:
+        return _refused(page, target, "password", "self_password", {})
+    if password != password2:
+        return _refused(page, target, "password2", "password2", {})
+    try:
+        changed, temporary = accounts.reset_password(
+            page.archive.store, target.username, password or None
+        )
+    except Invalid:
+        return _refused(page, target, "password", "password", {})
+    _audit(page, "user_password_reset", changed, {"generated": temporary is not None})
+    flash = page.gettext(
+        "The password was reset: %(name)s must change it at their next login. Their sessions "
+        "and API tokens have ended.",
+        name=changed.username,
+    )
+    return _user_page(page, changed, flash=flash, temporary_password=temporary)
 
 
 @router.post("/admin/users/{username}/unlock")

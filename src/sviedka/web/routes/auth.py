@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from ...server.deps import client_ip
 from ...server.sessions import end_session, start_session
 from ...services.accounts import LoginFailed, TooManyAttempts, authenticate, set_language
 from ..i18n import COOKIE, LANGUAGES
@@ -32,15 +33,16 @@ def login(
     password: Field = "",
     totp: Field = "",
 ) -> Response:
+    """Log in; a user whose password was reset goes to their account page to change it."""
     store = page.archive.store
-    ip = request.client.host if request.client else "unknown"
+    ip = client_ip(request)
     try:
         user = authenticate(store, username, password, totp.strip() or None, ip=ip)
     except TooManyAttempts:
         return page.render("login.html", {"failed": "throttled"}, status=429)
     except LoginFailed:
         return page.render("login.html", {"failed": "failed"}, status=401)
-    response = RedirectResponse("/", status_code=303)
+    response = RedirectResponse("/account" if user.must_change_password else "/", status_code=303)
     start_session(response, request, store, user)
     return response
 

@@ -1,0 +1,51 @@
+"""Logging in. One rule: a failed login says nothing about why.
+
+Unknown names, wrong passwords, wrong or replayed codes, disabled accounts and locked accounts
+all raise the same ``LoginFailed`` (or ``TooManyAttempts``, whose cause is the attempts, never
+the account), and an unknown name costs the same Argon2id work as a known one.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ...store import SqlStore
+from ...store import schema as t
+from . import hashing
+from .lockout import (
+    LoginFailed,
+    check_not_locked,
+    failure_keys,
+    forget_failures,
+    login_name,
+    record_failure,
+)
+from .model import User
+from .rows import read_transaction, write_transaction
+from .totp import totp_ok
+from .users import get_user
+
+__all__ = ["authenticate"]
+
+
+def authenticate(
+    store: SqlStore, username: str, password: str, totp: str | None, *, ip: str
+) -> User:
+    """The user, if the name, password and (when enrolled) the TOTP code are right and neither
+    the name nor the address is locked out; ``LoginFailed`` otherwise, whatever went wrong.
+    A user whose password was reset logs in with it, and may then only change it."""
+    keys = failure_keys(store, username, ip)
+    check_not_locked(store, keys)
+    with read_transaction(store) as conn:
+        query = sa.select(t.users).where(t.users.c.username == login_name(username))
+        row = conn.execute(query).first()
+    ok = hashing.password_ok(row.password_hash if row is not None else None, password)
+    if row is None or not ok or row.disabled or not totp_ok(store, row, totp):
+        record_failure(store, keys)
+        raise LoginFailed()
+    forget_failures(store, keys[0])
+    if hashing.HASHER.check_needs_rehash(row.password_hash):
+        with write_transaction(store) as conn:
+            rehash = sa.update(t.users).where(t.users.c.id == row.id)
+            conn.execute(rehash.values(password_hash=hashing.HASHER.hash(password)))
+    return get_user(store, row.id)
