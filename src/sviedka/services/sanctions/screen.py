@@ -94,9 +94,7 @@ class _Entries:
         return [i for i, n in shared.items() if n >= min(2, len(keys), len(self.keys[i]))]
 
 
-def screen(
-    store: Store, *, reader: User | None = None, threshold: float = THRESHOLD
-) -> Screening:
+def screen(store: Store, *, reader: User | None = None, threshold: float = THRESHOLD) -> Screening:
     """Match every documented perpetrator against the current version of every loaded list:
     those ``reader`` may read, from what they may read (``None``: the custodian, everything)."""
     with store.view() as view:
