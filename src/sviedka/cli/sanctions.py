@@ -13,7 +13,7 @@ from rich.table import Table
 
 from .. import output as show
 from ..model import Confidentiality
-from ..services.sanctions import export, lists, review, screen, tables
+from ..services.sanctions import lists, review, screen, tables
 from ..services.sanctions.scoring import THRESHOLD
 from ..settings import load_settings
 from .app import JsonOut, Reason, app, opened
@@ -150,6 +150,8 @@ def export_command(
     """
     if fmt != "ftm":
         raise typer.BadParameter("only ftm is supported", param_hint="--format")
+    from ..services.sanctions import export  # FtM takes seconds to import: not for every command
+
     with opened(ctx) as archive:
         report = export.export_ftm(archive.store, out, include=frozenset(include or ()))
     counts = ", ".join(f"{n} {schema}" for schema, n in report.entities.items())

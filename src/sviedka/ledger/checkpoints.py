@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,14 +116,18 @@ def _b64(raw: bytes) -> str:
     return base64.b64encode(raw).decode("ascii")
 
 
-def proof_bundle(conn: sa.Connection, ref: str) -> dict[str, Any]:
-    """The latest entry about ``ref`` (a record id or a file's sha256), proved against the latest
-    checkpoint. ``NotFound`` if the log has no such entry, or no checkpoint covers it yet."""
+def proof_bundle(
+    conn: sa.Connection, ref: str, *, shown: Callable[[str], bool] | None = None
+) -> dict[str, Any]:
+    """The latest entry about ``ref`` (a record id or a file's sha256) — with ``shown``, the
+    latest whose text it accepts — proved against the latest checkpoint. ``NotFound`` if the log
+    has no such entry, or no checkpoint covers it yet."""
     # A record id is proved by its latest revision, a file's hash by its latest custody event
     # (a judgement's entry carries a record id too, but is not what "the record" means).
     kinds = E.kind.in_(("revision", "custody"))
-    query = sa.select(t.ledger_entries).where(E.ref == ref, kinds).order_by(E.idx.desc()).limit(1)
-    entry = conn.execute(query).first()
+    query = sa.select(t.ledger_entries).where(E.ref == ref, kinds).order_by(E.idx.desc())
+    rows = conn.execute(query if shown else query.limit(1))
+    entry = next((row for row in rows if shown is None or shown(row.entry)), None)
     if entry is None:
         raise NotFound(f"The log holds no entry about {ref}.")
     checkpoint = latest_checkpoint(conn)

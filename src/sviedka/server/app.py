@@ -27,6 +27,7 @@ from ..services.archive import open_archive
 from ..services.keys import unlock_archive
 from ..settings import load_settings
 from .config import API_PREFIX, ServerConfig
+from .docs import install_docs
 from .errors import install_error_handlers
 from .middleware import BodyLimit, RateLimit, RequestContext
 from .models import ErrorOut
@@ -79,8 +80,9 @@ def create_app(config: ServerConfig) -> FastAPI:
         version=__version__,
         description=_DESCRIPTION,
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # our own page, loading nothing from the internet (``docs.py``)
         redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
         lifespan=lifespan,
     )
     app.state.archive = archive
@@ -98,6 +100,7 @@ def create_app(config: ServerConfig) -> FastAPI:
     )
     app.add_middleware(RateLimit, per_minute=config.rate_limit)
     app.add_middleware(RequestContext)
+    install_docs(app, title=app.title, openapi_url=f"{API_PREFIX}/openapi.json")
     if config.trusted_proxies:  # outermost: the rate limit and the lockout see the real client
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(config.trusted_proxies))
     if config.web:

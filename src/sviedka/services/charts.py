@@ -55,6 +55,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "band": "Line: certainly held. Band: up to possibly held (imprecise dates).",
         "bars": "Dark: certainly held. Light: possibly held.",
         "source": "{dates}; archive at revision {revision}; method: docs/statistics.md",
+        "source_seen": "{dates}; method: docs/statistics.md",
         "persons": "persons",
     },
     "be": {
@@ -65,6 +66,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "band": "Лінія: напэўна ў зняволенні. Паласа: да магчымага ліку (недакладныя даты).",
         "bars": "Цёмнае: напэўна ў зняволенні. Светлае: магчыма.",
         "source": "{dates}; рэвізія архіва {revision}; метад: docs/statistics.md",
+        "source_seen": "{dates}; метад: docs/statistics.md",
         "persons": "асобы",
     },
     "ru": {
@@ -75,6 +77,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "band": "Линия: точно в заключении. Полоса: до возможного числа (неточные даты).",
         "bars": "Тёмное: точно в заключении. Светлое: возможно.",
         "source": "{dates}; ревизия архива {revision}; метод: docs/statistics.md",
+        "source_seen": "{dates}; метод: docs/statistics.md",
         "persons": "лица",
     },
 }
@@ -154,7 +157,10 @@ def _tooltip(first: str) -> list[alt.Tooltip]:
 
 def _source(result: StatsResult, text: Mapping[str, str]) -> str:
     dates = ", ".join(f"{k} {v}" for k, v in result.method.dates.items())
-    return text["source"].format(dates=dates, revision=result.method.archive.revisions)
+    state = result.method.archive  # None for a user: it describes records they may not see
+    if state is None:
+        return text["source_seen"].format(dates=dates)
+    return text["source"].format(dates=dates, revision=state.revisions)
 
 
 def _finish(chart: Any, title: str, subtitle: Sequence[str], *, height: int) -> dict[str, Any]:

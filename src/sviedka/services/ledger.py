@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import IntegrityFailure, Invalid
+from ..errors import IntegrityFailure, Invalid, NotFound
 from ..ledger import merkle
 from ..ledger.checkpoints import (
     CheckpointRecord,
@@ -24,7 +26,11 @@ from ..ledger.witness import (
     cosign_checkpoint,
     cosignatures,
 )
-from ..store import Problem
+from ..model.ids import is_record_id
+from ..store import Problem, Stored, View
+from ..store.sql import SqlView
+from .access import may_read, readable_stored
+from .accounts import User
 from .archive import Archive
 from .keys import ArchiveKeys
 
@@ -38,6 +44,7 @@ __all__ = [
     "keep_cosignature",
     "latest",
     "proof",
+    "proof_for",
     "witnesses",
 ]
 
@@ -57,6 +64,65 @@ def proof(archive: Archive, ref: str) -> dict[str, Any]:
     """A proof bundle for the latest entry about a record id or a file's sha256."""
     with archive.store.engine.connect() as conn:
         return proof_bundle(conn, ref)
+
+
+def proof_for(archive: Archive, reader: User, ref: str) -> tuple[Stored, dict[str, Any]]:
+    """A proof for ``reader``, and the record it is about (for the audit): a record's latest
+    revision, or the latest custody event of a file that an Evidence record they may read
+    describes. Neither may name a record the reader may not read: a custody event that does is
+    passed over for an earlier one; a revision that does is refused, with the very ``NotFound``
+    of an id never used. (Masking the name is no way out: a masked state no longer hashes to
+    the logged entry, and the entry's state hash would still confirm a guessed id.)"""
+    with archive.store.view() as view:
+        if len(ref) == 64:
+            subject = _readable_file(view, reader, ref)
+            known = {subject.record.id}
+
+            def shown(entry: str) -> bool:
+                return _names_only_readable(view, reader, json.loads(entry), known)
+
+            return subject, proof_bundle(_conn(view), ref, shown=shown)
+        subject = readable_stored(view, reader, ref)
+        bundle = proof_bundle(_conn(view), ref)
+        if not _names_only_readable(view, reader, bundle.get("state"), {ref}):
+            raise NotFound(f"No record with id {ref}.")
+        return subject, bundle
+
+
+def _readable_file(view: View, reader: User, sha256: str) -> Stored:
+    """An Evidence record describing the file that the reader may read (as the downloads ask)."""
+    for stored in view.records("evidence", where={"sha256": sha256}, limit=20):
+        if may_read(view, reader, stored.record):
+            return stored
+    raise NotFound(f"No evidence with sha256 {sha256}.")
+
+
+def _names_only_readable(view: View, reader: User, value: Any, known: set[str]) -> bool:
+    """Whether every record id in a JSON value (as a whole string) is one the reader may read."""
+    named = set(_record_ids(value)) - known
+    for record_id in view.kinds_of(named):
+        found = view.find(record_id)
+        if found is not None and not may_read(view, reader, found.record):
+            return False
+    return True
+
+
+def _record_ids(value: Any) -> Iterator[str]:
+    if isinstance(value, str) and is_record_id(value):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _record_ids(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _record_ids(item)
+
+
+def _conn(view: View) -> Any:
+    """The view's connection: the proof is read in the same snapshot as the checks."""
+    if not isinstance(view, SqlView):
+        raise TypeError("proofs need the SQL store")
+    return view.conn
 
 
 def consistency(archive: Archive, old: int, new: int) -> dict[str, Any]:

@@ -42,6 +42,7 @@ __all__ = [
     "ALL_LEVELS",
     "EVERYONE",
     "MAX_POINTS",
+    "NOT_SHOWN",
     "ArchiveState",
     "Breakdown",
     "Every",
@@ -105,11 +106,14 @@ class ArchiveState:
 
 @dataclass(frozen=True)
 class Method:
-    """How a result was obtained: enough to reproduce it and to quote it honestly."""
+    """How a result was obtained: enough to reproduce it and to quote it honestly. ``archive``
+    (the latest revision, the log's size, the checkpoint) describes every record, so it is given
+    only to a caller who sees every level (the CLI custodian); for anyone else it is ``None``:
+    their answer must not change with records they may not see."""
 
     question: str
     dates: Mapping[str, str]
-    archive: ArchiveState
+    archive: ArchiveState | None
     rules: str
     filters: Mapping[str, str]
     totals: Mapping[str, int] | None = None  # the headline, beside a breakdown
@@ -120,16 +124,25 @@ class Method:
 
     def lines(self) -> list[str]:
         """The method as short lines of text (for tables and CSV comments)."""
-        a = self.archive
-        state = f"revision {a.revisions} of {a.latest_revision_at or '-'}; log size {a.log_size}"
-        if a.checkpoint_size is not None:
-            state += f"; signed checkpoint {a.checkpoint_size} ({a.checkpoint_root})"
         dates = ", ".join(f"{k} {v}" for k, v in self.dates.items())
+        state = _state_line(self.archive)
         found = [f"{self.question}: {dates}", f"archive: {state}", f"rules: {self.rules}"]
         found.append("filters: " + "; ".join(f"{k}: {v}" for k, v in self.filters.items()))
         if self.totals is not None:
             found.append("headline: " + ", ".join(f"{k} {v}" for k, v in self.totals.items()))
         return found
+
+
+def _state_line(a: ArchiveState | None) -> str:
+    if a is None:
+        return NOT_SHOWN
+    state = f"revision {a.revisions} of {a.latest_revision_at or '-'}; log size {a.log_size}"
+    if a.checkpoint_size is not None:
+        state += f"; signed checkpoint {a.checkpoint_size} ({a.checkpoint_root})"
+    return state
+
+
+NOT_SHOWN = "not shown (it would describe records outside what you may see)"
 
 
 @dataclass(frozen=True)
@@ -453,7 +466,8 @@ def _method(
         filters.pop("who")
         filters["who"] = _who_flows(scope)
     rules = _FLOW_RULES if flows else _HELD_RULES + (_BY_RULES[by] if by else "")
-    return Method(question, dict(dates), archive_state(conn), rules, filters, totals)
+    state = archive_state(conn) if scope.levels >= ALL_LEVELS else None
+    return Method(question, dict(dates), state, rules, filters, totals)
 
 
 def _who_flows(scope: Scope) -> str:

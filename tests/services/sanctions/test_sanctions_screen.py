@@ -2,59 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-from typing import Any
-
 import pytest
+from sanctionkit import ACTOR, person
 
 from sviedka.errors import Conflict
 from sviedka.model import Sanction, Source
 from sviedka.services.archive import Archive
-from sviedka.services.importing import ImportOptions
 from sviedka.services.records import add_record
 from sviedka.services.sanctions.entries import ListedName, ListEntry
-from sviedka.services.sanctions.ofac import import_ofac_sdn
 from sviedka.services.sanctions.review import confirm_match, reject_match
 from sviedka.services.sanctions.scoring import assess
 from sviedka.services.sanctions.screen import screen
-
-ACTOR = "test"
-
-
-def person(archive: Archive, name: str, lang: str, born: str | None, **more: Any) -> str:
-    body: dict[str, Any] = {"names": [{"full": name, "lang": lang}], **more}
-    if born:
-        body["birth_date"] = born
-    return add_record(archive.store, "person", body, actor=ACTOR).record.id
-
-
-@pytest.fixture
-def documented(archive: Archive, sdn_csv: Path, tmp_path: Path) -> dict[str, str]:
-    """The OFAC Belarus rows loaded; a case with a judge (listed, in Belarusian Cyrillic), a
-    prosecutor who shares a listed name but not its birth year, and an officer on no list."""
-    lines = [
-        line
-        for line in sdn_csv.read_text(encoding="ascii").splitlines()
-        if line != "\x1a" and "BELARUS" in next(csv.reader([line]))[3]
-    ]
-    (tmp_path / "sdn.csv").write_text("\n".join(lines), encoding="ascii")
-    import_ofac_sdn(archive, tmp_path / "sdn.csv", ImportOptions(actor=ACTOR))
-    ids = {
-        "judge": person(archive, "Віктар Уладзіміравіч Шэйман", "be", "1958-05-26"),
-        "namesake": person(
-            archive, "Пётр Петрович Миклашевич", "ru", "1981-03", citizenship=["BY"]
-        ),
-        "officer": person(archive, "Андрей Викторович Млечко", "ru", None),
-        "victim": person(archive, "Алесь Вербіцкі", "be", None),
-    }
-    case = {"number": "1-77/2021", "judge": ids["judge"], "prosecutor": ids["namesake"]}
-    detention = add_record(
-        archive.store, "detention", {"person": ids["victim"], "court_cases": [case]}, actor=ACTOR
-    ).record.id
-    involvement = {"perpetrator": ids["officer"], "detention": detention, "role": "officer"}
-    add_record(archive.store, "involvement", involvement, actor=ACTOR)
-    return ids | {"detention": detention}
 
 
 def test_a_judge_listed_in_another_script_is_sanctioned_with_why(

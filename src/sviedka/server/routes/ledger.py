@@ -10,13 +10,12 @@ from fastapi import APIRouter, Depends, Query, Request
 from ...errors import NotFound, Unavailable
 from ...ledger.checkpoints import CheckpointRecord
 from ...services import ledger
-from ...services.access import Permission, readable_stored
+from ...services.access import Permission
 from ...services.accounts import User
 from ...services.archive import Archive
 from ...services.audit import audit_read
 from ..config import API_PREFIX
 from ..deps import client_ip, get_archive, get_keys, require
-from ..files import readable_evidence
 from ..guarded import AUDITED
 
 router = APIRouter(prefix=API_PREFIX, tags=["ledger"])
@@ -59,15 +58,12 @@ def sign_checkpoint(request: Request, archive: ArchiveDep, user: Signer) -> dict
 @router.get("/ledger/proof/{ref}")
 def proof(request: Request, archive: ArchiveDep, user: Prover, ref: str) -> dict[str, Any]:
     """An inclusion proof for a record's latest revision (by id) or a file's latest custody
-    event (by sha256), against the latest checkpoint; checkable with tools/sviedka_verify.py."""
-    with archive.store.view() as view:
-        if len(ref) == 64:
-            subject, _ = readable_evidence(view, user, ref)
-        else:
-            subject = readable_stored(view, user, ref)
+    event (by sha256), against the latest checkpoint; checkable with tools/sviedka_verify.py.
+    404, as for an unknown id, when the proof would name a record you may not read."""
+    subject, bundle = ledger.proof_for(archive, user, ref)
     if subject.record.confidentiality in AUDITED:
         audit_read(archive.store, user, "proof", subject.record.id, ip=client_ip(request))
-    return {"ok": True, "proof": ledger.proof(archive, ref)}
+    return {"ok": True, "proof": bundle}
 
 
 @router.get("/ledger/consistency")

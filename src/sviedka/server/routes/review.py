@@ -1,7 +1,8 @@
 """Review queues for verifiers: likely duplicate persons (``services/matching.py``) and the
 sanctions screening of documented perpetrators (``services/sanctions``), with the decisions on
-its proposed matches. Only persons the user may read appear; decisions need them readable too.
-The screening's act and detention counts are over the whole archive (docs/security.md)."""
+its proposed matches. Only persons the user may read appear, and the screening draws only on
+records the user may read (roles, cases, positions, counts, names, confirmed sanctions); decisions
+need the person readable too."""
 
 from __future__ import annotations
 
@@ -58,20 +59,18 @@ def likely_duplicates(
 def screening(archive: ArchiveDep, user: Reviewer) -> dict[str, Any]:
     """Every documented perpetrator you may read against the loaded sanctions lists:
     sanctioned, possible (to review) and not sanctioned (the gap list)."""
-    result = screen(archive.store)
+    result = screen(archive.store, reader=user)
     groups = {
         "sanctioned": result.sanctioned,
         "possible": result.possible,
         "not_sanctioned": result.not_sanctioned,
     }
-    people = {s.person for group in groups.values() for s in group}
-    allowed = _readable(archive, user, people)
-
-    def shown(group: list[Screened]) -> list[dict[str, Any]]:
-        return [dataclasses.asdict(s) for s in group if s.person in allowed]
-
     lists = [dataclasses.asdict(v) for v in result.lists]
-    return {"ok": True, "lists": lists, **{k: shown(v) for k, v in groups.items()}}
+    return {"ok": True, "lists": lists, **{k: _shown(v) for k, v in groups.items()}}
+
+
+def _shown(group: list[Screened]) -> list[dict[str, Any]]:
+    return [dataclasses.asdict(s) for s in group]
 
 
 class DecisionIn(Strict):

@@ -20,10 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from followthemoney import model
+from followthemoney.exc import InvalidData
+
 from ...errors import IntegrityFailure, Invalid
 from ...model import Confidentiality, Detention, Organisation, Person, Position, Record, Sanction
 from ...store import Store, View
-from .ftm import ftm_model
 from .perpetrators import documented_perpetrators
 
 __all__ = ["ExportReport", "export_ftm"]
@@ -41,7 +43,6 @@ def export_ftm(
     store: Store, out: Path, *, include: frozenset[Confidentiality] = frozenset()
 ) -> ExportReport:
     """Write the perpetrators as FtM entities (JSON lines) to ``out``."""
-    model = ftm_model()
     allowed = include | {Confidentiality.PUBLIC}
     people = {m for p in documented_perpetrators(store) for m in p.members}
     with store.view() as view:
@@ -57,8 +58,6 @@ def export_ftm(
 def _validate(entity: Any) -> None:
     """FtM's check of every value, and of the required properties (which FtM's ``validate``
     passes over when they are absent). The complaint names properties, never their values."""
-    from followthemoney.exc import InvalidData
-
     problems = {p for p in entity.schema.required if not entity.get(p)}
     try:
         entity.schema.validate(entity.to_dict())

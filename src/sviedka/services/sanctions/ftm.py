@@ -1,6 +1,6 @@
 """FollowTheMoney entity files (OpenSanctions, Aleph): JSON lines, one entity per line.
 
-Read with ``followthemoney`` (an optional dependency), so that every entity is checked against
+Read with ``followthemoney`` (a dependency), so that every entity is checked against
 the FtM schema. People, organisations (Organization, Company, PublicBody, LegalEntity), vessels and
 aircraft become list entries; a ``Sanction`` gives its ``entity`` the authority, programme and
 listing date; nested entities (OpenSanctions' ``targets.nested.json``) are read as if flat. Other
@@ -15,7 +15,11 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from followthemoney import model
+from followthemoney.exc import FollowTheMoneyException
+from followthemoney.proxy import EntityProxy
 
 from ...errors import Invalid
 from ...model.dates import PartialDate
@@ -24,10 +28,7 @@ from ..importing import Action, ImportOptions, ImportReport, RowOutcome
 from .entries import BirthSpan, ListedName, ListEntry
 from .lists import ListFile, ParsedRow, read_list_file, store_list
 
-if TYPE_CHECKING:
-    from followthemoney.proxy import EntityProxy
-
-__all__ = ["ftm_model", "import_ftm", "read_ftm"]
+__all__ = ["import_ftm", "read_ftm"]
 
 _NAMES = (("name", "primary"), ("alias", "alias"), ("previousName", "former"))
 _WEAK = (("weakAlias", "weak"),)
@@ -52,9 +53,6 @@ def import_ftm(archive: Archive, path: Path, options: ImportOptions) -> ImportRe
 
 
 def read_ftm(data: bytes, name: str, sha256: str, modified: str) -> ListFile:
-    model = ftm_model()
-    from followthemoney.exc import FollowTheMoneyException
-
     proxies: list[tuple[int, EntityProxy]] = []
     rejected: list[RowOutcome] = []
     meta: list[dict[str, Any]] = []
@@ -72,18 +70,6 @@ def read_ftm(data: bytes, name: str, sha256: str, modified: str) -> ListFile:
     if not rows:
         raise Invalid("The file holds no FollowTheMoney entities.", {"file": "is empty"})
     return _list_file(proxies, rejected, meta, name, sha256, modified, rows)
-
-
-def ftm_model() -> Any:
-    """FtM's model (its schemata); ``Invalid`` when the optional package is not installed."""
-    try:
-        from followthemoney import model
-    except ImportError:  # pragma: no cover - the package is an optional dependency
-        raise Invalid(
-            "FollowTheMoney files need the followthemoney package (pip install followthemoney).",
-            {"format": "needs followthemoney"},
-        ) from None
-    return model
 
 
 def _json(line: bytes) -> dict[str, Any]:

@@ -4,17 +4,29 @@ A perpetrator is a person who appears as ``Involvement.perpetrator``, as judge o
 ``CourtCase`` in a detention, or who holds a ``Position`` (e.g. from RuPEP). Records judged the
 same by the resolver are one perpetrator (the cluster's canonical record speaks for it), with the
 name forms, birth dates and citizenships of every member.
+
+Within a ``Reach`` (``reach.py``): what a user may not read is not drawn on at all — not its
+roles, cases, positions or counts, not a cluster member's names, not a judgement that joins
+through it — so that a user's screening is the same whatever they may not read.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ...model import Detention, Involvement, PartialDate, Person, Position, Record
 from ...store import Store, View
+from ...store.spell_counts import same_pairs
+from ..stats import clusters
+from .lists import connection
+from .reach import EVERYTHING, Reach
 
-__all__ = ["Perpetrator", "documented_perpetrators", "label_of"]
+__all__ = ["KINDS", "Perpetrator", "documented_perpetrators", "label_of"]
+
+# The kinds of record a screening draws on.
+KINDS = ("involvement", "detention", "position", "person", "act", "organisation", "sanction")
 
 
 @dataclass
@@ -44,31 +56,36 @@ class _Found:
     detentions: set[str] = field(default_factory=set)
 
 
-def documented_perpetrators(store: Store) -> list[Perpetrator]:
-    """Every documented perpetrator, one per cluster, in the order of their canonical ids."""
+def documented_perpetrators(store: Store, reach: Reach = EVERYTHING) -> list[Perpetrator]:
+    """Every documented perpetrator within ``reach``, one per cluster, in the order of their
+    canonical ids."""
     found: dict[str, _Found] = {}
     for stored in store.iter_kind("involvement"):
-        _involvement(found, stored.record)
+        _involvement(found, stored.record, reach)
     for stored in store.iter_kind("detention"):
-        _detention(found, stored.record)
+        _detention(found, stored.record, reach)
     for stored in store.iter_kind("position"):
-        _position(found, stored.record)
+        _position(found, stored.record, reach)
     with store.view() as view:
-        return _clusters(view, found)
+        return _clusters(view, found, reach)
 
 
-def _involvement(found: dict[str, _Found], record: Record) -> None:
+def _involvement(found: dict[str, _Found], record: Record, reach: Reach) -> None:
     assert isinstance(record, Involvement)
+    if record.id not in reach:
+        return
     item = found.setdefault(record.perpetrator, _Found())
     item.roles.add(record.role.value)
-    if record.act:
+    if record.act and record.act in reach:
         item.acts.add(record.act)
-    if record.detention:
+    if record.detention and record.detention in reach:
         item.detentions.add(record.detention)
 
 
-def _detention(found: dict[str, _Found], record: Record) -> None:
+def _detention(found: dict[str, _Found], record: Record, reach: Reach) -> None:
     assert isinstance(record, Detention)
+    if record.id not in reach:
+        return
     for case in record.court_cases:
         for role, person in (("judge", case.judge), ("prosecutor", case.prosecutor)):
             if person is None:
@@ -79,22 +96,29 @@ def _detention(found: dict[str, _Found], record: Record) -> None:
             item.cases.add(case.number or f"case of detention {record.id}")
 
 
-def _position(found: dict[str, _Found], record: Record) -> None:
+def _position(found: dict[str, _Found], record: Record, reach: Reach) -> None:
     assert isinstance(record, Position)
-    found.setdefault(record.person, _Found()).positions.append((record.title, record.organisation))
+    if record.id not in reach:
+        return
+    organisation = record.organisation if record.organisation in reach else None
+    found.setdefault(record.person, _Found()).positions.append((record.title, organisation))
 
 
-def _clusters(view: View, found: dict[str, _Found]) -> list[Perpetrator]:
+def _clusters(view: View, found: dict[str, _Found], reach: Reach) -> list[Perpetrator]:
     kinds = view.kinds_of(found)
-    people = sorted(i for i in found if kinds.get(i) == "person")
+    people = sorted(i for i in found if kinds.get(i) == "person" and i in reach)
+    canonical = clusters(reach.pairs(same_pairs(connection(view))))
+    members: dict[str, list[str]] = defaultdict(list)
+    for member, head in sorted(canonical.items()):
+        members[head].append(member)
     result: dict[str, Perpetrator] = {}
     labels: dict[str, str] = {}
     for person_id in people:
-        cluster = view.cluster(person_id)
-        perpetrator = result.get(cluster.canonical)
+        head = canonical.get(person_id, person_id)
+        perpetrator = result.get(head)
         if perpetrator is None:
-            perpetrator = _perpetrator(view, cluster.canonical, cluster.members)
-            result[cluster.canonical] = perpetrator
+            perpetrator = _perpetrator(view, head, members.get(head, [person_id]))
+            result[head] = perpetrator
         _merge(view, perpetrator, found[person_id], labels)
     return [result[k] for k in sorted(result)]
 
@@ -102,7 +126,7 @@ def _clusters(view: View, found: dict[str, _Found]) -> list[Perpetrator]:
 def _perpetrator(view: View, canonical: str, members: Iterable[str]) -> Perpetrator:
     records = [view.get(m).record for m in members]
     persons = [r for r in records if isinstance(r, Person)]
-    head = next(p for p in persons if p.id == canonical) if canonical in members else persons[0]
+    head = next((p for p in persons if p.id == canonical), persons[0])
     return Perpetrator(
         person=head,
         members=tuple(p.id for p in persons),

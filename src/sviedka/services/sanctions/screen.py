@@ -7,6 +7,9 @@ entries cost a few thousand comparisons, not thirty million. Then ``scoring.asse
 
 Read-only: confirming or rejecting a match is ``review``. A rejected match is not proposed
 again; a confirmed one (a ``sanction`` record) is reported as sanctioned whatever the scores.
+
+A user's screening (``reader``) draws only on what they may read (``reach.py``): a confirmed
+match whose sanction record they may not read is proposed from the scores as if undecided.
 """
 
 from __future__ import annotations
@@ -21,9 +24,11 @@ from ... import names
 from ...model import Sanction
 from ...store import Store, View
 from ...store import schema as t
+from ..accounts import User
 from .entries import ListEntry
 from .lists import ListVersion, connection, current_entries, current_versions
-from .perpetrators import Perpetrator, documented_perpetrators
+from .perpetrators import KINDS, Perpetrator, documented_perpetrators
+from .reach import Reach, reach_of
 from .scoring import THRESHOLD, assess
 
 __all__ = ["Hit", "Screened", "Screening", "screen"]
@@ -89,14 +94,17 @@ class _Entries:
         return [i for i, n in shared.items() if n >= min(2, len(keys), len(self.keys[i]))]
 
 
-def screen(store: Store, *, threshold: float = THRESHOLD) -> Screening:
-    """Match every documented perpetrator against the current version of every loaded list."""
-    perpetrators = documented_perpetrators(store)
+def screen(store: Store, *, reader: User | None = None, threshold: float = THRESHOLD) -> Screening:
+    """Match every documented perpetrator against the current version of every loaded list:
+    those ``reader`` may read, from what they may read (``None``: the custodian, everything)."""
+    with store.view() as view:
+        reach = reach_of(view, reader, KINDS)
+    perpetrators = documented_perpetrators(store, reach)
     with store.view() as view:
         versions = current_versions(view)
         index = _index(view, versions)
-        decisions = _decisions(view)
-        confirmed = _confirmed(store, {m for p in perpetrators for m in p.members})
+        decisions = _decisions(view, reach)
+    confirmed = _confirmed(store, {m for p in perpetrators for m in p.members}, reach)
     result = Screening(versions, threshold)
     for perpetrator in perpetrators:
         recorded = [h for m in perpetrator.members for h in confirmed.get(m, [])]
@@ -114,18 +122,24 @@ def _index(view: View, versions: list[ListVersion]) -> _Entries:
     return index
 
 
-def _decisions(view: View) -> dict[tuple[str, str, str], str]:
+def _decisions(view: View, reach: Reach) -> dict[tuple[str, str, str], str]:
+    """The verdicts on (person, list, ref); a confirmation counts only with its record in reach."""
     c = t.sanction_decisions.c
-    rows = connection(view).execute(sa.select(c.person_id, c.list, c.ref, c.verdict))
-    return {(r.person_id, r.list, r.ref): r.verdict for r in rows}
+    query = sa.select(c.person_id, c.list, c.ref, c.verdict, c.sanction_id)
+    rows = connection(view).execute(query)
+    return {
+        (r.person_id, r.list, r.ref): r.verdict
+        for r in rows
+        if r.sanction_id is None or r.sanction_id in reach
+    }
 
 
-def _confirmed(store: Store, people: set[str]) -> dict[str, list[Hit]]:
-    """Sanction records linked to documented perpetrators, by the perpetrator's id."""
+def _confirmed(store: Store, people: set[str], reach: Reach) -> dict[str, list[Hit]]:
+    """Sanction records (within reach) linked to documented perpetrators, by their id."""
     found: dict[str, list[Hit]] = defaultdict(list)
     for stored in store.iter_kind("sanction"):
         record = stored.record
-        if isinstance(record, Sanction) and record.subject in people:
+        if isinstance(record, Sanction) and record.subject in people and record.id in reach:
             found[record.subject].append(_recorded(record))
     return found
 
