@@ -7,24 +7,24 @@ from typing import Any
 
 from ..errors import IntegrityFailure, Invalid
 from ..ledger import merkle
-from ..ledger.checkpoints import (
-    CheckpointRecord,
+from ..ledger.checkpoints import CheckpointRecord
+from ..ledger.note import cosigner_key as note_cosigner_key
+from ..ledger.note import open_checkpoint, parse_verifier_key
+from ..ledger.timestamp import tsa_chain_pem
+from ..store import Problem
+from ..store.ledger.checkpoints import (
     consistency_bundle,
     latest_checkpoint,
     make_checkpoint,
     proof_bundle,
 )
-from ..ledger.log import getter_for, tree_root, tree_size
-from ..ledger.note import cosigner_key as note_cosigner_key
-from ..ledger.note import open_checkpoint, parse_verifier_key
-from ..ledger.timestamp import tsa_chain_pem
-from ..ledger.witness import (
+from ..store.ledger.log import getter_for, tree_root, tree_size
+from ..store.ledger.witness import (
     add_cosignature,
     check_cosignatures,
     cosign_checkpoint,
     cosignatures,
 )
-from ..store import Problem
 from .archive import Archive
 from .keys import ArchiveKeys
 
