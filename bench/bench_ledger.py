@@ -36,16 +36,17 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fresh_postgres import postgres_database, postgres_problem
 
 from sviedka.ledger import merkle
-from sviedka.ledger.checkpoints import CheckpointRecord, Signer, make_checkpoint, proof_bundle
-from sviedka.ledger.log import LedgerJournal, tree_size
+from sviedka.ledger.checkpoints import CheckpointRecord, Signer
 from sviedka.ledger.note import open_checkpoint
-from sviedka.ledger.verify import check_log
 from sviedka.model import NameForm, Person
 from sviedka.model.ids import new_id
 from sviedka.model.revision import canonical_flat, envelope, sha256_hex, timestamp
 from sviedka.store import open_store
 from sviedka.store import schema as t
 from sviedka.store.engine import WRITE
+from sviedka.store.ledger.checkpoints import make_checkpoint, proof_bundle
+from sviedka.store.ledger.log import LedgerJournal, tree_size
+from sviedka.store.ledger.verify import check_log
 
 SEED = 20240501
 TARGET_APPENDS = 50_000  # appends/s on SQLite

@@ -31,7 +31,6 @@ from typing import Any
 import sqlalchemy as sa
 from fresh_postgres import postgres_database, postgres_problem
 
-from sviedka.ledger.log import LedgerJournal
 from sviedka.model import (
     Arrest,
     Charge,
@@ -52,6 +51,7 @@ from sviedka.model.ids import new_id
 from sviedka.store import open_store
 from sviedka.store import schema as t
 from sviedka.store.engine import create_engine
+from sviedka.store.ledger.log import LedgerJournal
 from sviedka.store.migrations import migrate
 
 SEED = 42

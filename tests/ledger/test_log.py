@@ -14,15 +14,16 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sviedka.errors import Invalid, NotFound
 from sviedka.ledger import merkle
-from sviedka.ledger.checkpoints import Signer, consistency_bundle, make_checkpoint, proof_bundle
-from sviedka.ledger.log import LedgerJournal, tree_root, tree_size
-from sviedka.ledger.verify import check_log
+from sviedka.ledger.checkpoints import Signer
 from sviedka.model import NameForm, Person, Verdict
 from sviedka.model.custody import CustodyEvent, CustodyKind
 from sviedka.model.ids import new_id
 from sviedka.model.revision import timestamp
 from sviedka.store import Problem, SqlStore, open_store
 from sviedka.store import schema as t
+from sviedka.store.ledger.checkpoints import consistency_bundle, make_checkpoint, proof_bundle
+from sviedka.store.ledger.log import LedgerJournal, tree_root, tree_size
+from sviedka.store.ledger.verify import check_log
 
 SIGNER = Signer("sviedka/test-archive", Ed25519PrivateKey.generate())
 

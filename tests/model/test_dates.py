@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -84,3 +85,117 @@ def test_every_real_day_round_trips_through_text(day: date) -> None:
     d = PartialDate.of(day)
     assert PartialDate.parse(str(d)) == d
     assert DateRange.parse(f"{d}/..").covers(day) is Certainty.YES
+
+
+# -- what the tests above left unasserted (mutation testing: ``make mutation``) ---------------
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: PartialDate(10000), "the year is out of range (1000-9999)"),
+        (lambda: PartialDate(999), "the year is out of range (1000-9999)"),
+        (lambda: PartialDate(2021, None, 5), "a day needs a month"),
+        (lambda: PartialDate(2021, 0), "month 0 does not exist"),
+        (lambda: PartialDate(2021, 2, 29), "that month has no day 29"),
+        (lambda: PartialDate(2021, 1, 0), "that month has no day 0"),
+        (lambda: PartialDate.parse("2021-9"), "is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)"),
+        (lambda: PartialDate.parse(2021), "is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)"),  # type: ignore[arg-type]
+        (lambda: PartialDate.parse("2021-02-29"), "is not a real date: that month has no day 29"),
+        (lambda: DateRange.parse(2021), "is not a date range"),  # type: ignore[arg-type]
+        (
+            lambda: DateRange.parse("2021/2022/2023"),
+            "is not a date range (use START/END, '..' for an open end)",
+        ),
+        (lambda: DateRange.parse("2022/2021-05"), "the range ends before it starts"),
+    ],
+)
+def test_bad_dates_and_ranges_are_refused_with_exactly_this_message(
+    make: Callable[[], object], message: str
+) -> None:
+    with pytest.raises(ValueError) as refused:
+        make()
+    assert str(refused.value) == message
+
+
+def test_the_first_and_last_possible_years_and_days_are_dates() -> None:
+    assert (PartialDate(1000), PartialDate(9999, 12, 31)) == (
+        PartialDate.parse("1000"),
+        PartialDate.parse(" 9999-12-31 "),
+    )
+    assert PartialDate(2024, 2, 29).latest() == date(2024, 2, 29)
+    assert PartialDate.of(date(2021, 9, 25)) == PartialDate(2021, 9, 25)
+
+
+def test_a_date_is_not_before_itself_and_order_is_total() -> None:
+    year, month = PartialDate(2021), PartialDate(2021, 1)
+    assert (year < year, year <= year, year > year, year >= year) == (False, True, False, True)
+    assert (year < month, month < year, month > year) == (True, False, True)
+    assert PartialDate(2021).__lt__("2021") is NotImplemented
+    with pytest.raises(TypeError):
+        assert PartialDate(2021) < "2022"  # type: ignore[operator]
+
+
+def test_a_date_is_certainly_before_only_the_day_after_its_last() -> None:
+    sept = PartialDate(2021, 9)
+    assert sept.certainly_before(PartialDate(2021, 10, 1))
+    assert not sept.certainly_before(PartialDate(2021, 9, 30))
+    assert sept.possibly_before(PartialDate(2021, 9, 2))
+    assert not PartialDate(2021, 9, 2).possibly_before(PartialDate(2021, 9, 2))
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "written"),
+    [
+        ("2021-09-25", PartialDate(2021, 9, 25), PartialDate(2021, 9, 25), "2021-09-25"),
+        ("2021", PartialDate(2021), PartialDate(2021), "2021"),
+        ("2021-09/2022", PartialDate(2021, 9), PartialDate(2022), "2021-09/2022"),
+        ("2020-08-09/..", PartialDate(2020, 8, 9), None, "2020-08-09/.."),
+        ("2020-08-09/", PartialDate(2020, 8, 9), None, "2020-08-09/.."),
+        ("../2021-09", None, PartialDate(2021, 9), "../2021-09"),
+        ("/2021-09", None, PartialDate(2021, 9), "../2021-09"),
+        (" .. / 2021 ", None, PartialDate(2021), "../2021"),
+        ("../..", None, None, "../.."),
+        ("2021/2021", PartialDate(2021), PartialDate(2021), "2021"),
+        ("2021/2021-03", PartialDate(2021), PartialDate(2021, 3), "2021/2021-03"),
+    ],
+)
+def test_a_range_parses_and_is_written_back(
+    text: str, start: PartialDate | None, end: PartialDate | None, written: str
+) -> None:
+    parsed = DateRange.parse(text)
+    assert (parsed, str(parsed)) == (DateRange(start, end), written)
+    assert DateRange.parse(written) == parsed
+
+
+def test_a_range_may_start_and_end_in_the_same_imprecise_period() -> None:
+    assert DateRange(PartialDate(2021, 9, 25), PartialDate(2021, 9)).end == PartialDate(2021, 9)
+    assert DateRange(PartialDate(2021, 9), PartialDate(2021, 9, 1)).start == PartialDate(2021, 9)
+    assert str(DateRange()) == "../.."
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "expected"),
+    [
+        ("2021-09-25", date(2021, 9, 24), Certainty.NO),  # a single day covers itself only
+        ("2021-09-25", date(2021, 9, 26), Certainty.NO),
+        ("2021-09", date(2021, 9, 1), Certainty.MAYBE),  # a single month: each day maybe
+        ("2021-09", date(2021, 9, 30), Certainty.MAYBE),
+        ("2021-09", date(2021, 8, 31), Certainty.NO),
+        ("2021-09", date(2021, 10, 1), Certainty.NO),
+        ("../2021-09", date(2021, 9, 30), Certainty.MAYBE),  # open start: never certain
+        ("../2021-09", date(2021, 10, 1), Certainty.NO),
+        ("../2021-09-25", date(1000, 1, 1), Certainty.MAYBE),
+        ("../..", date(2021, 1, 1), Certainty.MAYBE),
+        ("2021-09/..", date(2021, 8, 31), Certainty.NO),
+        ("2021-09/..", date(2021, 9, 30), Certainty.YES),  # the start's last possible day
+        ("2021-09/..", date(2021, 9, 29), Certainty.MAYBE),
+        ("2021-09-25/2022", date(2022, 1, 1), Certainty.YES),  # the end's first possible day
+        ("2021-09-25/2022", date(2022, 1, 2), Certainty.MAYBE),
+        ("2021-09-25/2022", date(2022, 12, 31), Certainty.MAYBE),
+        ("2021-09-25/2022", date(2023, 1, 1), Certainty.NO),
+        ("2021-09/2022", date(2023, 1, 1), Certainty.NO),  # after an imprecise start
+    ],
+)
+def test_covers_single_dates_and_open_starts(text: str, day: date, expected: Certainty) -> None:
+    assert DateRange.parse(text).covers(day) is expected

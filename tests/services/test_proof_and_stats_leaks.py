@@ -18,8 +18,7 @@ import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sviedka.errors import NotFound
-from sviedka.ledger.checkpoints import Signer, make_checkpoint
-from sviedka.ledger.log import LedgerJournal
+from sviedka.ledger.checkpoints import Signer
 from sviedka.model import Confidentiality, Vocabulary
 from sviedka.model.custody import CustodyEvent, CustodyKind
 from sviedka.model.ids import new_id
@@ -31,6 +30,8 @@ from sviedka.services.archive import Archive, ArchiveConfig
 from sviedka.services.records import build_record
 from sviedka.services.stats import NOT_SHOWN, Breakdown, Every, Scope, flows, held_on, series
 from sviedka.store import open_store
+from sviedka.store.ledger.checkpoints import make_checkpoint
+from sviedka.store.ledger.log import LedgerJournal
 
 SIGNER = Signer("test.example/log", Ed25519PrivateKey.generate())
 PROVER = User("prover-id", "prover", Role.VERIFIER, Confidentiality.INTERNAL)

@@ -16,8 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
 
 from sviedka.errors import Invalid
-from sviedka.ledger.checkpoints import Signer, make_checkpoint
-from sviedka.ledger.log import LedgerJournal
+from sviedka.ledger.checkpoints import Signer
 from sviedka.model import Confidentiality, Verdict, Vocabulary
 from sviedka.services import charts
 from sviedka.services.records import build_record
@@ -31,6 +30,8 @@ from sviedka.services.stats import (
     series,
 )
 from sviedka.store import SqlStore, open_store
+from sviedka.store.ledger.checkpoints import make_checkpoint
+from sviedka.store.ledger.log import LedgerJournal
 
 
 @pytest.fixture

@@ -5,56 +5,40 @@ extends the last one it cosigned for that origin (a consistency proof); it refus
 (rollback) and a different tree of the same size (a fork shown to someone else). The origin keeps
 the cosigned notes it receives; ``verify`` re-checks them and says which witnesses vouched for
 which sizes. A log that showed two different histories would need every witness to lie.
+
+Pure: the decisions, over the notes and the tree heads given. What was cosigned and what was
+received are kept by ``sviedka.store.ledger.witness``.
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import sqlalchemy as sa
-
 from ..errors import Conflict, IntegrityFailure, Invalid
 from ..model.revision import timestamp
-from ..store import Problem
-from ..store import schema as t
 from . import merkle
 from .checkpoints import Signer
-from .log import tree_root, tree_size
 from .note import Checkpoint, cosign, open_checkpoint, parse_verifier_key, verify_cosignature
+from .verify import Finding
 
-__all__ = ["add_cosignature", "check_cosignatures", "cosign_checkpoint", "cosignatures"]
+__all__ = [
+    "Cosignature",
+    "check_cosignature",
+    "cosign_extending",
+    "open_cosignature",
+    "open_note",
+]
 
-W, S = t.witnessed.c, t.ledger_cosignatures.c
-
-
-def cosign_checkpoint(
-    conn: sa.Connection,
-    signer: Signer,
-    note: str,
-    origin_key: str,
-    proof: Mapping[str, Any] | None = None,
-    now: int | None = None,
-) -> str:
-    """Check and cosign another archive's checkpoint; return the note with our cosignature."""
-    checkpoint = _open(note, origin_key)
-    previous = conn.execute(sa.select(t.witnessed).where(W.origin == checkpoint.origin)).first()
-    if previous is not None:
-        _check_extends(previous, checkpoint, proof)
-    moment = int(datetime.now(UTC).timestamp()) if now is None else now
-    line = cosign(note, signer.name, signer.key, moment)
-    row = {"origin": checkpoint.origin, "size": checkpoint.size, "root": checkpoint.root.hex()}
-    row |= {"note": note, "at": timestamp()}
-    if previous is None:
-        conn.execute(sa.insert(t.witnessed), row)
-    else:
-        conn.execute(sa.update(t.witnessed).where(W.origin == checkpoint.origin).values(**row))
-    return note + line
+TreeHead = tuple[int, bytes]
+"""(size, root) of a tree."""
 
 
-def _open(note: str, key: str) -> Checkpoint:
+def open_note(note: str, key: str) -> Checkpoint:
+    """The checkpoint ``note`` signs with ``key``; ``Invalid`` if it is not one."""
     try:
         checkpoint, _ = open_checkpoint(note, [key])
     except ValueError as exc:
@@ -62,20 +46,37 @@ def _open(note: str, key: str) -> Checkpoint:
     return checkpoint
 
 
-def _check_extends(previous: Any, new: Checkpoint, proof: Mapping[str, Any] | None) -> None:
-    old_root = bytes.fromhex(previous.root)
-    if new.size < previous.size:
+def cosign_extending(
+    signer: Signer,
+    note: str,
+    checkpoint: Checkpoint,
+    previous: TreeHead | None,
+    proof: Mapping[str, Any] | None = None,
+    now: int | None = None,
+) -> str:
+    """Cosign another archive's checkpoint (``note``, opened with its origin's key by
+    :func:`open_note`) once it extends the last tree head cosigned for its origin
+    (``previous``): the note with our cosignature."""
+    if previous is not None:
+        _check_extends(previous, checkpoint, proof)
+    moment = int(datetime.now(UTC).timestamp()) if now is None else now
+    return note + cosign(note, signer.name, signer.key, moment)
+
+
+def _check_extends(previous: TreeHead, new: Checkpoint, proof: Mapping[str, Any] | None) -> None:
+    size, old_root = previous
+    if new.size < size:
         raise Conflict(
-            f"Refusing to cosign size {new.size}: {previous.size} was cosigned before (rollback)."
+            f"Refusing to cosign size {new.size}: {size} was cosigned before (rollback)."
         )
-    if new.size == previous.size:
+    if new.size == size:
         if new.root != old_root:
             raise IntegrityFailure(f"The log shows two different trees of size {new.size} (fork).")
         return
-    steps = _proof_hashes(proof, previous.size, new.size)
-    if not merkle.verify_consistency(previous.size, new.size, old_root, new.root, steps):
+    steps = _proof_hashes(proof, size, new.size)
+    if not merkle.verify_consistency(size, new.size, old_root, new.root, steps):
         raise IntegrityFailure(
-            f"The consistency proof does not show that size {new.size} extends {previous.size}."
+            f"The consistency proof does not show that size {new.size} extends {size}."
         )
 
 
@@ -93,41 +94,41 @@ def _proof_hashes(proof: Mapping[str, Any] | None, old: int, new: int) -> list[b
         raise Invalid("The consistency proof is malformed.") from None
 
 
-def add_cosignature(
-    conn: sa.Connection, own_key: str, note: str, witness_key: str
-) -> tuple[str, int, str]:
-    """Keep a witness's cosignature of one of our checkpoints; return (witness, size, time)."""
-    checkpoint = _open(note, own_key)
+@dataclass(frozen=True)
+class Cosignature:
+    """A witness's cosignature of one of our checkpoints, checked: who, which tree, when."""
+
+    checkpoint: Checkpoint
+    witness: str
+    at: str
+
+
+def open_cosignature(note: str, own_key: str, witness_key: str) -> Cosignature:
+    """The cosignature on ``note`` (one of our checkpoints) by the witness of ``witness_key``;
+    ``Invalid`` if the note is not ours or the key did not cosign it. Whether the tree is still
+    our log's is for the caller to check."""
+    checkpoint = open_note(note, own_key)
     try:
         moment = verify_cosignature(note, witness_key)
     except ValueError as exc:
         raise Invalid(f"Not a cosigner key: {exc}") from None
-    if checkpoint.size > tree_size(conn) or tree_root(conn, checkpoint.size) != checkpoint.root:
-        raise IntegrityFailure("That checkpoint's root is not this archive's log at that size.")
     witness = parse_verifier_key(witness_key).name
-    at = timestamp(datetime.fromtimestamp(moment, UTC))
-    row = {"size": checkpoint.size, "witness": witness, "witness_key": witness_key}
-    conn.execute(sa.insert(t.ledger_cosignatures), row | {"note": note, "at": at})
-    return witness, checkpoint.size, at
+    return Cosignature(checkpoint, witness, timestamp(datetime.fromtimestamp(moment, UTC)))
 
 
-def cosignatures(conn: sa.Connection) -> list[tuple[str, int, str]]:
-    """(witness, size, time) of every cosignature kept, by size."""
-    rows = conn.execute(sa.select(S.witness, S.size, S.at).order_by(S.size, S.witness))
-    return [(r.witness, int(r.size), r.at) for r in rows]
-
-
-def check_cosignatures(conn: sa.Connection, own_key: str) -> Iterator[Problem]:
-    """Each kept cosignature still verifies and still matches our log."""
-    for row in conn.execute(sa.select(t.ledger_cosignatures).order_by(S.id)):
-        where = f"cosignature by {row.witness} of size {row.size}"
-        try:
-            checkpoint = _open(row.note, own_key)
-            verify_cosignature(row.note, row.witness_key)
-        except (Invalid, IntegrityFailure, ValueError):
-            yield Problem(where, "no longer verifies")
-            continue
-        if checkpoint.size > tree_size(conn):
-            yield Problem(where, f"vouches for {row.size} entries, more than the log now holds")
-        elif checkpoint.size != row.size or tree_root(conn, row.size) != checkpoint.root:
-            yield Problem(where, "vouches for a tree the log no longer has")
+def check_cosignature(
+    row: Any, own_key: str, size: int, root: Callable[[int], bytes]
+) -> Iterator[Finding]:
+    """A kept cosignature (witness, witness_key, size, note) still verifies and still matches
+    our log of ``size`` entries (``root(n)`` of the log)."""
+    where = f"cosignature by {row.witness} of size {row.size}"
+    try:
+        checkpoint = open_note(row.note, own_key)
+        verify_cosignature(row.note, row.witness_key)
+    except (Invalid, IntegrityFailure, ValueError):
+        yield Finding(where, "no longer verifies")
+        return
+    if checkpoint.size > size:
+        yield Finding(where, f"vouches for {row.size} entries, more than the log now holds")
+    elif checkpoint.size != row.size or root(row.size) != checkpoint.root:
+        yield Finding(where, "vouches for a tree the log no longer has")

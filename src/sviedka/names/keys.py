@@ -5,7 +5,9 @@ known given name gets the key of its name (Ганна and Anna share one); a pat
 father's name's key and a gender ending (Мікалаевіч = Nikolayevich); any other word gets its
 skeleton
 (:func:`~sviedka.names.phonetic.skeleton`). One-letter words (initials) get no key: a query
-"А. Бяляцкі" looks for "balack" alone.
+"А. Бяляцкі" looks for "balack" alone. The text is unmasked first
+(:func:`~sviedka.names.confusables.unmask`): "Аlеs Віаlіаtskі" in look-alike letters, or Алесь
+cut by a zero-width space, has the keys of its plain spelling.
 
 Keys are derived data: when the rules or the vocabulary change, ``KEYS_VERSION`` changes and an
 index built from keys must be rebuilt.
@@ -13,12 +15,13 @@ index built from keys must be rebuilt.
 
 from __future__ import annotations
 
+from .confusables import unmask
 from .phonetic import is_lacinka, skeleton, words
 from .vocabulary import given_name, patronymic
 
 __all__ = ["KEYS_VERSION", "search_keys", "word_key"]
 
-KEYS_VERSION = 3
+KEYS_VERSION = 4  # 4: invisible characters dropped, look-alike letters folded (unmask)
 
 
 def word_key(word: str, lacinka: bool | None = None) -> str:
@@ -36,6 +39,7 @@ def word_key(word: str, lacinka: bool | None = None) -> str:
 def search_keys(text: str) -> list[str]:
     """The distinct keys of the words of ``text``, in order; deterministic, lower-case ASCII."""
     keys: list[str] = []
+    text = unmask(text)
     lacinka = is_lacinka(text)
     for word in words(text):
         if len(word) < 2:

@@ -15,6 +15,7 @@ from functools import lru_cache
 from rigour.names import remove_person_prefixes, replace_org_types_compare
 from rigour.text import is_stopword
 
+from .confusables import unmask
 from .keys import word_key
 from .phonetic import is_lacinka, phonetic, script_of, skeleton_of, words
 from .vocabulary import GivenName, given_name, patronymic
@@ -88,8 +89,9 @@ def _surname_gender(form: str) -> str | None:
 
 @lru_cache(maxsize=65536)
 def parse(name: str) -> tuple[Part, ...]:
-    """The parts of one full name, in the order written (person prefixes such as Mr. dropped)."""
-    text = remove_person_prefixes(name.strip())
+    """The parts of one full name, in the order written (person prefixes such as Mr. dropped,
+    invisible characters and look-alike letters unmasked)."""
+    text = remove_person_prefixes(unmask(name).strip())
     text = replace_org_types_compare(text.lower(), generic=True)
     lacinka = is_lacinka(text)
     found = [w for w in words(text) if phonetic(w, lacinka)]

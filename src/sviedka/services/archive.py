@@ -20,14 +20,15 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Conflict, NotAnArchive
-from ..ledger.checkpoints import Signer, make_checkpoint
-from ..ledger.log import LedgerJournal
+from ..ledger.checkpoints import Signer
 from ..model import Vocabulary
 from ..model.custom import CustomField, parse_declarations
 from ..model.ids import new_id
 from ..model.revision import timestamp
 from ..store import SqlStore, open_store
 from ..store.engine import sqlite_url
+from ..store.ledger.checkpoints import make_checkpoint
+from ..store.ledger.log import LedgerJournal
 from ..vault import BlobStore
 from .accounts import lockout_secret
 from .keys import create_archive_keys

@@ -29,14 +29,14 @@ from typing import Any, cast
 import sqlalchemy as sa
 
 from ..errors import Conflict, IntegrityFailure, NotAnArchive
-from ..ledger.checkpoints import latest_checkpoint
-from ..ledger.log import tree_root, tree_size
 from ..ledger.note import open_checkpoint
 from ..model.revision import timestamp
 from ..store import Problem
 from ..store import schema as t
 from ..store.engine import create_engine, sqlite_url
 from ..store.integrity import streamed
+from ..store.ledger.checkpoints import latest_checkpoint
+from ..store.ledger.log import tree_root, tree_size
 from ..store.migrations import migrate
 from .archive import CONFIG, DATABASE, VAULT, Archive, open_archive, read_config
 from .evidence import check_vault

@@ -20,11 +20,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..errors import Invalid
-from ..ledger.checkpoints import latest_checkpoint
-from ..ledger.log import tree_size
 from ..model import Confidentiality, EndMode, Organisation
 from ..store import SqlStore
 from ..store import schema as t
+from ..store.ledger.checkpoints import latest_checkpoint
+from ..store.ledger.log import tree_size
 from ..store.spell_counts import (
     Breakdown,
     Query,

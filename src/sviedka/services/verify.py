@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from ..ledger.log import tree_size
-from ..ledger.verify import check_log
 from ..store import Problem
 from ..store import schema as t
 from ..store.integrity import check_records
+from ..store.ledger.log import tree_size
+from ..store.ledger.verify import check_log
 from .archive import Archive
 
 __all__ = ["Report", "verify_archive"]

@@ -2,6 +2,13 @@
 
 Pure functions, no SQL: the index (``search.py``) stores what ``document`` returns; the
 search service uses ``fold`` and ``words`` to find the matched words again for snippets.
+
+Names and texts are unmasked before they are indexed or cut into words
+(:func:`~sviedka.names.confusables.unmask`): invisible characters (zero-width spaces and
+joiners, soft hyphens, bidi controls) are dropped and a word mixing Latin and Cyrillic
+look-alike letters ("Віаlіаtskі") is written in one script, in the index and in queries alike,
+so that neither hides a word from search. The index stores the unmasked text (FTS5 reads its
+words from there), which is also what titles and snippets show.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..model import DateRange, Detention, NameForm, PartialDate, Record
+from ..names.confusables import unmask
 
 __all__ = [
     "FIRST",
@@ -81,8 +89,9 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The words of ``text``: runs of letters and digits (as FTS5's ``unicode61`` splits)."""
-    return _WORD.findall(text)
+    """The words of ``text`` unmasked: runs of letters and digits (as FTS5's ``unicode61``
+    splits)."""
+    return _WORD.findall(unmask(text))
 
 
 def is_unspaced(text: str) -> bool:
@@ -109,15 +118,16 @@ class SearchDoc:
 
 
 def document(record: Record) -> SearchDoc:
-    """The searchable part of ``record``. Never a sensitive field (``Person.sensitive``)."""
+    """The searchable part of ``record``, unmasked. Never a sensitive field
+    (``Person.sensitive``)."""
     names = _names(record)
     return SearchDoc(
         record_id=record.id,
         kind=record.KIND,
         confidentiality=record.confidentiality.value,
-        title=_title(record, names)[:200],
+        title=unmask(_title(record, names))[:200],
         names=names,
-        texts=tuple(_texts(record)),
+        texts=tuple(unmask(text) for text in _texts(record)),
         status=_status(record),
         span=_span(record),
     )
@@ -129,7 +139,7 @@ def _names(record: Record) -> tuple[str, ...]:
     listed = getattr(record, "name_as_listed", None)  # a sanction: the name as the list has it
     if isinstance(listed, str):
         found.append(listed)
-    return tuple(dict.fromkeys(n for n in found if n.strip()))
+    return tuple(dict.fromkeys(name for name in map(unmask, found) if name.strip()))
 
 
 def _texts(record: Record) -> Iterator[str]:

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from import_sheets import ROWS, write_csv
 
-from sviedka.ledger.log import tree_size
 from sviedka.model import (
     Charge,
     Detention,
@@ -23,6 +22,7 @@ from sviedka.model import (
 from sviedka.services.archive import Archive
 from sviedka.services.importing import Action, ImportOptions, ImportReport, run_import
 from sviedka.services.importing.viasna import VIASNA
+from sviedka.store.ledger.log import tree_size
 
 D = PartialDate
 

@@ -1,5 +1,7 @@
 """The persisted transparency log: entries and perfect-subtree nodes in the archive's database.
 
+The hashing is ``sviedka.ledger.merkle``'s (pure); this module only reads and writes its rows.
+
 Every writing transaction opens a `LedgerSession` (the store's journal seam). It appends each
 revision, custody event and judgement, and writes the entries and the new tree nodes in the same
 transaction, so that a write and its log entry commit or vanish together. On PostgreSQL the
@@ -15,9 +17,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..model.revision import sha256_hex
-from ..store import schema as t
-from . import merkle
+from ...ledger import merkle
+from ...model.revision import sha256_hex
+from .. import schema as t
 
 __all__ = ["LedgerJournal", "LedgerSession", "fetch_nodes", "getter_for", "tree_root", "tree_size"]
 
