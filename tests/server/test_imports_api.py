@@ -59,3 +59,21 @@ def test_an_importer_not_cleared_for_internal_records_may_not_stage(api: Server)
         "error": "Imports make internal records; your clearance does not reach them.",
         "errors": [],
     }
+
+
+def test_a_hostile_workbook_gets_the_json_error_and_stages_nothing(api: Server) -> None:
+    from hostile_workbooks import BILLION_LAUGHS, pack, with_shared_strings
+
+    path = pack(api.path.parent / "laughs.xlsx", with_shared_strings(BILLION_LAUGHS))
+    made = upload(api, "doc", path.read_bytes(), fmt="xlsx")
+    assert made == {
+        "status": 422,
+        "ok": False,
+        "error": (
+            "The workbook contains an XML document type declaration (DTD), which XLSX files "
+            "never need: it can hide entity expansion or references to other files. Nothing was "
+            "imported; save the sheet again from a spreadsheet program."
+        ),
+        "errors": [{"field": "file", "problem": "has a DTD"}],
+    }
+    assert list((api.path / "imports").glob("*")) == []

@@ -60,3 +60,21 @@ def test_an_importer_not_cleared_for_internal_records_may_not_stage(
     assert refused.status_code == 403  # type: ignore[attr-defined]
     staged = client.app.state.archive.path / "imports"  # type: ignore[attr-defined]
     assert list(staged.glob("*")) == []
+
+
+def test_a_workbook_that_cannot_be_read_gets_the_form_back_with_why(
+    app_factory: Callable[..., TestClient],
+) -> None:
+    from hostile_workbooks import SHEET, pack, unclosed_cells, workbook_parts
+
+    client = app_factory()
+    csrf = login(client, "doc")
+    archive = client.app.state.archive  # type: ignore[attr-defined]
+    path = pack(archive.path.parent / "unclosed.xlsx", workbook_parts() | {SHEET: unclosed_cells()})
+    refused = upload(client, csrf, "list.xlsx", path.read_bytes(), "xlsx")
+    assert refused.status_code == 422  # type: ignore[attr-defined]
+    assert (
+        '<p class="error-box" role="alert">The workbook has XML that is not well-formed (line 1). '
+        "Nothing was imported; save it again from a spreadsheet program.</p>"
+    ) in refused.text  # type: ignore[attr-defined]
+    assert list((archive.path / "imports").glob("*")) == []
