@@ -244,3 +244,18 @@ def test_cells_come_back_with_their_types(tmp_path: Path) -> None:
         "text", 12, 1.5, True, datetime(2021, 9, 25, 10, 30), datetime(1962, 9, 25),
         clock(8, 15), timedelta(hours=36),
     ]  # fmt: skip
+
+
+def test_the_worker_gets_none_of_the_servers_settings_or_secrets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sviedka.services.importing.xlsx import _environment
+
+    monkeypatch.setenv("SVIEDKA_PASSPHRASE", "a secret")
+    monkeypatch.setenv("SVIEDKA_DATABASE_URL", "postgresql://user:secret@host/db")
+    assert sorted(_environment()) == [
+        "PATH",
+        "PYTHONDONTWRITEBYTECODE",
+        "PYTHONNOUSERSITE",
+        "PYTHONPATH",
+    ]

@@ -60,15 +60,12 @@ def open_workbook(
 class _Worker:
     def __init__(self, path: Path, sheet: str | None, limits: XlsxLimits) -> None:
         self.limits = limits
-        env = os.environ | {
-            "PYTHONPATH": os.pathsep.join([_PACKAGE_ROOT, os.environ.get("PYTHONPATH", "")])
-        }
         self.process = subprocess.Popen(
             [sys.executable, "-m", _WORKER],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
-            env=env,
+            env=_environment(),
         )
         request = {"path": str(path.resolve()), "sheet": sheet, "limits": asdict(limits)}
         assert self.process.stdin is not None and self.process.stdout is not None
@@ -130,6 +127,18 @@ class _Worker:
             "or save it as CSV.",
             {"file": "beyond limits"},
         )
+
+
+def _environment() -> dict[str, str]:
+    """The worker's: none of the server's settings or secrets, this very ``sviedka`` first on
+    its path, and no bytecode written (it may write no file)."""
+    paths = [_PACKAGE_ROOT, *os.environ.get("PYTHONPATH", "").split(os.pathsep)]
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": os.pathsep.join(p for p in paths if p),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONNOUSERSITE": "1",
+    }
 
 
 class _Stalled(Exception):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import signal
 import sys
 import time
 import zipfile
@@ -82,6 +83,7 @@ def _confine(limits: XlsxLimits) -> None:
         return
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 5))
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write fails, rather than kills
     resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
     os.nice(10)
 
