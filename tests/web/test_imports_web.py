@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
+import pytest
 from fastapi.testclient import TestClient
 from webtools import login
 
@@ -78,3 +79,28 @@ def test_a_workbook_that_cannot_be_read_gets_the_form_back_with_why(
         "Nothing was imported; save it again from a spreadsheet program.</p>"
     ) in refused.text  # type: ignore[attr-defined]
     assert list((archive.path / "imports").glob("*")) == []
+
+
+def test_a_dry_run_runs_off_the_event_loop(
+    app_factory: Callable[..., TestClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading a sheet takes seconds; on the event loop it would stall every other request."""
+    import asyncio
+
+    from sviedka.errors import Invalid
+    from sviedka.services.importing import staging
+
+    on_the_loop = []
+
+    def stage(*_: object, **__: object) -> None:
+        try:
+            asyncio.get_running_loop()
+            on_the_loop.append(True)
+        except RuntimeError:
+            on_the_loop.append(False)
+        raise Invalid("Stopped here.", {})
+
+    monkeypatch.setattr(staging, "stage", stage)
+    client = app_factory()
+    refused = upload(client, login(client, "doc"), "list.csv", SHEET.encode(), "csv")
+    assert (refused.status_code, on_the_loop) == (422, [False])  # type: ignore[attr-defined]

@@ -174,6 +174,7 @@ def scan_sheet(raw: IO[bytes], limits: XlsxLimits) -> SheetFacts:
     parser.StartElementHandler = scan.start
     parser.EndElementHandler = scan.end
     parser.CharacterDataHandler = scan.text
+    parser.buffer_text = True  # one call per text node, not per line or entity
     try:
         while chunk := raw.read(_MiB):
             parser.Parse(chunk, False)

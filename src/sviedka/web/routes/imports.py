@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from ...errors import Invalid
@@ -45,9 +46,9 @@ async def upload_sheet(request: Request, page: PageDep) -> Response:
         sheet, fmt = form.get("sheet"), form.get("format")
         if not isinstance(sheet, UploadFile) or not sheet.filename or fmt not in FORMATS:
             return _form(page, page.gettext("Choose a file and its format."), status=422)
-        made = staging.stage(
-            page.archive, page.me, sheet.file, name=sheet.filename, fmt=str(fmt),
-            actor=actor_of(page.me),
+        made = await run_in_threadpool(  # a dry run takes seconds: not on the event loop
+            staging.stage, page.archive, page.me, sheet.file, name=sheet.filename,
+            fmt=str(fmt), actor=actor_of(page.me),
         )  # fmt: skip
     except Invalid as exc:
         return _form(page, exc.message, status=422)
