@@ -99,3 +99,33 @@ def test_the_demo_archive_holds_the_imported_sample_list(tmp_path: Path) -> None
             "--dry-run", "--json").stdout
     )  # fmt: skip
     assert report["added"] == 0 and report["unchanged"] + report["rejected"] == 300
+
+
+def test_a_hostile_workbook_is_an_error_not_a_traceback(archive: Path, tmp_path: Path) -> None:
+    from hostile_workbooks import (
+        BILLION_LAUGHS,
+        SHEET,
+        XXE,
+        pack,
+        unclosed_cells,
+        with_shared_strings,
+        workbook_parts,
+    )
+
+    books = {
+        "xxe": workbook_parts() | {SHEET: XXE},
+        "laughs": with_shared_strings(BILLION_LAUGHS),
+        "unclosed": workbook_parts() | {SHEET: unclosed_cells()},
+    }
+    for name, parts in books.items():
+        path = pack(tmp_path / f"{name}.xlsx", parts)
+        result = cli(archive, "import", str(path), "--format", "xlsx")
+        assert (result.exit_code, result.stdout) == (1, ""), name
+        assert result.stderr.startswith("Error: The workbook"), result.stderr
+        assert "Traceback" not in result.output
+    (tmp_path / "list.xlsx").write_bytes(b"id,name\n1,Anna\n")
+    result = cli(archive, "import", str(tmp_path / "list.xlsx"), "--format", "xlsx")
+    assert (
+        result.stderr.splitlines()[0] == "Error: The file is not an XLSX workbook that can be read."
+    )
+    assert persons(archive) == 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from pathlib import Path
 from typing import Annotated
@@ -16,6 +15,7 @@ from ..model import Confidentiality
 from ..services.sanctions import lists, review, screen, tables
 from ..services.sanctions.scoring import THRESHOLD
 from ..settings import load_settings
+from ..spreadsheet import csv_text
 from .app import JsonOut, Reason, app, opened
 
 __all__: list[str] = []
@@ -70,11 +70,7 @@ def screen_command(
     if as_json:
         typer.echo(show.json_text(tables.screening_data(result)))
     elif as_csv:
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=tables.COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(tables.screening_rows(result))
-        typer.echo(buffer.getvalue(), nl=False)
+        typer.echo(csv_text(tables.COLUMNS, tables.screening_rows(result)), nl=False)
     else:
         typer.echo(_screen_text(result))
 

@@ -25,8 +25,11 @@ from ..model import Gender, PartialDate, Person, Verdict
 from ..names import MATCH_THRESHOLD, match_names
 from ..names.blocking import blocking_keys
 from ..store import Store, View
+from ..store import schema as t
 from ..store.name_keys import PersonFacts, blocks, judged_pairs, key_members, person_facts
 from ..store.sql import SqlView
+from .access import readable
+from .accounts import User
 
 __all__ = [
     "Proposal",
@@ -136,9 +139,11 @@ def likely_duplicates(
     birth_date: PartialDate | None,
     *,
     limit: int = 5,
+    reader: User | None = None,
 ) -> list[tuple[str, float, tuple[str, ...]]]:
     """Persons in the archive who may be the person with these names: (id, score, why), best
-    first, those scoring at least ``MATCH_THRESHOLD`` only, at most ``limit``.
+    first, those scoring at least ``MATCH_THRESHOLD`` only, at most ``limit``; with ``reader``,
+    only among the persons that user may read (else among all: the custodian).
 
     ``view`` may be an open writer: what it has flushed counts (``SqlWriter.flush()``), so an
     import that flushes every few rows is also warned about duplicates within its own sheet.
@@ -146,6 +151,9 @@ def likely_duplicates(
     conn = _conn(view)
     year = birth_date.year if birth_date is not None else None
     members = key_members(conn, blocking_keys(names, year), most=_MOST)
+    if reader is not None:  # before the sizes are checked: they must not count the unreadable
+        allowed = _readable_among(conn, {p for found in members.values() for p in found}, reader)
+        members = {key: [p for p in found if p in allowed] for key, found in members.items()}
     ids = {pid for key, found in members.items() if _usable(key, found) for pid in found}
     facts = PersonFacts(tuple(names), birth_date, Gender.UNKNOWN, None)
     scored = []
@@ -155,6 +163,11 @@ def likely_duplicates(
             scored.append((person_id, score, why))
     scored.sort(key=lambda x: (-x[1], x[0]))
     return scored[:limit]
+
+
+def _readable_among(conn: sa.Connection, ids: set[str], reader: User) -> set[str]:
+    query = sa.select(t.records.c.id).where(t.records.c.id.in_(sorted(ids)), readable(reader))
+    return set(conn.scalars(query))
 
 
 def candidate_pairs(view: View) -> set[tuple[str, str]]:

@@ -8,8 +8,6 @@ confidentiality levels the caller may see (the CLI sees all; the server passes a
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -21,6 +19,7 @@ import sqlalchemy as sa
 
 from ..errors import Invalid
 from ..model import Confidentiality, EndMode, Organisation
+from ..spreadsheet import csv_text
 from ..store import SqlStore
 from ..store import schema as t
 from ..store.ledger.checkpoints import latest_checkpoint
@@ -158,13 +157,9 @@ class StatsResult:
         return json.dumps(self.as_dict(), ensure_ascii=False, indent=2)
 
     def as_csv(self) -> str:
-        """The rows as CSV, the method first as ``#`` comment lines."""
-        buffer = io.StringIO()
-        buffer.writelines(f"# {line}\n" for line in self.method.lines())
-        writer = csv.DictWriter(buffer, self.columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(self.rows)
-        return buffer.getvalue()
+        """The rows as CSV, the method first as ``#`` comment lines; text cells that a
+        spreadsheet would run as a formula are quoted (``spreadsheet.safe_cell``)."""
+        return csv_text(self.columns, self.rows, comments=self.method.lines())
 
 
 # -- the questions ------------------------------------------------------------------------------

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ..model import Verdict
+from ..services.importing import staging
 from ..store import schema as t
 from ..store.sql import SqlView
 from .charts import breakdown, held_chart, scope_of
-from .imports_store import pending_imports
 from .landed import landed
 from .queries import recent_changes, titles
 
@@ -79,4 +79,5 @@ def dashboard_data(page: Page) -> dict[str, Any]:
     review = review_queue(page)
     pairs = [record for item in review for record in (item["left"], item["right"])]
     page.audit("list", [c.record for c in changes] + pairs)
-    return counts | {"changes": changes, "review": review, "imports": pending_imports(page)}
+    imports = staging.waiting(page.archive, page.me)
+    return counts | {"changes": changes, "review": review, "imports": imports}

@@ -13,10 +13,11 @@ from starlette.concurrency import run_in_threadpool
 from ...services.access import Permission
 from ...services.accounts import User
 from ...services.archive import Archive
-from .. import staging
+from ...services.importing import staging
 from ..config import API_PREFIX
 from ..deps import get_archive, require
 from ..files import BodyReader
+from ..guarded import actor_of
 from ..models import OkOut
 from .evidence import file_name
 
@@ -38,7 +39,7 @@ async def upload(
     content_disposition: Annotated[str | None, Header(max_length=1000)] = None,
 ) -> dict[str, Any]:
     """Upload a file as the request body; answers the dry-run report and the id to confirm."""
-    options = {"sheet": sheet, "keep_going": keep_going, "list_name": list_name}
+    options = staging.StagedOptions(sheet=sheet, keep_going=keep_going, list_name=list_name)
     reader = BodyReader(request.stream().__aiter__(), asyncio.get_running_loop())
     made = await run_in_threadpool(
         staging.stage,
@@ -47,6 +48,7 @@ async def upload(
         reader,
         name=file_name(content_disposition),
         fmt=format,
+        actor=actor_of(user),
         options=options,
     )
     return {"ok": True, **dataclasses.asdict(made)}
@@ -61,7 +63,7 @@ def show(archive: ArchiveDep, user: Importer, import_id: str) -> dict[str, Any]:
 @router.post("/imports/{import_id}/confirm")
 def confirm(archive: ArchiveDep, user: Importer, import_id: str) -> dict[str, Any]:
     """Import for real, with the options of the dry run; answers the final report."""
-    return {"ok": True, "report": staging.confirm(archive, user, import_id)}
+    return {"ok": True, "report": staging.confirm(archive, user, import_id, actor=actor_of(user))}
 
 
 @router.delete("/imports/{import_id}", response_model=OkOut)

@@ -11,7 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..accounts import User
 
 __all__ = ["Action", "ImportOptions", "ImportReport", "Progress", "RowOutcome"]
 
@@ -34,6 +37,9 @@ class ImportOptions:
     sheet: str | None = None  # XLSX: which sheet
     progress: Progress | None = None
     list_name: str | None = None  # the list the rows come from (names its Source record)
+    # Whose reading rights bound the report: duplicate warnings consider only the records this
+    # user may read. None: the archive's custodian (the CLI), who reads everything.
+    reader: User | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -19,6 +19,7 @@ from ...model import Person, Record, Source, SourceKind
 from ...model.codec import dump
 from ...model.ids import new_id
 from ...store import Writer
+from ..accounts import User
 from ..archive import Archive
 from ..matching import likely_duplicates
 from .build import Builder, RowRecords
@@ -144,13 +145,13 @@ class _Rows:
     def run(self, sheet: Sheet, options: ImportOptions, report: ImportReport) -> None:
         for row in sheet.rows:
             report.rows_read += 1
-            report.outcomes.append(self.take(row, options.actor, report.file))
+            report.outcomes.append(self.take(row, options, report.file))
             if options.progress and report.rows_read % _PROGRESS_EVERY == 0:
                 options.progress(sheet.done, sheet.total)
         if options.progress:
             options.progress(sheet.total or sheet.done, sheet.total)
 
-    def take(self, row: SheetRow, actor: str, file: str) -> RowOutcome:
+    def take(self, row: SheetRow, options: ImportOptions, file: str) -> RowOutcome:
         codes = self.builder.codes["criminal_code_by"]
         try:
             facts = read_row(row.number, row.cells, self.columns, self.width, codes, row.unreadable)
@@ -165,7 +166,8 @@ class _Rows:
             return RowOutcome(
                 row=row.number, action=Action.REJECTED, key=self._key(row), reasons=reasons
             )
-        return self._write(facts, records, actor, f"import of {file}, row {row.number}")
+        reason = f"import of {file}, row {row.number}"
+        return self._write(facts, records, options, reason)
 
     def _key(self, row: SheetRow) -> str | None:
         """The row's id or url as the report shows it, read straight from the cells."""
@@ -194,9 +196,12 @@ class _Rows:
                 )
         self.seen.update(dict.fromkeys(keys, facts.number))
 
-    def _write(self, facts: RowFacts, out: RowRecords, actor: str, reason: str) -> RowOutcome:
+    def _write(
+        self, facts: RowFacts, out: RowRecords, options: ImportOptions, reason: str
+    ) -> RowOutcome:
+        actor = options.actor
         if out.old_person is None:
-            facts.warnings += _duplicate_warnings(self.writer, out.person)
+            facts.warnings += _duplicate_warnings(self.writer, out.person, options.reader)
         for record in out.new:
             self.writer.add(record, actor=actor, reason=reason)
         written = [r.id for r in out.new]
@@ -224,13 +229,14 @@ class _Rows:
         )
 
 
-def _duplicate_warnings(writer: Writer, person: Person) -> list[str]:
+def _duplicate_warnings(writer: Writer, person: Person, reader: User | None) -> list[str]:
     """A warning per person already in the archive who is likely this new one (by id and score
-    only: the report never shows another record's name). Persons this import added are seen once
-    the writer has flushed them (every few thousand rows); the list's own repeats are refused by
-    key anyway."""
+    only: the report never shows another record's name), among the persons ``reader`` may read
+    (everyone for the custodian): a warning must not tell whether a name exists where the
+    importer may not look. Persons this import added are seen once the writer has flushed them
+    (every few thousand rows); the list's own repeats are refused by key anyway."""
     names = [form.full for form in person.names]
-    found = likely_duplicates(writer, names, person.birth_date, limit=3)
+    found = likely_duplicates(writer, names, person.birth_date, limit=3, reader=reader)
     return [
         f"likely the same person as {other} (score {score:.2f}); judge with sviedka cluster judge"
         for other, score, _ in found

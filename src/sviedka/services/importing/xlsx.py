@@ -1,31 +1,38 @@
-"""XLSX workbooks read as a stream (openpyxl read-only, ``data_only``: formulas give the value
-saved with the file). Two facts openpyxl's streaming reader does not give are found by one quick
-pass over the sheet's XML first: merged ranges (their top-left value is used for every cell of
-the range, with a warning) and formula cells saved without a value (reported, never guessed)."""
+"""XLSX workbooks, read as a stream in a worker process (``xlsx_worker``) that cannot starve the
+server: limited in processor time and memory, at a lower priority, waited for at most
+``XlsxLimits.stall_seconds`` per row. Before openpyxl reads anything the worker checks the zip
+and each part's XML (``xlsx_checks``: sizes, compression ratio, no DTD) and scans the sheet once,
+linearly, for merged ranges (their top-left value is used for every cell of the range, with a
+warning) and formula cells saved without a value (reported, never guessed); formulas give the
+value saved with the file (openpyxl's ``data_only``).
+
+A workbook refused or that the worker could not finish is ``Invalid`` with a message that says
+why and never quotes the file.
+"""
 
 from __future__ import annotations
 
-import io
-import re
-import zipfile
+import json
+import os
+import select
+import subprocess
+import sys
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
-
-from openpyxl import load_workbook  # type: ignore[import-untyped]
-from openpyxl.utils.cell import range_boundaries  # type: ignore[import-untyped]
-from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
+from typing import IO, Any
 
 from ...errors import Invalid
+from .xlsx_checks import LIMITS, XlsxLimits
 
-__all__ = ["OpenWorkbook", "open_workbook"]
+__all__ = ["LIMITS", "OpenWorkbook", "XlsxLimits", "open_workbook"]
 
-_CELL = re.compile(r'<(?:\w+:)?c\s+r="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
-_MERGE = re.compile(r'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+:[A-Z]+\d+)"')
-_VALUE = re.compile(r"<(?:\w+:)?v>[^<]+</(?:\w+:)?v>|<(?:\w+:)?is>")
-_CHUNK = 1 << 20
+_WORKER = "sviedka.services.importing.xlsx_worker"
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[3])  # the folder that holds ``sviedka``
+_LINE_BYTES = 64 << 20  # one row's message, at most (rows hold at most 1 MiB of text)
 
 
 @dataclass
@@ -36,118 +43,153 @@ class OpenWorkbook:
     done: Any  # () -> rows read
 
 
-@dataclass(frozen=True)
-class _Merged:
-    ref: str
-    min_col: int
-    min_row: int
-    max_col: int
-    max_row: int
-
-
 @contextmanager
-def open_workbook(path: Path, sheet: str | None) -> Iterator[OpenWorkbook]:
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise Invalid(
-            "The file is not an XLSX workbook that can be read.", {"file": "not XLSX"}
-        ) from None
-    try:
-        sheet_ws, warnings = _choose(book, sheet)
-        merged, unknown = _scan(path, sheet_ws._worksheet_path)  # openpyxl keeps the part name
-        total = sheet_ws.max_row
-        sheet_ws.reset_dimensions()  # some writers save a wrong size; read every row there is
+def open_workbook(
+    path: Path, sheet: str | None, limits: XlsxLimits = LIMITS
+) -> Iterator[OpenWorkbook]:
+    """The sheet (the first, or the one named), its rows streamed from the worker."""
+    with _Worker(path, sheet, limits) as worker:
+        head = worker.expect("head")
         counter = [0]
-        rows = _rows(sheet_ws, merged, unknown, counter)
-        yield OpenWorkbook(rows, total, warnings, lambda: counter[0])
-    finally:
-        book.close()
-
-
-def _choose(book: Any, sheet: str | None) -> tuple[Any, list[str]]:
-    names = list(book.sheetnames)
-    if sheet is not None:
-        if sheet not in names:
-            raise Invalid(
-                f"The workbook has no sheet named {sheet!r}; its sheets: {', '.join(names)}.",
-                {"sheet": "no such sheet"},
-            )
-        return book[sheet], []
-    warnings = []
-    if len(names) > 1:
-        others = ", ".join(repr(n) for n in names[1:])
-        warnings.append(
-            f"The workbook has {len(names)} sheets; read {names[0]!r}, not {others} "
-            "(choose one with --sheet)."
+        rows = worker.rows(counter)
+        yield OpenWorkbook(
+            rows, head.get("total"), list(head.get("warnings", [])), lambda: counter[0]
         )
-    return book[names[0]], warnings
 
 
-def _scan(path: Path, member: str) -> tuple[list[_Merged], set[tuple[int, int]]]:
-    """Merged ranges and formula cells without a saved value, from the sheet's XML."""
-    merged: list[_Merged] = []
-    unknown: set[tuple[int, int]] = set()
-    with zipfile.ZipFile(path) as archive, archive.open(member.lstrip("/")) as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8")
-        rest = ""
-        while chunk := text.read(_CHUNK):
-            buffer = rest + chunk
-            start = max(buffer.rfind("<c "), buffer.rfind("<mergeCell"))
-            cut = start if start > 0 else max(len(buffer) - 512, 0)
-            _scan_part(buffer[:cut], merged, unknown)
-            rest = buffer[cut:]
-        _scan_part(rest, merged, unknown)
-    return merged, unknown
+class _Worker:
+    def __init__(self, path: Path, sheet: str | None, limits: XlsxLimits) -> None:
+        self.limits = limits
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", _WORKER],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=_environment(),
+        )
+        request = {"path": str(path.resolve()), "sheet": sheet, "limits": asdict(limits)}
+        assert self.process.stdin is not None and self.process.stdout is not None
+        try:
+            self.process.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
+            self.process.stdin.close()
+        except BrokenPipeError:
+            pass  # it died at once: reading says why
+        self.lines = _Lines(self.process.stdout, limits.stall_seconds)
+
+    def __enter__(self) -> _Worker:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        assert self.process.stdout is not None
+        self.process.stdout.close()
+
+    def expect(self, kind: str) -> dict[str, Any]:
+        message = self.next()
+        if kind not in message:
+            raise Invalid(
+                "The file is not an XLSX workbook that can be read.", {"file": "not XLSX"}
+            )
+        return dict(message[kind])
+
+    def next(self) -> dict[str, Any]:
+        try:
+            message = json.loads(self.lines.next())
+        except _Stalled:
+            raise self._beyond_limits() from None
+        except (_Ended, ValueError):
+            self.process.wait()
+            raise self._beyond_limits() from None
+        if "error" in message:
+            if message["problem"] == "beyond limits":
+                raise self._beyond_limits()
+            raise Invalid(str(message["error"]), {str(message["field"]): str(message["problem"])})
+        return dict(message)
+
+    def rows(self, counter: list[int]) -> Iterator[Any]:
+        from .readers import SheetRow  # late: readers imports this module
+
+        while "end" not in (message := self.next()):
+            number, cells, warnings, unreadable = message["row"]
+            counter[0] = number
+            yield SheetRow(
+                number, [decode(c) for c in cells], tuple(warnings), frozenset(unreadable)
+            )
+
+    def _beyond_limits(self) -> Invalid:
+        limits = self.limits
+        return Invalid(
+            "The workbook could not be read within the limits (each row within "
+            f"{limits.stall_seconds} s, {limits.cpu_seconds} s of processor time and "
+            f"{limits.memory_bytes >> 20} MB of memory in all). Nothing was imported; split it, "
+            "or save it as CSV.",
+            {"file": "beyond limits"},
+        )
 
 
-def _scan_part(part: str, merged: list[_Merged], unknown: set[tuple[int, int]]) -> None:
-    if "<f" in part:
-        for match in _CELL.finditer(part):
-            body = match.group(3) or ""
-            if "<f" in body and not _VALUE.search(body):
-                unknown.add((int(match.group(2)), _column(match.group(1))))
-    for match in _MERGE.finditer(part):
-        min_col, min_row, max_col, max_row = range_boundaries(match.group(1))
-        merged.append(_Merged(match.group(1), min_col, min_row, max_col, max_row))
+def _environment() -> dict[str, str]:
+    """The worker's: none of the server's settings or secrets, this very ``sviedka`` first on
+    its path, and no bytecode written (it may write no file)."""
+    paths = [_PACKAGE_ROOT, *os.environ.get("PYTHONPATH", "").split(os.pathsep)]
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": os.pathsep.join(p for p in paths if p),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONNOUSERSITE": "1",
+    }
 
 
-def _column(letters: str) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - 64
-    return number
+class _Stalled(Exception):
+    pass
 
 
-def _rows(
-    sheet: Any, merged: list[_Merged], unknown: set[tuple[int, int]], counter: list[int]
-) -> Iterator[Any]:
-    from .readers import SheetRow  # late: readers imports this module
-
-    by_row: dict[int, list[_Merged]] = {}
-    for m in merged:
-        for r in range(m.min_row, m.max_row + 1):
-            by_row.setdefault(r, []).append(m)
-    unknown_by_row: dict[int, set[int]] = {}
-    for row, col in unknown:
-        unknown_by_row.setdefault(row, set()).add(col - 1)
-    top_left: dict[str, Any] = {}
-    for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
-        counter[0] = number
-        cells = list(values)
-        warnings = _fill_merged(cells, number, by_row.get(number, ()), top_left)
-        yield SheetRow(number, cells, tuple(warnings), frozenset(unknown_by_row.get(number, ())))
+class _Ended(Exception):
+    pass
 
 
-def _fill_merged(cells: list[Any], number: int, ranges: Any, top_left: dict[str, Any]) -> list[str]:
-    warnings = []
-    for m in ranges:
-        if number == m.min_row:
-            top_left[m.ref] = cells[m.min_col - 1] if m.min_col <= len(cells) else None
-        cells.extend([None] * (m.max_col - len(cells)))
-        for col in range(m.min_col, m.max_col + 1):
-            if (number, col) != (m.min_row, m.min_col):
-                cells[col - 1] = top_left.get(m.ref)
-        if (number, m.min_col) != (m.min_row, m.min_col) or m.max_col > m.min_col:
-            warnings.append(f"cells {m.ref} are merged: the top-left value was used for each")
-    return warnings
+class _Lines:
+    """Lines from the worker's output, waiting at most ``stall`` seconds for each."""
+
+    def __init__(self, stream: IO[bytes], stall: float) -> None:
+        self.fd = stream.fileno()
+        self.stall = stall
+        self.ready: deque[bytes] = deque()
+        self.partial: list[bytes] = []
+        self.partial_size = 0
+
+    def next(self) -> bytes:
+        while not self.ready:
+            self._read()
+        return self.ready.popleft()
+
+    def _read(self) -> None:
+        if not select.select([self.fd], [], [], self.stall)[0]:
+            raise _Stalled
+        chunk = os.read(self.fd, 1 << 20)
+        if not chunk:
+            raise _Ended
+        *complete, rest = chunk.split(b"\n")
+        if complete:
+            self.ready.append(b"".join([*self.partial, complete[0]]))
+            self.ready.extend(complete[1:])
+            self.partial, self.partial_size = [], 0
+        self.partial.append(rest)
+        self.partial_size += len(rest)
+        if self.partial_size > _LINE_BYTES:
+            raise _Ended
+
+
+def decode(value: Any) -> Any:
+    """A cell's value from the worker's JSON (``xlsx_worker.encode``)."""
+    if not isinstance(value, dict):
+        return value
+    kind, text = value.get("$"), str(value.get("v"))
+    if kind == "timedelta":
+        return timedelta(seconds=float(text))
+    if kind == "datetime":
+        return datetime.fromisoformat(text)
+    if kind == "date":
+        return date.fromisoformat(text)
+    return time.fromisoformat(text) if kind == "time" else None

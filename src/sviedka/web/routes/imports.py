@@ -1,4 +1,5 @@
-"""Imports: upload a sheet, read the dry-run report (nothing saved yet), confirm or discard."""
+"""Imports: upload a sheet, read the dry-run report (nothing saved yet), confirm or discard.
+The use case is ``services.importing.staging``, the same the API calls."""
 
 from __future__ import annotations
 
@@ -6,13 +7,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from ...errors import Invalid
 from ...server.guarded import actor_of
 from ...services.access import Permission, require
-from ...services.importing import FORMATS
-from .. import imports_store
+from ...services.importing import FORMATS, staging
 from ..pages import Page, PageDep
 from ..uploads import close_files
 
@@ -25,7 +26,7 @@ SHEETS = ("viasna-csv", "xlsx", "csv")
 def _form(page: Page, error: str | None = None, status: int = 200) -> Response:
     context = {
         "formats": [f for f in FORMATS if f in SHEETS] + [f for f in FORMATS if f not in SHEETS],
-        "waiting": imports_store.pending_imports(page),
+        "waiting": staging.waiting(page.archive, page.me),
         "error": error,
     }
     return page.render("imports/upload.html", context, status=status, section="/imports")
@@ -45,34 +46,36 @@ async def upload_sheet(request: Request, page: PageDep) -> Response:
         sheet, fmt = form.get("sheet"), form.get("format")
         if not isinstance(sheet, UploadFile) or not sheet.filename or fmt not in FORMATS:
             return _form(page, page.gettext("Choose a file and its format."), status=422)
-        actor = actor_of(page.me)
-        made = imports_store.stage(page, sheet.file, sheet.filename, str(fmt), actor=actor)
+        made = await run_in_threadpool(  # a dry run takes seconds: not on the event loop
+            staging.stage, page.archive, page.me, sheet.file, name=sheet.filename,
+            fmt=str(fmt), actor=actor_of(page.me),
+        )  # fmt: skip
     except Invalid as exc:
         return _form(page, exc.message, status=422)
     finally:
         await close_files(request, form)
-    return RedirectResponse(f"/imports/{made.token}", status_code=303)
+    return RedirectResponse(f"/imports/{made.id}", status_code=303)
 
 
-@router.get("/imports/{token}")
-def dry_run_report(page: PageDep, token: str) -> Response:
-    require(page.me, Permission.IMPORT)
-    made = imports_store.pending(page, token)
-    context = {"pending": made, "report": made.report, "done": False}
+@router.get("/imports/{import_id}")
+def dry_run_report(page: PageDep, import_id: str) -> Response:
+    made = staging.staged(page.archive, page.me, import_id)
+    context = {"staged": made, "report": made.report, "done": False}
     return page.render("imports/report.html", context, section="/imports")
 
 
-@router.post("/imports/{token}/confirm")
-def confirm_import(page: PageDep, token: str, keep_going: Annotated[str, Form()] = "") -> Response:
-    require(page.me, Permission.IMPORT)
-    actor = actor_of(page.me)
-    report = imports_store.confirm(page, token, actor=actor, keep_going=keep_going == "1")
-    context = {"pending": None, "report": report, "done": True}
+@router.post("/imports/{import_id}/confirm")
+def confirm_import(
+    page: PageDep, import_id: str, keep_going: Annotated[str, Form()] = ""
+) -> Response:
+    report = staging.confirm(
+        page.archive, page.me, import_id, actor=actor_of(page.me), keep_going=keep_going == "1"
+    )
+    context = {"staged": None, "report": report, "done": True}
     return page.render("imports/report.html", context, section="/imports")
 
 
-@router.post("/imports/{token}/discard")
-def discard_import(page: PageDep, token: str) -> Response:
-    require(page.me, Permission.IMPORT)
-    imports_store.discard(page, token)
+@router.post("/imports/{import_id}/discard")
+def discard_import(page: PageDep, import_id: str) -> Response:
+    staging.discard(page.archive, page.me, import_id)
     return RedirectResponse("/imports", status_code=303)
