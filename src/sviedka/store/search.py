@@ -44,6 +44,7 @@ __all__ = [
     "Hits",
     "RawHit",
     "SearchIndex",
+    "SearchTexts",
     "Term",
     "best_in_sql",
     "candidates",
@@ -53,9 +54,12 @@ __all__ = [
     "every_in_sql",
     "hit_columns",
     "rank_limit",
+    "search_hits",
+    "search_texts",
 ]
 
 KeyFunction = Callable[[str], list[str]]
+SearchTexts = tuple[tuple[str, ...], tuple[str, ...]]  # a record's indexed names and texts
 _FORMAT = 5  # what is indexed and how: change it, and every index is rebuilt at the next open
 CHUNK = 500  # ids per statement: under SQLite's bound-parameter limit
 RESTRICTED = "restricted"
@@ -204,33 +208,30 @@ class SearchIndex(Index):
     def clear(self, conn: sa.Connection) -> None:
         _backend(conn).create(conn, fresh=True)
 
-    def hits(
-        self,
-        conn: sa.Connection,
-        terms: Sequence[Term],
-        filters: Filters,
-        *,
-        need: int,
-        closed: bool = False,
-    ) -> Hits:
-        """The best ``need`` hits of ``filters.levels`` (without restricted) and their total;
-        with ``closed``, also every restricted match."""
-        open_levels = replace(filters, levels=filters.levels - {RESTRICTED})
-        closed_level = replace(filters, levels=frozenset({RESTRICTED}))
-        backend = _backend(conn)
-        best, total = (
-            backend.best(conn, terms, open_levels, need) if open_levels.levels else ([], 0)
-        )
-        every = backend.every(conn, terms, closed_level) if closed else []
-        return Hits(best, total, every)
 
-    def texts(
-        self, conn: sa.Connection, record_ids: Sequence[str]
-    ) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
-        """The indexed name forms and texts of these records, for snippets."""
-        query = sa.select(D.record_id, D.names, D.body).where(D.record_id.in_(record_ids))
-        rows = conn.execute(query).all()
-        return {r.record_id: (_lines(r.names), _lines(r.body)) for r in rows}
+def search_hits(
+    conn: sa.Connection,
+    terms: Sequence[Term],
+    filters: Filters,
+    *,
+    need: int,
+    closed: bool = False,
+) -> Hits:
+    """The best ``need`` hits of ``filters.levels`` (without restricted) and their total; with
+    ``closed``, also every restricted match. ``View.search_hits`` is how callers reach it."""
+    open_levels = replace(filters, levels=filters.levels - {RESTRICTED})
+    closed_level = replace(filters, levels=frozenset({RESTRICTED}))
+    backend = _backend(conn)
+    best, total = backend.best(conn, terms, open_levels, need) if open_levels.levels else ([], 0)
+    every = backend.every(conn, terms, closed_level) if closed else []
+    return Hits(best, total, every)
+
+
+def search_texts(conn: sa.Connection, record_ids: Sequence[str]) -> dict[str, SearchTexts]:
+    """The indexed name forms and texts of these records, for snippets (``View.search_texts``)."""
+    query = sa.select(D.record_id, D.names, D.body).where(D.record_id.in_(record_ids))
+    rows = conn.execute(query).all()
+    return {r.record_id: (_lines(r.names), _lines(r.body)) for r in rows}
 
 
 def _lines(text: str) -> tuple[str, ...]:

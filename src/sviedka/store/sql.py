@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -38,6 +38,7 @@ from .engine import WRITE, create_engine
 from .indexes import Index, bring_up_to_date, default_indexes, stale
 from .integrity import Problem, check_records
 from .migrations import migrate
+from .search import Filters, Hits, SearchTexts, Term, search_hits, search_texts
 
 __all__ = [
     "SqlStore",
@@ -288,6 +289,14 @@ class SqlView(View):
         c = t.custody_events.c
         query = sa.select(c.entry).where(c.sha256 == sha256).order_by(c.id)
         return [_custody(json.loads(entry)) for entry in self.conn.scalars(query)]
+
+    def search_hits(
+        self, terms: Sequence[Term], filters: Filters, *, need: int, closed: bool = False
+    ) -> Hits:
+        return search_hits(self.conn, terms, filters, need=need, closed=closed)
+
+    def search_texts(self, record_ids: Sequence[str]) -> dict[str, SearchTexts]:
+        return search_texts(self.conn, record_ids)
 
 
 def _json_text(dialect: str, path: str) -> Any:
