@@ -36,9 +36,10 @@ from .base import (
 )
 from .engine import WRITE, create_engine
 from .indexes import Index, bring_up_to_date, default_indexes, stale
-from .integrity import Problem, check_records
+from .integrity import Problem
 from .migrations import migrate
 from .search import Filters, Hits, SearchTexts, Term, search_hits, search_texts
+from .snapshot import Snapshot, consistent_read
 
 __all__ = [
     "SqlStore",
@@ -109,17 +110,22 @@ class SqlStore(Store):
 
     def integrity_problems(self) -> Iterator[Problem]:
         """Everything stored that no longer matches its hashes, by record id (see integrity.py)."""
-        with self.snapshot() as conn:
-            yield from check_records(conn)
+        with self.unscoped_snapshot() as snapshot:
+            yield from snapshot.integrity_problems()
 
     @contextmanager
     def snapshot(self) -> Iterator[sa.Connection]:
         """One read transaction that sees a single moment, even while others write: WAL on
         SQLite, REPEATABLE READ on PostgreSQL (whose default would show each query a new one)."""
-        options = {"isolation_level": "REPEATABLE READ"} if self.dialect == "postgresql" else {}
-        connection = self.engine.connect().execution_options(**options)
-        with _translated(), connection as conn, conn.begin():
+        with _translated(), consistent_read(self.engine) as conn:
             yield conn
+
+    @contextmanager
+    def unscoped_snapshot(self) -> Iterator[Snapshot]:
+        """The whole database at one moment, scoped to no one: for ``verify`` and ``backup``,
+        which must read everything (see snapshot.py)."""
+        with self.snapshot() as conn:
+            yield Snapshot(conn)
 
     @contextmanager
     def write_transaction(self) -> Iterator[sa.Connection]:
