@@ -11,15 +11,13 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from ..model import Record, Verdict, Vocabulary
 from ..model.custody import CustodyEvent
 from ..model.revision import Revision
 from .integrity import Problem
-
-if TYPE_CHECKING:
-    from .search import Filters, Hits, SearchTexts, Term
+from .search_query import Filters, Hits, SearchTexts, Term
 
 __all__ = [
     "BlobRecord",

@@ -27,6 +27,7 @@ from ..model import KINDS, Record
 from ..names import KEYS_VERSION, search_keys
 from . import schema as t
 from .indexes import Index
+from .search_query import Filters, Hits, RawHit, SearchTexts, Term
 from .search_text import SearchDoc, document, filter_words, is_unspaced, words
 
 if TYPE_CHECKING:
@@ -59,7 +60,6 @@ __all__ = [
 ]
 
 KeyFunction = Callable[[str], list[str]]
-SearchTexts = tuple[tuple[str, ...], tuple[str, ...]]  # a record's indexed names and texts
 _FORMAT = 5  # what is indexed and how: change it, and every index is rebuilt at the next open
 CHUNK = 500  # ids per statement: under SQLite's bound-parameter limit
 RESTRICTED = "restricted"
@@ -67,63 +67,7 @@ ALL_LEVELS = ("public", "internal", "confidential", RESTRICTED)
 D = t.search_docs.c
 
 
-# -- queries ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Term:
-    """One word or quoted phrase of a query. It matches when any of ``forms`` is in any field or
-    any of ``keys`` (the word's search keys) is among a record's name keys. ``prefix``: the
-    last word also matches the beginning of a word, as you type; ``unspaced``: a word in a
-    script without spaces (Chinese, Thai…), found as a substring."""
-
-    forms: tuple[str, ...]
-    keys: tuple[str, ...] = ()
-    prefix: bool = False
-    unspaced: bool = False
-
-
-@dataclass(frozen=True)
-class Filters:
-    """``levels``: the confidentiality values to include; dates are ISO days, and a record is
-    in range when some day it is about lies between them (undated records then never are)."""
-
-    levels: frozenset[str]
-    kinds: frozenset[str] | None = None
-    status: str | None = None
-    date_from: str | None = None
-    date_to: str | None = None
-
-    @property
-    def dated(self) -> bool:
-        return self.date_from is not None or self.date_to is not None
-
-
-@dataclass(frozen=True)
-class RawHit:
-    """A matching record as the index knows it; ``named``: its names matched the whole query;
-    ``doc``: its number in the index (older records have lower numbers)."""
-
-    record_id: str
-    kind: str
-    title: str
-    named: bool
-    score: float
-    doc: int
-
-    def rank(self) -> tuple[bool, float, int]:
-        """Sort key: names first, then by relevance, then oldest first."""
-        return (not self.named, -self.score, self.doc)
-
-
-@dataclass(frozen=True)
-class Hits:
-    """The best ``need`` hits of the open levels, how many match in all, and every match of the
-    closed level (restricted), for the caller to check one by one."""
-
-    best: list[RawHit]
-    total: int
-    closed: list[RawHit]
+# -- queries (their types are in search_query.py) ---------------------------------------------
 
 
 def conditions(filters: Filters) -> list[sa.ColumnElement[bool]]:

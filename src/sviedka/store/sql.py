@@ -38,7 +38,8 @@ from .engine import WRITE, create_engine
 from .indexes import Index, bring_up_to_date, default_indexes, stale
 from .integrity import Problem
 from .migrations import migrate
-from .search import Filters, Hits, SearchTexts, Term, search_hits, search_texts
+from .search import search_hits, search_texts
+from .search_query import Filters, Hits, SearchTexts, Term
 from .snapshot import Snapshot, consistent_read
 
 __all__ = [
