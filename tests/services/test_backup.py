@@ -18,15 +18,11 @@ from sviedka.model import Vocabulary
 from sviedka.services import evidence as ev
 from sviedka.services import records as rec
 from sviedka.services.archive import Archive, init_archive, open_archive
-from sviedka.services.backup import (
-    MANIFEST,
-    backup,
-    check_manifest,
-    restore,
-    schema_tables,
-)
+from sviedka.services.backup import MANIFEST, backup, check_manifest, restore
 from sviedka.services.keys import unlock_archive
 from sviedka.services.search import search
+from sviedka.services.verify import verify_archive
+from sviedka.store.snapshot import schema_tables
 
 PASSPHRASE = "a long enough passphrase for tests"
 
@@ -308,6 +304,26 @@ def test_a_postgresql_restore_that_fails_verification_leaves_no_rows_and_can_be_
     assert restore(tmp_path / "good", tmp_path / "restored", database_url=pg_url).ok
     with open_archive(tmp_path / "restored", database_url=pg_url) as again, again.store.view() as v:
         assert v.count("person") == 5
+
+
+@pytest.mark.postgres
+def test_a_restore_into_a_postgresql_database_holding_an_archive_is_refused_and_leaves_it_whole(
+    archive: Archive, tmp_path: Path, vocabularies: tuple[Vocabulary, ...], pg_url: str
+) -> None:
+    backup(archive, tmp_path / "bak")
+    held, _ = init_archive(
+        tmp_path / "held", vocabularies, custodian="b", passphrase=PASSPHRASE, database_url=pg_url
+    )
+    with held:
+        rec.add_record(held.store, "person", {"names": [{"full": "Застаецца"}]}, actor="t")
+    with pytest.raises(Conflict, match="already holds an archive"):
+        restore(tmp_path / "bak", tmp_path / "restored", database_url=pg_url)
+    assert not (tmp_path / "restored").exists()
+    with open_archive(tmp_path / "held", database_url=pg_url) as again:
+        assert verify_archive(again).ok
+        with again.store.view() as view:
+            names = [s.record.names[0].full for s in view.records("person")]  # type: ignore[attr-defined]
+    assert names == ["Застаецца"]
 
 
 @pytest.mark.postgres

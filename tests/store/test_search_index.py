@@ -44,7 +44,7 @@ def person(*names: str, **fields: object) -> Person:
 def found(store: SqlStore, *terms: Term, filters: Filters = EVERY) -> set[str]:
     """Every match, restricted ones included."""
     with store.view() as view:
-        hits = _index(store).hits(view.conn, terms, filters, need=100, closed=True)  # type: ignore[attr-defined]
+        hits = view.search_hits(terms, filters, need=100, closed=True)
     assert hits.total == len(hits.best)
     return {h.record_id for h in hits.best + hits.closed}
 
@@ -207,7 +207,7 @@ def test_names_rank_before_texts(plain: SqlStore) -> None:
     named = person("Алесь Бяляцкі")
     add(plain, mention, named)
     with plain.view() as view:
-        hits = _index(plain).hits(view.conn, [word("Бяляцкі")], EVERY, need=10)  # type: ignore[attr-defined]
+        hits = view.search_hits([word("Бяляцкі")], EVERY, need=10)
     assert [(h.record_id, h.named) for h in hits.best] == [(named.id, True), (mention.id, False)]
 
 
@@ -270,10 +270,10 @@ def test_above_the_rank_limit_the_most_recent_are_ranked_and_the_total_stays_exa
     mentions = [Event(id=new_id(), title=f"Лосік {i}") for i in range(4)]
     add(store, *named[:2], *mentions, *named[2:])  # indexed in this order
     with store.view() as view:
-        hits = _index(store).hits(view.conn, [word("Лосік")], EVERY, need=2)  # type: ignore[attr-defined]
+        hits = view.search_hits([word("Лосік")], EVERY, need=2)
         assert [h.record_id for h in hits.best] == [p.id for p in named[2:4]]
         assert hits.total == 9
-        hits = _index(store).hits(view.conn, [word("Лосік")], EVERY, need=7)  # type: ignore[attr-defined]
+        hits = view.search_hits([word("Лосік")], EVERY, need=7)
     expected = [*named, *mentions][:7]  # need > limit: up to 7 of each group are ranked
     assert [h.record_id for h in hits.best] == [r.id for r in expected]
     store.close()

@@ -21,37 +21,30 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any, cast
-
-import sqlalchemy as sa
 
 from ..errors import Conflict, IntegrityFailure, NotAnArchive
 from ..ledger.note import open_checkpoint
 from ..model.revision import timestamp
 from ..store import Problem
-from ..store import schema as t
-from ..store.engine import create_engine, sqlite_url
-from ..store.integrity import streamed
+from ..store.engine import sqlite_url
 from ..store.ledger.checkpoints import latest_checkpoint
 from ..store.ledger.log import tree_root, tree_size
-from ..store.migrations import migrate
+from ..store.snapshot import LedgerConnection, empty_database, open_snapshot
 from .archive import CONFIG, DATABASE, VAULT, Archive, open_archive, read_config
 from .evidence import check_vault
 from .keys import LEDGER_KEY
 from .owner_only import mkdir_owner_only, restrict_to_owner, write_owner_only
 from .verify import Report, verify_archive
 
-__all__ = ["MANIFEST", "backup", "check_manifest", "copy_tables", "restore", "schema_tables"]
+__all__ = ["MANIFEST", "backup", "check_manifest", "restore"]
 
 MANIFEST = "manifest.json"
 KEY_FILES = ("keys.json", LEDGER_KEY)
 REQUIRED = (CONFIG, *KEY_FILES, DATABASE)
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _CHECKPOINT = "manifest checkpoint"
-_BATCH = 5000
 
 
 def backup(archive: Archive, dest: Path) -> dict[str, Any]:
@@ -74,15 +67,11 @@ def _claim(dest: Path) -> None:
 def _backup(archive: Archive, dest: Path) -> dict[str, Any]:
     for name in KEY_FILES:
         shutil.copy2(archive.path / name, dest / name)
-    target = create_engine(sqlite_url(dest / DATABASE))
-    try:
-        migrate(target)
-        with _snapshot(archive.store.engine) as conn:
-            copy_tables(conn, target)
-            hashes = list(conn.scalars(sa.select(t.blobs.c.sha256)))
-            facts = {"log_size": tree_size(conn), "checkpoint": _latest_note(conn)}
-    finally:
-        target.dispose()
+    with archive.store.unscoped_snapshot() as snapshot:
+        conn = snapshot.ledger_connection()  # ledger persistence: moving to store/ (issue 12)
+        snapshot.copy_into(sqlite_url(dest / DATABASE))
+        hashes = snapshot.blob_hashes()
+        facts = {"log_size": tree_size(conn), "checkpoint": _latest_note(conn)}
     for sha256 in hashes:
         _copy_file(archive.vault.path(sha256), _blob_path(dest, sha256))
     _write_config(archive.path / CONFIG, dest / CONFIG)
@@ -94,52 +83,7 @@ def _backup(archive: Archive, dest: Path) -> dict[str, Any]:
     return manifest
 
 
-@contextmanager
-def _snapshot(engine: sa.Engine) -> Iterator[sa.Connection]:
-    """One read transaction that sees a single moment of the database."""
-    options = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
-    with engine.connect().execution_options(**options) as conn, conn.begin():
-        yield conn
-
-
-def copy_tables(source: sa.Connection, target: sa.Engine) -> None:
-    """Copy every table, in dependency order, in batches; the target must be freshly migrated."""
-    with target.begin() as out:
-        for table in schema_tables():
-            with streamed(source, sa.select(table)) as rows:
-                batch: list[dict[str, Any]] = []
-                for row in rows:
-                    batch.append(dict(row._mapping))
-                    if len(batch) >= _BATCH:
-                        out.execute(sa.insert(table), batch)
-                        batch = []
-                if batch:
-                    out.execute(sa.insert(table), batch)
-        if out.dialect.name == "postgresql":
-            _advance_sequences(out)
-        # Derived indexes (statistics, search, name keys) are data of their dialect (FTS5 tables
-        # on SQLite, tsvectors on PostgreSQL): the target rebuilds them from the records at open.
-        out.execute(sa.delete(t.meta).where(t.meta.c.key.like("index:%")))
-
-
-def schema_tables() -> list[sa.Table]:
-    return [table for table in t.metadata.sorted_tables if table is not t.migrations_table]
-
-
-def _advance_sequences(conn: sa.Connection) -> None:
-    # Rows were copied with their ids; move each id sequence past them so new rows do not clash.
-    for table in schema_tables():
-        for column in table.primary_key.columns:
-            if column.autoincrement is True:
-                conn.execute(
-                    sa.text(
-                        f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column.name}'), "
-                        f"COALESCE((SELECT MAX({column.name}) FROM {table.name}), 0) + 1, false)"
-                    )
-                )
-
-
-def _latest_note(conn: sa.Connection) -> str | None:
+def _latest_note(conn: LedgerConnection) -> str | None:
     made = latest_checkpoint(conn)
     return None if made is None else made.note
 
@@ -274,7 +218,7 @@ def _restore(
         _use_postgresql(path / CONFIG)
         return _verify_restored(path, manifest, database_url)
     except BaseException:
-        _empty_database(database_url)
+        empty_database(database_url)  # it was empty before: a retry can start afresh
         raise
 
 
@@ -309,7 +253,8 @@ def _checkpoint_problems(archive: Archive, note: str | None) -> list[Problem]:
         signed, _ = open_checkpoint(note, [archive.config.verifier_key])
     except (IntegrityFailure, ValueError) as exc:
         return [Problem(_CHECKPOINT, f"does not verify with the archive's key: {exc}")]
-    with archive.store.engine.connect() as conn:
+    with archive.store.unscoped_snapshot() as snapshot:
+        conn = snapshot.ledger_connection()  # ledger persistence: moving to store/ (issue 12)
         size = tree_size(conn)
         if size < signed.size:
             return [Problem(_CHECKPOINT, f"signs {signed.size} log entries; {size} restored")]
@@ -324,26 +269,5 @@ def _checkpoint_problems(archive: Archive, note: str | None) -> list[Problem]:
 
 def _load_into(database: Path, url: str) -> None:
     """Copy the SQLite file ``database`` (a copy, never the backup's) into the empty ``url``."""
-    target = create_engine(url)
-    source = create_engine(sqlite_url(database))
-    try:
-        migrate(target)
-        with target.connect() as conn:
-            if conn.scalar(sa.select(sa.func.count()).select_from(t.meta)):
-                raise Conflict("That database already holds an archive; give an empty database.")
-        with _snapshot(source) as conn:
-            copy_tables(conn, target)
-    finally:
-        target.dispose()
-        source.dispose()
-
-
-def _empty_database(url: str) -> None:
-    """Delete every row a failed restore copied into ``url`` (empty before), so a retry works."""
-    engine = create_engine(url)
-    try:
-        with engine.begin() as conn:
-            for table in reversed(schema_tables()):
-                conn.execute(sa.delete(table))
-    finally:
-        engine.dispose()
+    with open_snapshot(sqlite_url(database)) as copy:
+        copy.copy_into(url)

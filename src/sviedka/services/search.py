@@ -24,15 +24,12 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-import sqlalchemy as sa
-
 from ..errors import Invalid, Unavailable
 from ..model import KINDS, Confidentiality, EndMode, InterventionStatus, PartialDate
 from ..model.codec import check_text
 from ..store import SqlStore, Store, View
 from ..store.search import Filters, RawHit, SearchIndex, Term
 from ..store.search_text import fold, is_unspaced, words
-from ..store.sql import SqlView
 
 __all__ = [
     "MAX_LIMIT",
@@ -108,17 +105,15 @@ def search(
     filters = _filters(kinds, date_from, date_to, status, levels)
     _check_page(limit, offset)
     with store.view() as view:
-        conn = _connection(view)
-        raw, total = _page(index, conn, terms, filters, visible, limit, offset)
-        texts = index.texts(conn, [h.record_id for h in raw])
+        raw, total = _page(view, terms, filters, visible, limit, offset)
+        texts = view.search_texts([h.record_id for h in raw])
     pattern = _pattern(terms)
     hits = tuple(_hit(h, *texts[h.record_id], pattern) for h in raw)
     return SearchResults(hits, total, limit, offset)
 
 
 def _page(
-    index: SearchIndex,
-    conn: sa.Connection,
+    view: View,
     terms: Sequence[Term],
     filters: Filters,
     visible: Callable[[str], bool] | None,
@@ -127,7 +122,7 @@ def _page(
 ) -> tuple[list[RawHit], int]:
     """The page and the total, restricted records merged in only as ``visible`` allows."""
     closed = visible is not None and _RESTRICTED in filters.levels
-    found = index.hits(conn, terms, filters, need=offset + limit, closed=closed)
+    found = view.search_hits(terms, filters, need=offset + limit, closed=closed)
     allowed = [hit for hit in found.closed if visible is not None and visible(hit.record_id)]
     merged = heapq.merge(found.best, sorted(allowed, key=RawHit.rank), key=RawHit.rank)
     return list(itertools.islice(merged, offset, offset + limit)), found.total + len(allowed)
@@ -139,12 +134,6 @@ def _search_index(store: Store) -> SearchIndex:
             if isinstance(index, SearchIndex):
                 return index
     raise Unavailable("This store keeps no search index (it was opened without it).")
-
-
-def _connection(view: View) -> sa.Connection:
-    if not isinstance(view, SqlView):
-        raise TypeError("search needs the SQL store")
-    return view.conn
 
 
 # -- the query --------------------------------------------------------------------------------

@@ -5,13 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
-
 from ..store import Problem
-from ..store import schema as t
-from ..store.integrity import check_records
 from ..store.ledger.log import tree_size
 from ..store.ledger.verify import check_log
+from ..store.snapshot import LedgerConnection, Snapshot
 from .archive import Archive
 
 __all__ = ["Report", "verify_archive"]
@@ -36,11 +33,12 @@ def verify_archive(
     """Re-check records, revisions, the log and its checkpoints; ``extra`` checks (the vault's
     fixity, a saved checkpoint) add their problems to the same report."""
     report = Report()
-    with archive.store.snapshot() as conn:
-        report.problems.extend(check_records(conn))
+    with archive.store.unscoped_snapshot() as snapshot:
+        conn = snapshot.ledger_connection()  # ledger persistence: moving to store/ (issue 12)
+        report.problems.extend(snapshot.integrity_problems())
         report.problems.extend(check_log(conn, [archive.config.verifier_key]))
-        report.counts = _counts(conn)
-        stored_key = conn.scalar(sa.select(t.meta.c.value).where(t.meta.c.key == "verifier_key"))
+        report.counts = _counts(snapshot, conn)
+        stored_key = snapshot.meta("verifier_key")
     if stored_key != archive.config.verifier_key:
         report.problems.append(
             Problem("sviedka.toml", "its log verifier key differs from the database's")
@@ -50,14 +48,12 @@ def verify_archive(
     return report
 
 
-def _counts(conn: sa.Connection) -> dict[str, int]:
-    def count(table: sa.Table) -> int:
-        return int(conn.scalar(sa.select(sa.func.count()).select_from(table)) or 0)
-
+def _counts(snapshot: Snapshot, conn: LedgerConnection) -> dict[str, int]:
+    count = snapshot.counts()
     return {
-        "records": count(t.records),
-        "revisions": count(t.revisions),
-        "custody events": count(t.custody_events),
+        "records": count.records,
+        "revisions": count.revisions,
+        "custody events": count.custody_events,
         "log entries": tree_size(conn),
-        "checkpoints": count(t.ledger_checkpoints),
+        "checkpoints": count.checkpoints,
     }

@@ -8,7 +8,7 @@ entry to the ``Journal`` — the seam where the transparency log plugs in. There
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -17,6 +17,7 @@ from ..model import Record, Verdict, Vocabulary
 from ..model.custody import CustodyEvent
 from ..model.revision import Revision
 from .integrity import Problem
+from .search_query import Filters, Hits, SearchTexts, Term
 
 __all__ = [
     "BlobRecord",
@@ -175,6 +176,17 @@ class View(ABC):
     @abstractmethod
     def blobs(self) -> list[BlobRecord]:
         """Every file the vault should hold."""
+
+    @abstractmethod
+    def search_hits(
+        self, terms: Sequence[Term], filters: Filters, *, need: int, closed: bool = False
+    ) -> Hits:
+        """Search index matches: the best ``need`` of the open levels in ``filters`` and their
+        total; with ``closed``, every restricted match too, for the caller to filter."""
+
+    @abstractmethod
+    def search_texts(self, record_ids: Sequence[str]) -> dict[str, SearchTexts]:
+        """The indexed names and texts of these records, for snippets (see search.py)."""
 
 
 class Writer(View):

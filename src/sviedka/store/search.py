@@ -27,6 +27,7 @@ from ..model import KINDS, Record
 from ..names import KEYS_VERSION, search_keys
 from . import schema as t
 from .indexes import Index
+from .search_query import Filters, Hits, RawHit, SearchTexts, Term
 from .search_text import SearchDoc, document, filter_words, is_unspaced, words
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ __all__ = [
     "Hits",
     "RawHit",
     "SearchIndex",
+    "SearchTexts",
     "Term",
     "best_in_sql",
     "candidates",
@@ -53,6 +55,8 @@ __all__ = [
     "every_in_sql",
     "hit_columns",
     "rank_limit",
+    "search_hits",
+    "search_texts",
 ]
 
 KeyFunction = Callable[[str], list[str]]
@@ -63,63 +67,7 @@ ALL_LEVELS = ("public", "internal", "confidential", RESTRICTED)
 D = t.search_docs.c
 
 
-# -- queries ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Term:
-    """One word or quoted phrase of a query. It matches when any of ``forms`` is in any field or
-    any of ``keys`` (the word's search keys) is among a record's name keys. ``prefix``: the
-    last word also matches the beginning of a word, as you type; ``unspaced``: a word in a
-    script without spaces (Chinese, Thai…), found as a substring."""
-
-    forms: tuple[str, ...]
-    keys: tuple[str, ...] = ()
-    prefix: bool = False
-    unspaced: bool = False
-
-
-@dataclass(frozen=True)
-class Filters:
-    """``levels``: the confidentiality values to include; dates are ISO days, and a record is
-    in range when some day it is about lies between them (undated records then never are)."""
-
-    levels: frozenset[str]
-    kinds: frozenset[str] | None = None
-    status: str | None = None
-    date_from: str | None = None
-    date_to: str | None = None
-
-    @property
-    def dated(self) -> bool:
-        return self.date_from is not None or self.date_to is not None
-
-
-@dataclass(frozen=True)
-class RawHit:
-    """A matching record as the index knows it; ``named``: its names matched the whole query;
-    ``doc``: its number in the index (older records have lower numbers)."""
-
-    record_id: str
-    kind: str
-    title: str
-    named: bool
-    score: float
-    doc: int
-
-    def rank(self) -> tuple[bool, float, int]:
-        """Sort key: names first, then by relevance, then oldest first."""
-        return (not self.named, -self.score, self.doc)
-
-
-@dataclass(frozen=True)
-class Hits:
-    """The best ``need`` hits of the open levels, how many match in all, and every match of the
-    closed level (restricted), for the caller to check one by one."""
-
-    best: list[RawHit]
-    total: int
-    closed: list[RawHit]
+# -- queries (their types are in search_query.py) ---------------------------------------------
 
 
 def conditions(filters: Filters) -> list[sa.ColumnElement[bool]]:
@@ -204,33 +152,30 @@ class SearchIndex(Index):
     def clear(self, conn: sa.Connection) -> None:
         _backend(conn).create(conn, fresh=True)
 
-    def hits(
-        self,
-        conn: sa.Connection,
-        terms: Sequence[Term],
-        filters: Filters,
-        *,
-        need: int,
-        closed: bool = False,
-    ) -> Hits:
-        """The best ``need`` hits of ``filters.levels`` (without restricted) and their total;
-        with ``closed``, also every restricted match."""
-        open_levels = replace(filters, levels=filters.levels - {RESTRICTED})
-        closed_level = replace(filters, levels=frozenset({RESTRICTED}))
-        backend = _backend(conn)
-        best, total = (
-            backend.best(conn, terms, open_levels, need) if open_levels.levels else ([], 0)
-        )
-        every = backend.every(conn, terms, closed_level) if closed else []
-        return Hits(best, total, every)
 
-    def texts(
-        self, conn: sa.Connection, record_ids: Sequence[str]
-    ) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
-        """The indexed name forms and texts of these records, for snippets."""
-        query = sa.select(D.record_id, D.names, D.body).where(D.record_id.in_(record_ids))
-        rows = conn.execute(query).all()
-        return {r.record_id: (_lines(r.names), _lines(r.body)) for r in rows}
+def search_hits(
+    conn: sa.Connection,
+    terms: Sequence[Term],
+    filters: Filters,
+    *,
+    need: int,
+    closed: bool = False,
+) -> Hits:
+    """The best ``need`` hits of ``filters.levels`` (without restricted) and their total; with
+    ``closed``, also every restricted match. ``View.search_hits`` is how callers reach it."""
+    open_levels = replace(filters, levels=filters.levels - {RESTRICTED})
+    closed_level = replace(filters, levels=frozenset({RESTRICTED}))
+    backend = _backend(conn)
+    best, total = backend.best(conn, terms, open_levels, need) if open_levels.levels else ([], 0)
+    every = backend.every(conn, terms, closed_level) if closed else []
+    return Hits(best, total, every)
+
+
+def search_texts(conn: sa.Connection, record_ids: Sequence[str]) -> dict[str, SearchTexts]:
+    """The indexed name forms and texts of these records, for snippets (``View.search_texts``)."""
+    query = sa.select(D.record_id, D.names, D.body).where(D.record_id.in_(record_ids))
+    rows = conn.execute(query).all()
+    return {r.record_id: (_lines(r.names), _lines(r.body)) for r in rows}
 
 
 def _lines(text: str) -> tuple[str, ...]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -36,8 +36,11 @@ from .base import (
 )
 from .engine import WRITE, create_engine
 from .indexes import Index, bring_up_to_date, default_indexes, stale
-from .integrity import Problem, check_records
+from .integrity import Problem
 from .migrations import migrate
+from .search import search_hits, search_texts
+from .search_query import Filters, Hits, SearchTexts, Term
+from .snapshot import Snapshot, consistent_read
 
 __all__ = [
     "SqlStore",
@@ -108,17 +111,22 @@ class SqlStore(Store):
 
     def integrity_problems(self) -> Iterator[Problem]:
         """Everything stored that no longer matches its hashes, by record id (see integrity.py)."""
-        with self.snapshot() as conn:
-            yield from check_records(conn)
+        with self.unscoped_snapshot() as snapshot:
+            yield from snapshot.integrity_problems()
 
     @contextmanager
     def snapshot(self) -> Iterator[sa.Connection]:
         """One read transaction that sees a single moment, even while others write: WAL on
         SQLite, REPEATABLE READ on PostgreSQL (whose default would show each query a new one)."""
-        options = {"isolation_level": "REPEATABLE READ"} if self.dialect == "postgresql" else {}
-        connection = self.engine.connect().execution_options(**options)
-        with _translated(), connection as conn, conn.begin():
+        with _translated(), consistent_read(self.engine) as conn:
             yield conn
+
+    @contextmanager
+    def unscoped_snapshot(self) -> Iterator[Snapshot]:
+        """The whole database at one moment, scoped to no one: for ``verify`` and ``backup``,
+        which must read everything (see snapshot.py)."""
+        with self.snapshot() as conn:
+            yield Snapshot(conn)
 
     @contextmanager
     def write_transaction(self) -> Iterator[sa.Connection]:
@@ -288,6 +296,14 @@ class SqlView(View):
         c = t.custody_events.c
         query = sa.select(c.entry).where(c.sha256 == sha256).order_by(c.id)
         return [_custody(json.loads(entry)) for entry in self.conn.scalars(query)]
+
+    def search_hits(
+        self, terms: Sequence[Term], filters: Filters, *, need: int, closed: bool = False
+    ) -> Hits:
+        return search_hits(self.conn, terms, filters, need=need, closed=closed)
+
+    def search_texts(self, record_ids: Sequence[str]) -> dict[str, SearchTexts]:
+        return search_texts(self.conn, record_ids)
 
 
 def _json_text(dialect: str, path: str) -> Any:

@@ -16,14 +16,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import sqlalchemy as sa
-
 from ...errors import Invalid, NotFound
 from ...model.ids import new_id
 from ...model.revision import timestamp
-from ...store import View
-from ...store import schema as t
-from ...store.sql import SqlView
+from ...store import View, Writer
+from ...store.connection import connection  # re-exported: other sanctions modules query with it
+from ...store.sanctions import (
+    EntryRow,
+    ListVersion,
+    add_version,
+    current_entry_data,
+    current_version,
+    current_versions,
+    entry_data,
+    entry_digests,
+    get_version,
+    list_versions,
+)
 from ..archive import Archive
 from ..importing import Action, ImportOptions, ImportReport, RowOutcome
 from .entries import ListEntry, entry_from_json
@@ -66,29 +75,6 @@ class ListFile:
     rejected: Sequence[RowOutcome]
 
 
-@dataclass(frozen=True)
-class ListVersion:
-    id: str
-    list: str
-    authority: str
-    format: str
-    file: str
-    sha256: str
-    list_date: str | None
-    imported_at: str
-    imported_by: str
-    entries: int
-    replaced_by: str | None
-    source_id: str | None
-
-
-def connection(view: View) -> sa.Connection:
-    """The open transaction of a SQL store's view or writer (list tables are not records)."""
-    if not isinstance(view, SqlView):
-        raise TypeError("sanctions lists need the SQL store")
-    return view.conn
-
-
 def store_list(archive: Archive, read: ListFile, options: ImportOptions) -> ImportReport:
     """Store ``read`` as the list's newest version, unless a dry run, the same file again, or
     rows were rejected without ``keep_going`` (then nothing is written: ``rolled_back``)."""
@@ -101,15 +87,14 @@ def store_list(archive: Archive, read: ListFile, options: ImportOptions) -> Impo
         rolled_back=bool(read.rejected) and not options.keep_going,
     )
     with archive.store.writer() as writer:
-        conn = connection(writer)
-        current = _current(conn, read.list)
+        current = current_version(writer, read.list)
         same = current is not None and current.sha256 == read.sha256
-        previous = _digests(conn, current.id) if current else {}
+        previous = entry_digests(writer, current.id) if current else {}
         report.outcomes = sorted(
             [*_outcomes(read.parsed, previous, same), *read.rejected], key=lambda o: o.row
         )
         if not (options.dry_run or same or report.rolled_back):
-            _write_version(conn, read, current, options.actor)
+            _write_version(writer, read, current, options.actor)
     if options.progress:
         options.progress(read.rows_read, read.rows_read)
     return report
@@ -127,103 +112,40 @@ def _outcomes(
         yield RowOutcome(row=item.row, action=action, key=item.entry.ref, reasons=item.warnings)
 
 
-def _write_version(
-    conn: sa.Connection, read: ListFile, current: ListVersion | None, actor: str
-) -> str:
-    version = new_id()
-    row = {
-        "id": version,
-        "list": read.list,
-        "authority": read.authority,
-        "format": read.format,
-        "file": read.file,
-        "sha256": read.sha256,
-        "list_date": read.list_date,
-        "imported_at": timestamp(),
-        "imported_by": actor,
-        "entries": len(read.parsed),
-    }
-    conn.execute(sa.insert(t.sanction_lists), row)
-    entries = [_entry_row(version, p.entry) for p in read.parsed]
-    if entries:
-        conn.execute(sa.insert(t.sanction_entries), entries)
-    if current is not None:
-        conn.execute(
-            sa.delete(t.sanction_entries).where(t.sanction_entries.c.version_id == current.id)
-        )
-        done = sa.update(t.sanction_lists).where(t.sanction_lists.c.id == current.id)
-        conn.execute(done.values(replaced_by=version))
-    return version
-
-
-def _entry_row(version: str, entry: ListEntry) -> dict[str, str]:
-    data = entry.as_json()
-    return {
-        "version_id": version,
-        "ref": entry.ref,
-        "schema": entry.schema,
-        "name": entry.primary,
-        "data": data,
-        "digest": entry.digest(),
-    }
-
-
-def _current(conn: sa.Connection, name: str) -> ListVersion | None:
-    c = t.sanction_lists.c
-    query = sa.select(t.sanction_lists).where(c.list == name, c.replaced_by.is_(None))
-    row = conn.execute(query).first()
-    return None if row is None else ListVersion(**row._mapping)
-
-
-def _digests(conn: sa.Connection, version: str) -> dict[str, str]:
-    c = t.sanction_entries.c
-    query = sa.select(c.ref, c.digest).where(c.version_id == version)
-    return {row.ref: row.digest for row in conn.execute(query)}
-
-
-def current_versions(view: View) -> list[ListVersion]:
-    c = t.sanction_lists.c
-    query = sa.select(t.sanction_lists).where(c.replaced_by.is_(None)).order_by(c.list)
-    return [ListVersion(**row._mapping) for row in connection(view).execute(query)]
-
-
-def list_versions(view: View) -> list[ListVersion]:
-    """Every version of every list, oldest first within each list."""
-    c = t.sanction_lists.c
-    query = sa.select(t.sanction_lists).order_by(c.list, c.imported_at, c.id)
-    return [ListVersion(**row._mapping) for row in connection(view).execute(query)]
-
-
-def get_version(view: View, version_id: str) -> ListVersion:
-    row = (
-        connection(view)
-        .execute(sa.select(t.sanction_lists).where(t.sanction_lists.c.id == version_id))
-        .first()
+def _write_version(writer: Writer, read: ListFile, current: ListVersion | None, actor: str) -> str:
+    version = ListVersion(
+        id=new_id(),
+        list=read.list,
+        authority=read.authority,
+        format=read.format,
+        file=read.file,
+        sha256=read.sha256,
+        list_date=read.list_date,
+        imported_at=timestamp(),
+        imported_by=actor,
+        entries=len(read.parsed),
+        replaced_by=None,
+        source_id=None,
     )
-    if row is None:
-        raise NotFound(f"No sanctions list version with id {version_id}.")
-    return ListVersion(**row._mapping)
+    entries = [_entry_row(p.entry) for p in read.parsed]
+    add_version(writer, version, entries, replaces=current.id if current else None)
+    return version.id
+
+
+def _entry_row(entry: ListEntry) -> EntryRow:
+    return EntryRow(entry.ref, entry.schema, entry.primary, entry.as_json(), entry.digest())
 
 
 def current_entries(view: View, schema: str | None = None) -> Iterator[tuple[str, ListEntry]]:
     """``(version id, entry)`` for every entry of the current versions, of ``schema`` if given."""
-    c = t.sanction_entries.c
-    current = sa.select(t.sanction_lists.c.id).where(t.sanction_lists.c.replaced_by.is_(None))
-    query = sa.select(c.version_id, c.data).where(c.version_id.in_(current))
-    if schema is not None:
-        query = query.where(c.schema == schema)
-    for row in connection(view).execute(query.order_by(c.version_id, c.ref)):
-        yield row.version_id, entry_from_json(row.data)
+    for version_id, data in current_entry_data(view, schema):
+        yield version_id, entry_from_json(data)
 
 
 def find_entry(view: View, list_name: str, ref: str) -> tuple[ListVersion, ListEntry]:
     """An entry of the current version of ``list_name``; ``NotFound`` if it has none such."""
-    current = _current(connection(view), list_name)
-    c = t.sanction_entries.c
-    data = None
-    if current is not None:
-        query = sa.select(c.data).where(c.version_id == current.id, c.ref == ref)
-        data = connection(view).scalar(query)
+    current = current_version(view, list_name)
+    data = None if current is None else entry_data(view, current.id, ref)
     if current is None or data is None:
         raise NotFound(f"The loaded list {list_name!r} has no entry {ref!r}.")
     return current, entry_from_json(data)

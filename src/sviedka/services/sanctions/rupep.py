@@ -17,8 +17,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import sqlalchemy as sa
-
 from ...errors import Invalid
 from ...model import (
     Confidentiality,
@@ -37,10 +35,10 @@ from ...model.codec import dump
 from ...model.ids import new_id
 from ...model.revision import sha256_hex
 from ...store import Writer
-from ...store import schema as t
+from ...store.import_keys import add_import_key, import_keys, set_import_digest
 from ..archive import Archive
 from ..importing import Action, ImportOptions, ImportReport, RowOutcome
-from .lists import connection, csv_rows, read_list_file
+from .lists import csv_rows, read_list_file
 from .rupep_rows import (
     BELARUS,
     HEADER,
@@ -123,10 +121,7 @@ class _Session:
     source: str = ""
 
     def __post_init__(self) -> None:
-        c = t.import_keys.c
-        query = sa.select(c.key, c.record_id, c.digest).where(c.dataset == DATASET)
-        for row in connection(self.writer).execute(query):
-            self.keys[row.key] = (row.record_id, row.digest)
+        self.keys.update(import_keys(self.writer, DATASET))
         self.source = self._put("source", _source(), None)[0]
 
     def row(self, row: RupepRow) -> RowOutcome:
@@ -183,14 +178,10 @@ class _Session:
         return record_id, Action.UPDATED if known else Action.ADDED
 
     def _remember(self, key: str, record_id: str, digest: str, *, update: bool) -> None:
-        conn = connection(self.writer)
-        c = t.import_keys.c
         if update:
-            where = (c.dataset == DATASET) & (c.key == key)
-            conn.execute(sa.update(t.import_keys).where(where).values(digest=digest))
+            set_import_digest(self.writer, DATASET, key, digest)
         else:
-            row = {"dataset": DATASET, "key": key, "record_id": record_id, "digest": digest}
-            conn.execute(sa.insert(t.import_keys), row)
+            add_import_key(self.writer, DATASET, key, record_id, digest)
 
 
 def _person_key(row: RupepRow) -> str:
