@@ -63,22 +63,32 @@ class Principal:
     disabled: bool = False
     kinds: frozenset[str] | None = None  # the record kinds it may read; None: every kind
 
+    # The logic of these properties is in functions: mutation testing (mutmut) does not reach
+    # into decorated methods.
     @property
     def actor(self) -> str:
         """How it is named in revisions and custody events."""
-        if self.kind in (PrincipalKind.USER, PrincipalKind.TOKEN):
-            return f"user:{self.name}"
-        if self.kind is PrincipalKind.PARTNER:
-            return f"partner:{self.name}"
-        return self.name
+        return _actor(self)
 
     @property
     def grantees(self) -> frozenset[Grantee]:
         """The grants that open a restricted record to it: its own and its groups'."""
-        mine = {Grantee(GranteeKind.GROUP, group) for group in self.groups}
-        if self.id is not None:
-            mine.add(Grantee(GranteeKind.USER, self.id))
-        return frozenset(mine)
+        return _grantees(self)
+
+
+def _actor(principal: Principal) -> str:
+    if principal.kind in (PrincipalKind.USER, PrincipalKind.TOKEN):
+        return f"user:{principal.name}"
+    if principal.kind is PrincipalKind.PARTNER:
+        return f"partner:{principal.name}"
+    return principal.name
+
+
+def _grantees(principal: Principal) -> frozenset[Grantee]:
+    mine = {Grantee(GranteeKind.GROUP, group) for group in principal.groups}
+    if principal.id is not None:
+        mine.add(Grantee(GranteeKind.USER, principal.id))
+    return frozenset(mine)
 
 
 class Account(Protocol):

@@ -38,25 +38,23 @@ class ReadScope:
     every_compartment: bool = False
     kinds: frozenset[str] | None = None
 
+    # The logic of these properties is in functions: mutation testing (mutmut) does not reach
+    # into decorated methods.
     @property
     def open_levels(self) -> frozenset[Confidentiality]:
         """The levels read without a grant."""
-        if self.every_compartment:
-            return self.levels
-        return self.levels - {_RESTRICTED}
+        return _open_levels(self)
 
     @property
     def compartments(self) -> frozenset[Grantee]:
         """The grants that open a restricted record (none if restricted is out of reach, or
         open without a grant)."""
-        if _RESTRICTED in self.open_levels or _RESTRICTED not in self.levels:
-            return frozenset()
-        return self.grantees
+        return _compartments(self)
 
     @property
     def unscoped(self) -> bool:
         """Whether it admits every record (a view over it needs no condition)."""
-        return self.open_levels == frozenset(Confidentiality) and self.kinds is None
+        return _unscoped(self)
 
     def admits(self, subject: Subject) -> bool:
         if self.kinds is not None and subject.kind not in self.kinds:
@@ -64,6 +62,22 @@ class ReadScope:
         if subject.level in self.open_levels:
             return True
         return subject.level is _RESTRICTED and not self.compartments.isdisjoint(subject.granted_to)
+
+
+def _open_levels(scope: ReadScope) -> frozenset[Confidentiality]:
+    if scope.every_compartment:
+        return scope.levels
+    return scope.levels - {_RESTRICTED}
+
+
+def _unscoped(scope: ReadScope) -> bool:
+    return _open_levels(scope) == frozenset(Confidentiality) and scope.kinds is None
+
+
+def _compartments(scope: ReadScope) -> frozenset[Grantee]:
+    if _RESTRICTED in _open_levels(scope) or _RESTRICTED not in scope.levels:
+        return frozenset()
+    return scope.grantees
 
 
 NOTHING = ReadScope()
