@@ -21,8 +21,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import sqlalchemy as sa
-
 from ..model.revision import canonical, timestamp
 from ..policy import AuditSubject as Subject
 from ..policy import (
@@ -34,7 +32,7 @@ from ..policy import (
     require,
 )
 from ..store import SqlStore, View, Writer
-from ..store import schema as t
+from ..store.audit_log import audit_entries
 from ..store.compartments import journal
 from ..store.scoped import ScopedView
 from .accounts import User
@@ -161,17 +159,12 @@ def events(
     """Every audit event (the custodian's view: ``visible_events`` is a principal's), oldest
     first, filtered by user name (or id), by what they are about, and by time (``since``: a UTC
     timestamp as the log writes them, or a prefix such as a date)."""
-    e = t.ledger_entries.c
-    query = sa.select(e.idx, e.entry).where(e.kind == KIND)
-    if ref is not None:
-        query = query.where(e.ref == ref)
     found = []
-    with store.engine.connect() as conn, conn.begin():
-        for event in _parsed(conn.execute(query.order_by(e.idx))):
-            if (user is None or user in (event.user, event.user_id)) and (
-                since is None or event.at >= since
-            ):
-                found.append(event)
+    for event in _parsed(audit_entries(store, KIND, ref=ref)):
+        if (user is None or user in (event.user, event.user_id)) and (
+            since is None or event.at >= since
+        ):
+            found.append(event)
     return found[-limit:] if limit else found
 
 
@@ -208,9 +201,9 @@ def _readable_refs(view: View, found: list[AuditEvent]) -> set[str]:
     return readable | set(files)
 
 
-def _parsed(rows: Iterable[Any]) -> Iterator[AuditEvent]:
-    for row in rows:
-        data = json.loads(row.entry)
+def _parsed(entries: Iterable[tuple[int, str]]) -> Iterator[AuditEvent]:
+    for index, entry in entries:
+        data = json.loads(entry)
         yield AuditEvent(
             action=data["audit"],
             ref=data["ref"],
@@ -219,5 +212,5 @@ def _parsed(rows: Iterable[Any]) -> Iterator[AuditEvent]:
             at=data["at"],
             ip=data.get("ip"),
             details=data.get("details") or {},
-            index=int(row.idx),
+            index=index,
         )
