@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   ?= demo-archive
 
-.PHONY: demo test lint docs bench install clean system-deps
+.PHONY: demo test lint docs bench install clean system-deps mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +40,21 @@ test: lint system-deps
 	$(BIN)/cog --check docs/cli.md docs/data-model.md
 	$(BIN)/pytest
 
+# Mutation testing, not part of `make test` (a few minutes): mutmut mutates the policy and the
+# partial dates (`[tool.mutmut]` in pyproject.toml) and runs their own fast tests against every
+# mutant; at least 90 % must be killed. `mutmut results` lists the survivors,
+# `mutmut show NAME` shows one.
+mutation: install
+	rm -rf mutants
+	$(BIN)/mutmut run
+	$(BIN)/mutmut results
+	$(BIN)/mutmut export-cicd-stats
+	$(BIN)/python -c 'import json; s = json.load(open("mutants/mutmut-cicd-stats.json")); \
+	  score = s["killed"] / s["total"]; print("mutation score: %.1f %% (%d of %d killed)" \
+	  % (100 * score, s["killed"], s["total"])); raise SystemExit(score < 0.9)'
+
 bench: install
 	$(BIN)/python bench/bench_writes.py
 
 clean:
-	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache mutants

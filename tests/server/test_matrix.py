@@ -201,8 +201,45 @@ def test_judgements_need_the_role_and_two_readable_records(world: World) -> None
     assert mismatches(world, check) == []
 
 
+def test_grants_need_the_role_and_a_readable_record(world: World) -> None:
+    def check(user: tuple[str, str], subject: str) -> tuple[int, int]:
+        response = world.get(user, f"/api/v1/records/{world.people[subject]}/grants")
+        allowed = "manage_grants" in ROLE_CAN[user[0]]
+        return (read_status(user, subject) if allowed else 403), response.status_code
+
+    assert mismatches(world, check) == []
+
+
+def test_new_grants_need_the_role_and_a_readable_record(world: World) -> None:
+    grantee = {"grantee_kind": "group", "grantee": "case-z"}
+
+    def check(user: tuple[str, str], subject: str) -> tuple[int, int]:
+        url = f"/api/v1/records/{world.people[subject]}/grants"
+        response = world.send(user, "POST", url, grantee)
+        allowed = "manage_grants" in ROLE_CAN[user[0]]
+        expected = (201 if may(*user, subject) else 404) if allowed else 403
+        return expected, response.status_code
+
+    assert mismatches(world, check) == []
+
+
+def test_the_audit_lists_only_events_about_what_the_reader_may_read(world: World) -> None:
+    for user in USERS:
+        response = world.get(user, "/api/v1/audit")
+        if "view_audit" not in ROLE_CAN[user[0]]:
+            assert response.status_code == 403, name(user)
+            continue
+        refs = {event["ref"] for event in response.json()["events"]}
+        for subject in SUBJECTS:
+            if not may(*user, subject):
+                assert world.people[subject] not in response.text, (name(user), subject)
+                assert world.files[subject] not in response.text, (name(user), subject)
+        granted = world.people["restricted"] in refs
+        assert granted == may(*user, "restricted"), name(user)
+
+
 ROLE_ROUTES = [
-    ("GET", "/api/v1/records/{hidden}/grants", "manage_grants", 200),
+    ("GET", "/api/v1/records/{public}/grants", "manage_grants", 200),
     ("GET", "/api/v1/audit", "view_audit", 200),
     ("GET", "/api/v1/users", "manage_users", 200),
     ("POST", "/api/v1/ledger/checkpoint", "checkpoint", 200),
@@ -216,7 +253,7 @@ ROLE_ROUTES = [
 def test_role_routes_follow_the_roles_table(
     world: World, method: str, route: str, permission: str, status: int
 ) -> None:
-    url = route.format(hidden=world.people["hidden"])
+    url = route.format(public=world.people["public"])
     for user in USERS:
         response = world.send(user, method, url, None)
         expected = status if permission in ROLE_CAN[user[0]] else 403

@@ -1,36 +1,47 @@
-"""Records as a user sees and changes them: every read checked, redacted and (when confidential
-or restricted) audited; every write checked against the user's clearance and compartments.
+"""Records as a principal sees and changes them: every read through a view scoped to it,
+redacted and (when confidential or restricted) audited; every write checked against its
+clearance and compartments, and a restricted record granted to its author in the same
+transaction.
 
 The API and the web call these rather than ``services.records`` directly, so that both apply
-the same rules.
+the same rules. Each takes the request's ``User`` or any ``Principal`` (``principal_of``).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..errors import Invalid
 from ..model import Confidentiality, Record
 from ..model.codec import dump
 from ..model.revision import Revision
-from ..services.access import (
+from ..policy import (
+    AUDITED,
     Permission,
-    can,
-    check_writable,
-    grant,
-    readable_stored,
+    Principal,
+    audited,
+    hidden_fields,
+    principal_of,
+    read_scope,
     redact,
     redact_state,
     require,
-    visible_records,
 )
 from ..services.accounts import User
 from ..services.archive import Archive
 from ..services.audit import audit_reads
-from ..services.records import build_record, merge_patch, parse_as_of, record_class
+from ..services.grants import grant_author
+from ..services.records import (
+    build_record,
+    check_writable,
+    merge_patch,
+    parse_as_of,
+    record_class,
+)
 from ..store import Stored
+from ..store.scoped import level_of, scoped
 from ..store.sql import record_of
 from .masking import hidden_ids, mask, restore
 
@@ -45,50 +56,60 @@ __all__ = [
     "update_record",
 ]
 
-AUDITED = frozenset({Confidentiality.CONFIDENTIAL, Confidentiality.RESTRICTED})
 _MAX_PAGE = 500
+Who = User | Principal
 
 
-def actor_of(user: User) -> str:
+def actor_of(user: Who) -> str:
     """How a user is named in revisions and custody events."""
-    return f"user:{user.username}"
+    return principal_of(user).actor
 
 
 def _audit(
-    archive: Archive, user: User, what: str, found: Sequence[Stored], ip: str | None
+    archive: Archive,
+    principal: Principal,
+    what: str,
+    seen: Iterable[tuple[str, Confidentiality]],
+    ip: str | None,
 ) -> None:
-    refs = [s.record.id for s in found if s.record.confidentiality in AUDITED]
-    audit_reads(archive.store, user, what, refs, ip=ip)
+    refs = [record_id for record_id, level in seen if audited(level)]
+    audit_reads(archive.store, principal, what, refs, ip=ip)
 
 
-def shown(archive: Archive, user: User, found: Sequence[Stored]) -> list[dict[str, Any]]:
+def _levels(found: Sequence[Stored]) -> list[tuple[str, Confidentiality]]:
+    return [(s.record.id, s.record.confidentiality) for s in found]
+
+
+def shown(archive: Archive, user: Who, found: Sequence[Stored]) -> list[dict[str, Any]]:
     """The records as JSON as the user may see them: references to records they may not read
     are null (``masking``). ``found`` comes from the functions here (already redacted)."""
-    with archive.store.view() as view:
-        hidden = hidden_ids(view, user, (s.record for s in found))
+    with archive.store.view(principal_of(user)) as view:
+        hidden = hidden_ids(view, (s.record for s in found))
     return [mask(s.record, dump(s.record), hidden) for s in found]
 
 
-def _shown(user: User, stored: Stored) -> Stored:
-    return dataclasses.replace(stored, record=redact(user, stored.record))
+def _shown(principal: Principal, stored: Stored) -> Stored:
+    return dataclasses.replace(stored, record=redact(principal, stored.record))
 
 
 def read_record(
-    archive: Archive, user: User, record_id: str, *, as_of: str | None = None, ip: str | None
+    archive: Archive, user: Who, record_id: str, *, as_of: str | None = None, ip: str | None
 ) -> Stored:
     """The record as the user may see it; ``NotFound`` if it does not exist *or* they may not
-    read it. A confidential or restricted record's read is audited before it is returned."""
-    require(user, Permission.READ)
+    read it (now, or as it was at ``as_of``). A confidential or restricted record's read is
+    audited before it is returned."""
+    principal = principal_of(user)
+    require(principal, Permission.READ)
     moment = parse_as_of(as_of) if as_of else None
-    with archive.store.view() as view:
-        found = readable_stored(view, user, record_id, as_of=moment)
-    _audit(archive, user, "read", [found], ip)
-    return _shown(user, found)
+    with archive.store.view(principal) as view:
+        found = view.get(record_id, as_of=moment)
+    _audit(archive, principal, "read", _levels([found]), ip)
+    return _shown(principal, found)
 
 
 def list_records(
     archive: Archive,
-    user: User,
+    user: Who,
     kind: str,
     *,
     where: Mapping[str, str] | None = None,
@@ -97,96 +118,108 @@ def list_records(
     ip: str | None,
 ) -> tuple[list[Stored], int]:
     """One page of what the user may read, and the total they may read (nothing else counted)."""
-    require(user, Permission.READ)
+    principal = principal_of(user)
+    require(principal, Permission.READ)
     record_class(kind)
     if not 1 <= limit <= _MAX_PAGE or offset < 0:
         raise Invalid("Bad page.", {"limit": f"1 to {_MAX_PAGE}", "offset": "0 or more"})
-    page, total = visible_records(
-        archive.store, user, kind, where=where, limit=limit, offset=offset
-    )
-    _audit(archive, user, "read", page, ip)
-    return [_shown(user, s) for s in page], total
+    with archive.store.view(principal) as view:
+        page, total = view.page(kind, where=where, limit=limit, offset=offset)
+    _audit(archive, principal, "read", _levels(page), ip)
+    return [_shown(principal, s) for s in page], total
 
 
-def read_history(archive: Archive, user: User, record_id: str, *, ip: str | None) -> list[Revision]:
-    """Every revision of a readable record, sensitive fields removed unless the role allows and
-    references to records the user may not read masked."""
-    require(user, Permission.READ)
-    with archive.store.view() as view:
-        found = readable_stored(view, user, record_id)
+def read_history(archive: Archive, user: Who, record_id: str, *, ip: str | None) -> list[Revision]:
+    """The revisions of a readable record that the user may read at the level each had (a
+    revision made while the record was above their clearance, or restricted and not granted
+    to them, is left out), sensitive fields removed unless the role allows and references to
+    records the user may not read masked."""
+    principal = principal_of(user)
+    require(principal, Permission.READ)
+    with archive.store.view(principal) as view:
         revisions = view.history(record_id)
-        states = [redact_state(user, type(found.record), r.state) for r in revisions]
-        olds = [record_of(found.record.KIND, record_id, dict(state)) for state in states]
-        hidden = hidden_ids(view, user, olds)
-    _audit(archive, user, "history", [found], ip)
+        kind = revisions[-1].kind
+        states = [redact_state(principal, record_class(kind), r.state) for r in revisions]
+        olds = [record_of(kind, record_id, dict(state)) for state in states]
+        hidden = hidden_ids(view, olds)
+    _audit(archive, principal, "history", [(record_id, _highest(revisions))], ip)
     return [
         dataclasses.replace(r, state=mask(old, state, hidden))
         for r, old, state in zip(revisions, olds, states, strict=True)
     ]
 
 
+def _highest(revisions: Sequence[Revision]) -> Confidentiality:
+    levels = list(Confidentiality)
+    return max((level_of(r.state) for r in revisions), key=levels.index)
+
+
 def create_record(
     archive: Archive,
-    user: User,
+    user: Who,
     kind: str,
     payload: Any,
     *,
     reason: str | None,
     ip: str | None,
 ) -> Stored:
-    """Add a record. A restricted record is granted to its author at once (audited), or they
-    could not read what they wrote."""
-    require(user, Permission.CREATE)
+    """Add a record. A restricted record is granted to its author in the same transaction
+    (audited), or they could not read what they wrote."""
+    principal = principal_of(user)
+    require(principal, Permission.CREATE)
     record = build_record(kind, payload)
+    declared = archive.store.custom_fields.get(record.KIND, {})
     with archive.store.writer() as writer:
-        check_writable(writer, user, record)
-        writer.add(record, actor=actor_of(user), reason=reason)
+        check_writable(writer, principal, record, declared=declared)
+        writer.add(record, actor=principal.actor, reason=reason)
+        if record.confidentiality is Confidentiality.RESTRICTED:
+            grant_author(writer, principal, [record.id], ip=ip)
         stored = writer.get(record.id)
-    if record.confidentiality is Confidentiality.RESTRICTED:
-        grant(archive.store, record.id, grantee_kind="user", grantee=user.id, actor=user, ip=ip)
-    return _shown(user, stored)
+    return _shown(principal, stored)
 
 
 def update_record(
     archive: Archive,
-    user: User,
+    user: Who,
     record_id: str,
     payload: Any,
     *,
     revision: int,
     reason: str | None,
     patch: bool,
+    ip: str | None = None,
 ) -> tuple[Stored, bool]:
     """Replace (or merge-patch) a readable record at ``revision``; ``Conflict`` if someone
-    changed it since. Fields the user may not see are kept as stored, never wiped."""
-    require(user, Permission.UPDATE)
+    changed it since. Fields the user may not see are kept as stored, never wiped. A record
+    made restricted is granted to whoever did it, in the same transaction."""
+    principal = principal_of(user)
+    require(principal, Permission.UPDATE)
     with archive.store.writer() as writer:
-        current = readable_stored(writer, user, record_id)
+        readable = scoped(writer, read_scope(principal))
+        current = readable.get(record_id)
         if patch:
             if not isinstance(payload, Mapping):
                 raise Invalid("A patch must be a JSON object.", {"patch": "must be an object"})
-            payload = merge_patch(dump(redact(user, current.record)), payload)
-        payload = restore(current.record, payload, hidden_ids(writer, user, [current.record]))
-        record = _keep_hidden(
-            user, current.record, build_record(current.record.KIND, payload, record_id)
-        )
-        check_writable(writer, user, record, before=current.record)
+            payload = merge_patch(dump(redact(principal, current.record)), payload)
+        payload = restore(current.record, payload, hidden_ids(readable, [current.record]))
+        built = build_record(current.record.KIND, payload, record_id)
+        record = _keep_hidden(principal, current.record, built)
+        declared = archive.store.custom_fields.get(record.KIND, {})
+        check_writable(writer, principal, record, before=current.record, declared=declared)
         made = writer.update(
-            record, actor=actor_of(user), reason=reason, expected_revision=revision
+            record, actor=principal.actor, reason=reason, expected_revision=revision
         )
-        result = _shown(user, writer.get(record_id)), made.seq != current.revision
-    if _newly_restricted(current.record, record):
-        grant(archive.store, record_id, grantee_kind="user", grantee=user.id, actor=user, ip=None)
-    return result
+        if _newly_restricted(current.record, record):
+            grant_author(writer, principal, [record_id], ip=ip)
+        return _shown(principal, writer.get(record_id)), made.seq != current.revision
 
 
 def _newly_restricted(old: Record, new: Record) -> bool:
-    """A record made restricted is granted to whoever did it, who could not read it otherwise."""
     restricted = Confidentiality.RESTRICTED
     return new.confidentiality is restricted and old.confidentiality is not restricted
 
 
-def _keep_hidden(user: User, stored: Record, new: Record) -> Record:
-    if not new.SENSITIVE or can(user, Permission.READ_SENSITIVE):
-        return new
-    return dataclasses.replace(new, **{f: getattr(stored, f) for f in new.SENSITIVE})
+def _keep_hidden(principal: Principal, stored: Record, new: Record) -> Record:
+    """``new`` with the fields the principal does not see taken from ``stored``."""
+    hidden = hidden_fields(principal, type(new))
+    return dataclasses.replace(new, **{f: getattr(stored, f) for f in hidden}) if hidden else new

@@ -15,34 +15,19 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import sqlalchemy as sa
-
 from ..model import Record
 from ..model.codec import references
-from ..services.access import readable
-from ..services.accounts import User
 from ..store import View
-from ..store import schema as t
-from ..store.sql import SqlView
 
 __all__ = ["hidden_ids", "mask", "restore"]
 
 _TOKEN = re.compile(r"[^.\[\]]+|\[\d+\]")
 
 
-def hidden_ids(view: View, user: User, records: Iterable[Record]) -> set[str]:
-    """The ids these records point at that the user may not read."""
-    ids = sorted({r.value for record in records for r in references(record) if r.kind == "ref"})
-    if not ids:
-        return set()
-    assert isinstance(view, SqlView)
-    shown: set[str] = set()
-    for i in range(0, len(ids), 500):
-        query = sa.select(t.records.c.id).where(
-            t.records.c.id.in_(ids[i : i + 500]), readable(user)
-        )
-        shown.update(view.conn.scalars(query))
-    return set(ids) - shown
+def hidden_ids(view: View, records: Iterable[Record]) -> set[str]:
+    """The ids these records point at that ``view`` (scoped to a principal) does not show."""
+    ids = {r.value for record in records for r in references(record) if r.kind == "ref"}
+    return ids - set(view.kinds_of(ids)) if ids else set()
 
 
 def mask(record: Record, data: dict[str, Any], hidden: set[str]) -> dict[str, Any]:

@@ -8,6 +8,10 @@ and ``sviedka verify`` checks them with the rest. There is no separate table to 
 
 An event records who (user id and name), what (an action and the id or file hash it is about),
 when (UTC) and from where (the client address, when known). It never holds record contents.
+
+An event that belongs to a change (a grant and the record it opens) is written in the change's
+own transaction (``audit_in``). Listing is bound like reading (``visible_events``): a principal
+sees only events about what it may read (``policy.may_see_audit``).
 """
 
 from __future__ import annotations
@@ -17,14 +21,34 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import sqlalchemy as sa
-
 from ..model.revision import canonical, timestamp
-from ..store import SqlStore
-from ..store import schema as t
+from ..policy import AuditSubject as Subject
+from ..policy import (
+    Permission,
+    Principal,
+    audit_subject,
+    may_see_audit,
+    principal_of,
+    require,
+)
+from ..store import SqlStore, View, Writer
+from ..store.audit_log import audit_entries
+from ..store.compartments import journal
+from ..store.scoped import ScopedView
 from .accounts import User
 
-__all__ = ["KIND", "AuditEvent", "audit_event", "audit_read", "audit_reads", "events"]
+__all__ = [
+    "KIND",
+    "AuditEvent",
+    "audit_event",
+    "audit_in",
+    "audit_read",
+    "audit_reads",
+    "events",
+    "visible_events",
+]
+
+Actor = User | Principal | str  # a user (or token), a principal, or the CLI's actor name
 
 KIND = "audit"
 
@@ -52,7 +76,17 @@ class AuditEvent:
         }
 
 
-def audit_read(store: SqlStore, user: User, what: str, ref: str, *, ip: str | None) -> None:
+def _who(actor: Actor) -> tuple[str, str | None]:
+    """The name and user id an event records."""
+    if isinstance(actor, str):
+        return actor, None
+    principal = principal_of(actor)
+    return principal.name, principal.id
+
+
+def audit_read(
+    store: SqlStore, user: User | Principal, what: str, ref: str, *, ip: str | None
+) -> None:
     """Log that ``user`` read ``ref`` (``what``: ``read``, ``evidence_view``,
     ``evidence_download``, …). Call it before the content is shown: if the event cannot be
     logged, the read must fail."""
@@ -60,11 +94,12 @@ def audit_read(store: SqlStore, user: User, what: str, ref: str, *, ip: str | No
 
 
 def audit_reads(
-    store: SqlStore, user: User, what: str, refs: Iterable[str], *, ip: str | None
+    store: SqlStore, user: User | Principal, what: str, refs: Iterable[str], *, ip: str | None
 ) -> None:
     """One event per ref, all in one transaction (a page of a list)."""
     at = timestamp()
-    made = [AuditEvent(what, ref, user.username, user.id, at, ip) for ref in dict.fromkeys(refs)]
+    name, user_id = _who(user)
+    made = [AuditEvent(what, ref, name, user_id, at, ip) for ref in dict.fromkeys(refs)]
     _append(store, made)
 
 
@@ -73,13 +108,34 @@ def audit_event(
     action: str,
     ref: str,
     *,
-    actor: User | str,
+    actor: Actor,
     ip: str | None = None,
     details: Mapping[str, Any] | None = None,
 ) -> None:
     """Log an administrative action (a grant, a role change …) by a user or the CLI's actor."""
-    name, user_id = (actor.username, actor.id) if isinstance(actor, User) else (actor, None)
-    _append(store, [AuditEvent(action, ref, name, user_id, timestamp(), ip, dict(details or {}))])
+    _append(store, [_event(action, ref, actor, ip, details)])
+
+
+def audit_in(
+    writer: Writer,
+    action: str,
+    ref: str,
+    *,
+    actor: Actor,
+    ip: str | None = None,
+    details: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Log an action in the writer's transaction: the event and the change commit together."""
+    event = _event(action, ref, actor, ip, details)
+    journal(writer, KIND, event.ref, canonical(event.data()))
+    return event
+
+
+def _event(
+    action: str, ref: str, actor: Actor, ip: str | None, details: Mapping[str, Any] | None
+) -> AuditEvent:
+    name, user_id = _who(actor)
+    return AuditEvent(action, ref, name, user_id, timestamp(), ip, dict(details or {}))
 
 
 def _append(store: SqlStore, made: list[AuditEvent]) -> None:
@@ -100,25 +156,54 @@ def events(
     since: str | None = None,
     limit: int | None = None,
 ) -> list[AuditEvent]:
-    """Audit events, oldest first, filtered by user name (or id), by what they are about, and by
-    time (``since``: a UTC timestamp as the log writes them, or a prefix such as a date)."""
-    e = t.ledger_entries.c
-    query = sa.select(e.idx, e.entry).where(e.kind == KIND)
-    if ref is not None:
-        query = query.where(e.ref == ref)
+    """Every audit event (the custodian's view: ``visible_events`` is a principal's), oldest
+    first, filtered by user name (or id), by what they are about, and by time (``since``: a UTC
+    timestamp as the log writes them, or a prefix such as a date)."""
     found = []
-    with store.engine.connect() as conn, conn.begin():
-        for event in _parsed(conn.execute(query.order_by(e.idx))):
-            if (user is None or user in (event.user, event.user_id)) and (
-                since is None or event.at >= since
-            ):
-                found.append(event)
+    for event in _parsed(audit_entries(store, KIND, ref=ref)):
+        if (user is None or user in (event.user, event.user_id)) and (
+            since is None or event.at >= since
+        ):
+            found.append(event)
     return found[-limit:] if limit else found
 
 
-def _parsed(rows: Iterable[Any]) -> Iterator[AuditEvent]:
-    for row in rows:
-        data = json.loads(row.entry)
+def visible_events(
+    store: SqlStore,
+    principal: Principal,
+    *,
+    user: str | None = None,
+    ref: str | None = None,
+    since: str | None = None,
+    limit: int | None = None,
+) -> list[AuditEvent]:
+    """The events ``principal`` may list (``view_audit``, and only about what it may read: an
+    event about a record it may not read is left out like one never written)."""
+    require(principal, Permission.VIEW_AUDIT)
+    found = events(store, user=user, ref=ref, since=since)
+    with store.view(principal) as view:
+        readable = _readable_refs(view, found)
+    shown = [
+        e
+        for e in found
+        if may_see_audit(principal, audit_subject(e.action, e.ref), e.ref in readable)
+    ]
+    return shown[-limit:] if limit else shown
+
+
+def _readable_refs(view: View, found: list[AuditEvent]) -> set[str]:
+    subjects = {e.ref: audit_subject(e.action, e.ref) for e in found}
+    records = [ref for ref, subject in subjects.items() if subject is Subject.RECORD]
+    files = [ref for ref, subject in subjects.items() if subject is Subject.FILE]
+    readable = set(view.kinds_of(records))
+    if isinstance(view, ScopedView):
+        return readable | view.readable_files(files)
+    return readable | set(files)
+
+
+def _parsed(entries: Iterable[tuple[int, str]]) -> Iterator[AuditEvent]:
+    for index, entry in entries:
+        data = json.loads(entry)
         yield AuditEvent(
             action=data["audit"],
             ref=data["ref"],
@@ -127,5 +212,5 @@ def _parsed(rows: Iterable[Any]) -> Iterator[AuditEvent]:
             at=data["at"],
             ip=data.get("ip"),
             details=data.get("details") or {},
-            index=int(row.idx),
+            index=index,
         )

@@ -49,7 +49,10 @@ from ..model import (
 )
 from ..model.codec import check_text
 from ..model.ids import is_record_id, new_id
-from ..store import Store, Writer
+from ..policy import Principal, clearance_levels, read_scope
+from ..store import Store, View, Writer
+from ..store.scoped import scoped
+from .grants import grant_author
 
 __all__ = [
     "MESSAGES",
@@ -242,15 +245,19 @@ def register_detention(
     actor: str,
     visible: Visible | None = None,
     levels: Collection[Confidentiality] | None = None,
+    principal: Principal | None = None,
+    ip: str | None = None,
 ) -> Registered:
     """Save one detention case in one transaction; ``Invalid`` (nothing saved) if anything is
-    wrong. ``visible`` says which existing records the user may pick, ``levels`` at which
-    confidentiality levels they may save (default: all)."""
+    wrong. ``principal``: who records it, who picks only records it may read, saves within its
+    clearance, and is granted a restricted case in the same transaction (audited; ``ip`` for
+    the audit). ``visible`` narrows which existing records may be picked, ``levels`` at which
+    confidentiality levels the case may be saved (default: all, or the principal's)."""
     with store.writer() as w:
-        form = _Form(w, visible, case.names_lang, case.confidentiality, levels)
+        form = _Form(w, visible, case.names_lang, case.confidentiality, levels, principal)
         detention = _DetentionParts(form, case)
         form.raise_problems()
-        return detention.save(actor, case.reason)
+        return form.granted(detention.save(actor, case.reason), ip)
 
 
 def register_incident(
@@ -260,13 +267,16 @@ def register_incident(
     actor: str,
     visible: Visible | None = None,
     levels: Collection[Confidentiality] | None = None,
+    principal: Principal | None = None,
+    ip: str | None = None,
 ) -> Registered:
-    """Save one incident (event, victims, acts, perpetrators, sources) in one transaction."""
+    """Save one incident (event, victims, acts, perpetrators, sources) in one transaction; the
+    arguments are ``register_detention``'s."""
     with store.writer() as w:
-        form = _Form(w, visible, case.names_lang, case.confidentiality, levels)
+        form = _Form(w, visible, case.names_lang, case.confidentiality, levels, principal)
         incident = _IncidentParts(form, case)
         form.raise_problems()
-        return incident.save(actor, case.reason)
+        return form.granted(incident.save(actor, case.reason), ip)
 
 
 def _blank(text: Text) -> bool:
@@ -284,12 +294,19 @@ class _Form:
         lang: Text,
         level: Text,
         levels: Collection[Confidentiality] | None,
+        principal: Principal | None = None,
     ) -> None:
         self.w = w
+        self.principal = principal
+        # Existing records are picked through the principal's scope: one query, whether the id
+        # is unknown or hidden.
+        self.reader: View = w if principal is None else scoped(w, read_scope(principal))
         self.visible = visible or (lambda record: True)
         self.errors: dict[str, str] = {}
         self.lang = lang.strip() if lang and lang.strip() else "und"
         chosen = self.enum("confidentiality", level, Confidentiality) or Confidentiality.INTERNAL
+        if levels is None and principal is not None:
+            levels = clearance_levels(principal)
         if levels is not None and chosen not in levels:
             self.fail("confidentiality", CHOOSE)
         self.level: Confidentiality = chosen
@@ -302,6 +319,13 @@ class _Form:
     def raise_problems(self) -> None:
         if self.errors:
             raise Invalid("The case was not saved: some fields need attention.", self.errors)
+
+    def granted(self, done: Registered, ip: str | None) -> Registered:
+        """A restricted case is granted to its author in its own transaction: a crash leaves
+        both or neither."""
+        if self.principal is not None and self.level is Confidentiality.RESTRICTED:
+            grant_author(self.w, self.principal, done.created, ip=ip)
+        return done
 
     def text(self, key: str, value: Text, *, limit: int = _NAME_MAX) -> str | None:
         if _blank(value):
@@ -376,7 +400,7 @@ class _Form:
         if _blank(record_id):
             return None
         assert record_id is not None
-        found = self.w.find(record_id.strip()) if is_record_id(record_id.strip()) else None
+        found = self.reader.find(record_id.strip()) if is_record_id(record_id.strip()) else None
         if found is None or found.record.KIND not in kinds or not self.visible(found.record):
             self.fail(key, NO_RECORD)
             return None
@@ -468,7 +492,7 @@ class _Form:
 
     def _organisation_named(self, kind: OrgKind, name: str) -> str | None:
         wanted = name.casefold()
-        for record in [*self.new, *_all(self.w, "organisation", {"kind": kind.value})]:
+        for record in [*self.new, *_all(self.reader, "organisation", {"kind": kind.value})]:
             if not isinstance(record, Organisation) or record.kind is not kind:
                 continue
             if self.visible(record) and any(n.full.casefold() == wanted for n in record.names):
@@ -510,8 +534,8 @@ def _rank(level: Confidentiality) -> int:
     return list(Confidentiality).index(level)
 
 
-def _all(w: Writer, kind: str, where: dict[str, str]) -> Iterable[Record]:
-    return [s.record for s in w.records(kind, where=where, limit=100_000)]
+def _all(view: View, kind: str, where: dict[str, str]) -> Iterable[Record]:
+    return [s.record for s in view.records(kind, where=where, limit=100_000)]
 
 
 class _DetentionParts:

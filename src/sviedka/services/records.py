@@ -8,15 +8,20 @@ from typing import Any
 
 from ..errors import Invalid
 from ..model import KINDS, Record
-from ..model.codec import dump, load
+from ..model.codec import dump, load, references
+from ..model.custom import CustomField
 from ..model.ids import is_record_id, new_id
 from ..model.revision import Revision, timestamp
-from ..store import Store, Stored
+from ..policy import Principal, may_write, reach
+from ..store import Store, Stored, View
+from ..store.scoped import scoped
+from ..store.validate import problems
 
 __all__ = [
     "add_record",
     "build_record",
     "changed_fields",
+    "check_writable",
     "get_record",
     "list_records",
     "merge_patch",
@@ -84,6 +89,29 @@ def update_record(
             record, actor=actor, reason=reason, expected_revision=expected_revision
         )
         return writer.get(record_id), revision.seq != current.revision
+
+
+def check_writable(
+    view: View,
+    principal: Principal,
+    record: Record,
+    before: Record | None = None,
+    *,
+    declared: Mapping[str, CustomField] | None = None,
+) -> None:
+    """``Invalid`` (nothing saved) unless the principal may write the record as it is: its
+    level within their clearance, and every record it newly points at (not already in
+    ``before``) within their reach. The record is validated as the writer would, against a view
+    in which what is out of reach does not exist: a reference to a record one may not read is
+    refused with the very answer (headline, fields, messages) of one to an id never used."""
+    errors: dict[str, str] = {}
+    if not may_write(principal, record.confidentiality):
+        errors["confidentiality"] = f"above your clearance ({principal.clearance})"
+    kept = {r.value for r in references(before) if r.kind == "ref"} if before else set()
+    reachable = scoped(view, reach(principal), kept=kept)
+    errors.update(problems(record, declared or {}, reachable))
+    if errors:
+        raise Invalid(f"The {record.KIND} is not valid; nothing was saved.", errors)
 
 
 def merge_patch(target: Any, patch: Any) -> Any:

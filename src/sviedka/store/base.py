@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from ..model import Record, Verdict, Vocabulary
 from ..model.custody import CustodyEvent
 from ..model.revision import Revision
+from ..policy import Principal
 from .integrity import Problem
 from .search_query import Filters, Hits, SearchTexts, Term
 
@@ -141,6 +142,15 @@ class View(ABC):
     @abstractmethod
     def count(self, kind: str, *, where: Mapping[str, str] | None = None) -> int: ...
 
+    def page(
+        self, kind: str, *, where: Mapping[str, str] | None = None, limit: int, offset: int
+    ) -> tuple[list[Stored], int]:
+        """One page of ``records`` and the total; the last page's total needs no count."""
+        found = self.records(kind, where=where, limit=limit, offset=offset)
+        if 0 < len(found) < limit:
+            return found, offset + len(found)
+        return found, self.count(kind, where=where)
+
     @abstractmethod
     def history(self, record_id: str) -> list[Revision]: ...
 
@@ -233,7 +243,9 @@ class Store(ABC):
     dialect: str
 
     @abstractmethod
-    def view(self) -> AbstractContextManager[View]: ...
+    def view(self, principal: Principal | None = None) -> AbstractContextManager[View]:
+        """Reads as ``principal`` may read them (``None``: unscoped, until every caller names
+        one; ask for the whole store with ``view(CUSTODIAN)``)."""
 
     @abstractmethod
     def writer(self) -> AbstractContextManager[Writer]: ...

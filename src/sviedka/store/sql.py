@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,6 +21,7 @@ from ..model.codec import load
 from ..model.custody import CustodyEvent, CustodyKind
 from ..model.custom import CustomField
 from ..model.revision import Revision
+from ..policy import CUSTODIAN, Principal, read_scope
 from . import schema as t
 from .base import (
     BlobRecord,
@@ -94,9 +95,21 @@ class SqlStore(Store):
         self.journal: Journal = journal or NoJournal()
 
     @contextmanager
-    def view(self) -> Iterator[View]:
+    def view(self, principal: Principal | None = None) -> Iterator[View]:
+        """A read transaction as ``principal`` may read (``scoped``). Without one, the whole
+        store: kept while callers move to naming a principal (``unscoped_view`` says so)."""
         with _translated(), self.engine.connect() as conn, conn.begin():
-            yield SqlView(conn)
+            view = SqlView(conn)
+            if principal is None:
+                yield view
+            else:
+                from .scoped import scoped  # builds on SqlView; imported late to avoid a cycle
+
+                yield scoped(view, read_scope(principal))
+
+    def unscoped_view(self) -> AbstractContextManager[View]:
+        """Every record, whoever may read it: for the custodian, verify, backup."""
+        return self.view(CUSTODIAN)
 
     @contextmanager
     def writer(self) -> Iterator[Writer]:
@@ -159,6 +172,9 @@ class SqlView(View):
     def __init__(self, conn: sa.Connection) -> None:
         self.conn = conn
         self._codes: dict[str, frozenset[str]] = {}
+
+    def flush(self) -> None:
+        """Nothing: a view has nothing buffered (a writer writes what it has)."""
 
     def find(self, record_id: str) -> Stored | None:
         row = self.conn.execute(sa.select(t.records).where(t.records.c.id == record_id)).first()

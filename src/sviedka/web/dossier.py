@@ -1,8 +1,8 @@
 """A person's dossier: name forms, detentions as a timeline of dated facts, sources with their
 grades, the incidents and acts they suffered, evidence, and the records judged to be them.
 
-Only what the user may read is gathered (the person page itself is read through
-``server.guarded.read_record``, which audits confidential reads)."""
+Only what the user may read is gathered, through a view of the store scoped to them (the person
+page itself is read through ``server.guarded.read_record``, which audits confidential reads)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..model import Act, Detention, Evidence, Involvement, PartialDate, Person, Record
+from ..policy import principal_of, redact
 from ..store import Stored
-from .queries import cluster_members, linked_evidence, referring, status_of
+from .queries import linked_evidence, status_of
 
 if TYPE_CHECKING:
     from .pages import Page
@@ -90,14 +91,23 @@ def _facts(d: Detention) -> list[Entry]:
 
 
 def dossier(page: Page, stored: Stored) -> Dossier:
-    store, user = page.archive.store, page.me
+    """The dossier as the page's user may read it: every record gathered through one view
+    scoped to them, redacted as they may see it."""
+    principal = principal_of(page.me)
     person = stored.record
     assert isinstance(person, Person)
-    members = [person.id, *(m.id for m in cluster_members(store, user, stored))]
-    detentions = [d for m in members for d in referring(store, user, "detention", {"person": m})]
+    with page.archive.store.view(principal) as view:
+
+        def referring(kind: str, field: str, value: str) -> list[Record]:
+            found = view.records(kind, where={field: value}, limit=10_000)
+            return [redact(principal, s.record) for s in found]
+
+        others = [m for m in view.cluster(person.id).members if m != person.id]
+        same_as = [redact(principal, s.record) for m in others if (s := view.find(m))]
+        detentions = [d for m in [person.id, *others] for d in referring("detention", "person", m)]
+        acts = referring("act", "victim", person.id)
+        involved = referring("involvement", "perpetrator", person.id)
     held = [d for d in detentions if isinstance(d, Detention)]
-    acts = [a for a in referring(store, user, "act", {"victim": person.id}) if isinstance(a, Act)]
-    involved = referring(store, user, "involvement", {"perpetrator": person.id})
     on = [person, *held, *acts]
     sources = list(
         {
@@ -106,6 +116,7 @@ def dossier(page: Page, stored: Stored) -> Dossier:
             for link in r.sources
         }.values()
     )
+    evidence = linked_evidence(page.archive.store, page.me, {person.id, *(d.id for d in held)})
     found = Dossier(
         stored=stored,
         person=person,
@@ -113,9 +124,9 @@ def dossier(page: Page, stored: Stored) -> Dossier:
         detentions=held,
         timeline=timeline(held),
         sources=sources,
-        acts=acts,
-        evidence=linked_evidence(store, user, {person.id, *(d.id for d in held)}),
-        same_as=cluster_members(store, user, stored),
+        acts=[a for a in acts if isinstance(a, Act)],
+        evidence=evidence,
+        same_as=same_as,
         as_perpetrator=[i for i in involved if isinstance(i, Involvement)],
         linked={},
     )

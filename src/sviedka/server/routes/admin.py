@@ -10,11 +10,12 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import Field
 
 from ...model import Confidentiality
-from ...services import access, accounts
+from ...policy import principal_of
+from ...services import accounts, grants
 from ...services.access import Permission
 from ...services.accounts import Role, User
 from ...services.archive import Archive
-from ...services.audit import audit_event, events
+from ...services.audit import audit_event, visible_events
 from ..config import API_PREFIX
 from ..deps import client_ip, get_archive, require
 from ..models import GrantIn, OkOut, Strict
@@ -30,24 +31,22 @@ Admin = Annotated[User, Depends(require(Permission.MANAGE_USERS))]
 
 @router.get("/records/{record_id}/grants")
 def list_grants(archive: ArchiveDep, user: Granter, record_id: str) -> dict[str, Any]:
-    """Who may read a restricted record (users by id, groups by name)."""
-    return {
-        "ok": True,
-        "grants": [dataclasses.asdict(g) for g in access.grants(archive.store, record_id)],
-    }
+    """Who may read a record you may read (users by id, groups by name); 404 otherwise."""
+    found = grants.list_grants(archive.store, user, record_id)
+    return {"ok": True, "grants": [dataclasses.asdict(g) for g in found]}
 
 
 @router.post("/records/{record_id}/grants", status_code=201)
 def add_grant(
     request: Request, archive: ArchiveDep, user: Granter, record_id: str, body: GrantIn
 ) -> dict[str, Any]:
-    """Let a user or a group read a restricted record (audited)."""
-    made = access.grant(
+    """Let a user or a group read a record you may read (audited)."""
+    made = grants.add_grant(
         archive.store,
+        user,
         record_id,
         grantee_kind=body.grantee_kind,
         grantee=body.grantee,
-        actor=user,
         ip=client_ip(request),
     )
     return {"ok": True, "grant": dataclasses.asdict(made)}
@@ -62,13 +61,13 @@ def remove_grant(
     grantee_kind: str,
     grantee: str,
 ) -> OkOut:
-    """Withdraw a grant (audited)."""
-    access.revoke(
+    """Withdraw a grant of a record you may read (audited)."""
+    grants.remove_grant(
         archive.store,
+        user,
         record_id,
         grantee_kind=grantee_kind,
         grantee=grantee,
-        actor=user,
         ip=client_ip(request),
     )
     return OkOut()
@@ -84,8 +83,11 @@ def audit_trail(
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
 ) -> dict[str, Any]:
     """Audit events (reads of confidential and restricted records, evidence views and
-    downloads, grants, account changes), oldest first; the last ``limit`` that match."""
-    found = events(archive.store, user=username, ref=record, since=since, limit=limit)
+    downloads, grants, account changes), oldest first; the last ``limit`` that match. Only
+    events about records and files you may read are listed (account changes: to admins)."""
+    found = visible_events(
+        archive.store, principal_of(user), user=username, ref=record, since=since, limit=limit
+    )
     return {"ok": True, "events": [dataclasses.asdict(e) for e in found]}
 
 

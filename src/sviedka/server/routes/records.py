@@ -91,7 +91,7 @@ def read_record(
 
 @router.put("/records/{record_id}", response_model=RecordOut)
 def replace_record(
-    archive: ArchiveDep, user: UserDep, record_id: str, body: RecordReplace
+    request: Request, archive: ArchiveDep, user: UserDep, record_id: str, body: RecordReplace
 ) -> RecordOut:
     """Replace a record's data; ``revision`` must be its current revision (else 409)."""
     stored, changed = guarded.update_record(
@@ -102,17 +102,25 @@ def replace_record(
         revision=body.revision,
         reason=body.reason,
         patch=False,
+        ip=client_ip(request),
     )
     return _out(archive, user, stored, changed)
 
 
 @router.patch("/records/{record_id}", response_model=RecordOut)
 def patch_record(
-    archive: ArchiveDep, user: UserDep, record_id: str, body: RecordPatch
+    request: Request, archive: ArchiveDep, user: UserDep, record_id: str, body: RecordPatch
 ) -> RecordOut:
     """Change some fields (JSON Merge Patch); ``revision`` must be current (else 409)."""
     stored, changed = guarded.update_record(
-        archive, user, record_id, body.patch, revision=body.revision, reason=body.reason, patch=True
+        archive,
+        user,
+        record_id,
+        body.patch,
+        revision=body.revision,
+        reason=body.reason,
+        patch=True,
+        ip=client_ip(request),
     )
     return _out(archive, user, stored, changed)
 
@@ -121,6 +129,7 @@ def patch_record(
 def record_history(
     request: Request, archive: ArchiveDep, user: UserDep, record_id: str
 ) -> HistoryOut:
-    """Every revision: who, when, why, the state and the hash chain."""
+    """Every revision you may read (one made while the record was above your clearance is left
+    out): who, when, why, the state and the hash chain."""
     revisions = guarded.read_history(archive, user, record_id, ip=client_ip(request))
     return HistoryOut(id=record_id, revisions=[revision_out(r) for r in revisions])

@@ -11,11 +11,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ...errors import Invalid, NotFound
-from ...model import Confidentiality, Record
+from ...model import Confidentiality
+from ...policy import Permission, principal_of, require
 from ...server.deps import client_ip
 from ...server.guarded import actor_of
 from ...services import cases
-from ...services.access import Permission, grant, may_read, require
 from .. import forms
 from ..options import form_options, levels
 from ..pages import Page, PageDep
@@ -72,13 +72,13 @@ def _show(
 
 @router.get("/record")
 def detention_form(page: PageDep) -> Response:
-    require(page.me, Permission.CREATE)
+    require(principal_of(page.me), Permission.CREATE)
     return _show(page, "detention", {}, {})
 
 
 @router.get("/record/incident")
 def incident_form(page: PageDep) -> Response:
-    require(page.me, Permission.CREATE)
+    require(principal_of(page.me), Permission.CREATE)
     return _show(page, "incident", {}, {})
 
 
@@ -93,50 +93,32 @@ async def save_incident(request: Request, page: PageDep) -> Response:
 
 
 async def _save(request: Request, page: Page, kind: str) -> Response:
-    require(page.me, Permission.CREATE)
+    require(principal_of(page.me), Permission.CREATE)
     values = forms.values_of(await request.form())
     more = values.pop("more", None)
     if more in (*forms.ROWS, "check"):
         return _show(page, kind, values, {}, more=more)
     _, parse, register = _FORMS[kind]
-    store = page.archive.store
-    visible: Callable[[Record], bool] = lambda record: may_read(store, page.me, record)  # noqa: E731
     try:
         done = register(
-            store,
+            page.archive.store,
             parse(values),
             actor=actor_of(page.me),
-            visible=visible,
             levels=[Confidentiality(code) for code, _ in levels(page)],
+            principal=principal_of(page.me),
+            ip=client_ip(page.request),
         )
     except Invalid as exc:
         return _show(page, kind, values, exc.errors, status=422)
-    _grant_restricted(page, values, done)
     target = f"/people/{done.person}" if done.person else f"/records/{done.main}"
     return RedirectResponse(f"{target}?saved={kind}", status_code=303)
-
-
-def _grant_restricted(page: Page, values: Mapping[str, str], done: cases.Registered) -> None:
-    """A restricted case is granted to its author at once, or they could not read it back."""
-    if values.get("confidentiality") != Confidentiality.RESTRICTED.value:
-        return
-    ip = client_ip(page.request)
-    for record_id in done.created:
-        grant(
-            page.archive.store,
-            record_id,
-            grantee_kind="user",
-            grantee=page.me.id,
-            actor=page.me,
-            ip=ip,
-        )
 
 
 @router.post("/record/duplicates")
 async def duplicates(request: Request, page: PageDep) -> Response:
     """Likely duplicates of the person being typed (htmx, as you type; POST keeps the name out
     of URLs and logs)."""
-    require(page.me, Permission.CREATE)
+    require(principal_of(page.me), Permission.CREATE)
     values = forms.values_of(await request.form())
     prefix = values.get("prefix", "person")
     found = duplicate_candidates(page, values, prefix)
@@ -147,7 +129,7 @@ async def duplicates(request: Request, page: PageDep) -> Response:
 @router.post("/record/pick")
 async def pick(request: Request, page: PageDep) -> Response:
     """Records already recorded that match the name typed in a picker (htmx, as you type)."""
-    require(page.me, Permission.CREATE)
+    require(principal_of(page.me), Permission.CREATE)
     values = forms.values_of(await request.form())
     field = values.get("field", "")
     if picker_of(field) is None:

@@ -1,0 +1,201 @@
+"""``ScopedView``: the store read by one principal. Every read returns only what its scope
+admits; a record outside it answers exactly like an id never used, after the same queries.
+
+Made by ``store.view(principal)`` (or ``scoped(view, scope)`` inside a writer's transaction);
+an unscoped view is asked for by name (``store.view(CUSTODIAN)``, ``store.unscoped_view()``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..errors import NotFound
+from ..model import Confidentiality, Record, Vocabulary
+from ..model.custody import CustodyEvent
+from ..model.revision import Revision
+from ..policy import Grantee, ReadScope, Subject
+from . import schema as t
+from .base import BlobRecord, Cluster, Judgement, Stored, View, VocabInfo
+from .scoping import admitted, to_grantees
+from .search_query import Filters, Hits, SearchTexts, Term
+from .sql import SqlView, _json_text, _stored
+
+__all__ = ["ScopedView", "level_of", "scoped"]
+
+_CHUNK = 500  # stay under SQLite's limit on bound parameters per statement
+
+
+def scoped(view: View, scope: ReadScope, *, kept: Iterable[str] = ()) -> View:
+    """``view`` as seen through ``scope`` (itself if the scope admits everything). ``kept``:
+    ids whose kinds it tells whatever the scope (the references an update keeps)."""
+    if scope.unscoped:
+        return view
+    assert isinstance(view, SqlView)
+    return ScopedView(view, scope, kept=frozenset(kept))
+
+
+def level_of(state: Mapping[str, Any]) -> Confidentiality:
+    """The level a stored state (a revision's) had."""
+    return Confidentiality(state.get("confidentiality", Record.confidentiality))
+
+
+class ScopedView(View):
+    def __init__(self, inner: SqlView, scope: ReadScope, *, kept: frozenset[str] = frozenset()):
+        self.inner = inner
+        self.scope = scope
+        self.kept = kept
+
+    @property
+    def conn(self) -> sa.Connection:
+        self.inner.flush()  # a writer's buffered records are read like the rest
+        return self.inner.conn
+
+    # -- records ---------------------------------------------------------------------------
+
+    def find(self, record_id: str) -> Stored | None:
+        query = sa.select(t.records).where(t.records.c.id == record_id, admitted(self.scope))
+        row = self.conn.execute(query).first()
+        return None if row is None else _stored(row)
+
+    def get(self, record_id: str, *, as_of: str | None = None) -> Stored:
+        """The record now, or as it was at ``as_of`` if it was readable then too."""
+        found = self.find(record_id)
+        if found is None:
+            raise NotFound(f"No record with id {record_id}.")
+        if as_of is None:
+            return found
+        then = self.inner.get(record_id, as_of=as_of)
+        if not self.admits(record_id, then.record.KIND, then.record.confidentiality):
+            raise NotFound(f"No record with id {record_id}.")
+        return then
+
+    def records(
+        self,
+        kind: str,
+        *,
+        where: Mapping[str, str] | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Stored]:
+        query = self.inner._filtered(sa.select(t.records), kind, where)
+        query = query.where(admitted(self.scope)).order_by(t.records.c.id)
+        return [_stored(row) for row in self.conn.execute(query.limit(limit).offset(offset))]
+
+    def count(self, kind: str, *, where: Mapping[str, str] | None = None) -> int:
+        counting = sa.select(sa.func.count()).select_from(t.records)
+        query = self.inner._filtered(counting, kind, where).where(admitted(self.scope))
+        return int(self.conn.scalar(query) or 0)
+
+    def history(self, record_id: str) -> list[Revision]:
+        """The revisions of a readable record that the scope admits at the level each had."""
+        found = self.find(record_id)
+        if found is None:
+            raise NotFound(f"No record with id {record_id}.")
+        revisions = self.inner.history(record_id)
+        kind = found.record.KIND
+        return [r for r in revisions if self.admits(record_id, kind, level_of(r.state))]
+
+    def admits(self, record_id: str, kind: str, level: Confidentiality) -> bool:
+        """Whether the scope admits this record at ``level`` (asks for its grants only if
+        they matter)."""
+        granted: frozenset[Grantee] = frozenset()
+        if level is Confidentiality.RESTRICTED and self.scope.compartments:
+            granted = self.granted_to(record_id)
+        return self.scope.admits(Subject(kind, level, granted))
+
+    def granted_to(self, record_id: str) -> frozenset[Grantee]:
+        """Which of the scope's grantees the record is granted to."""
+        g = t.record_grants.c
+        query = sa.select(g.grantee_kind, g.grantee).where(g.record_id == record_id)
+        return to_grantees(self.conn.execute(query).all()) & self.scope.compartments
+
+    def kinds_of(self, ids: Iterable[str]) -> dict[str, str]:
+        """``{id: kind}`` for those of ``ids`` the scope admits (or ``kept``)."""
+        asked = set(ids)
+        found = self.inner.kinds_of(asked & self.kept) if self.kept else {}
+        wanted = sorted(asked - self.kept)
+        r = t.records.c
+        for i in range(0, len(wanted), _CHUNK):
+            query = sa.select(r.id, r.kind).where(
+                r.id.in_(wanted[i : i + _CHUNK]), admitted(self.scope)
+            )
+            found.update({row.id: row.kind for row in self.conn.execute(query)})
+        return found
+
+    def readable(self, ids: Iterable[str]) -> set[str]:
+        """Those of ``ids`` the scope admits."""
+        return set(self.kinds_of(ids))
+
+    # -- files -----------------------------------------------------------------------------
+
+    def readable_files(self, hashes: Iterable[str]) -> set[str]:
+        """Those of the file hashes (originals or thumbnails) that an Evidence record the
+        scope admits describes."""
+        wanted = sorted(set(hashes))
+        dialect = self.conn.dialect.name
+        sha, thumb = _json_text(dialect, "sha256"), _json_text(dialect, "thumbnail")
+        found: set[str] = set()
+        for i in range(0, len(wanted), _CHUNK):
+            chunk = wanted[i : i + _CHUNK]
+            query = sa.select(sha, thumb).where(
+                t.records.c.kind == "evidence",
+                sa.or_(sha.in_(chunk), thumb.in_(chunk)),
+                admitted(self.scope),
+            )
+            for row in self.conn.execute(query):
+                found.update(h for h in row if h in chunk)
+        return found
+
+    def custody(self, sha256: str) -> list[CustodyEvent]:
+        return self.inner.custody(sha256) if self.readable_files([sha256]) else []
+
+    def blob(self, sha256: str) -> BlobRecord | None:
+        return self.inner.blob(sha256) if self.readable_files([sha256]) else None
+
+    def blobs(self) -> list[BlobRecord]:
+        every = self.inner.blobs()
+        shown = self.readable_files(b.sha256 for b in every)
+        return [b for b in every if b.sha256 in shown]
+
+    # -- judgements ------------------------------------------------------------------------
+
+    def judgements(self, record_id: str) -> list[Judgement]:
+        """Judgements between the record and others the scope admits."""
+        found = self.inner.judgements(record_id)
+        shown = self.readable([record_id, *(j.left for j in found), *(j.right for j in found)])
+        return [j for j in found if record_id in shown and {j.left, j.right} <= shown]
+
+    def cluster(self, record_id: str) -> Cluster:
+        """The members of the record's cluster that the scope admits."""
+        if self.find(record_id) is None:
+            raise NotFound(f"No record with id {record_id}.")
+        members = self.readable(self.inner.cluster(record_id).members)
+        ordered = tuple(sorted(members))
+        return Cluster(ordered[0], ordered)
+
+    # -- what every principal reads alike --------------------------------------------------
+
+    def vocabularies(self) -> list[VocabInfo]:
+        return self.inner.vocabularies()
+
+    def vocabulary(self, name: str) -> Vocabulary:
+        return self.inner.vocabulary(name)
+
+    def known_codes(self, vocab: str) -> frozenset[str]:
+        return self.inner.known_codes(vocab)
+
+    def meta(self, key: str) -> str | None:
+        return self.inner.meta(key)
+
+    # -- search (the service applies the scope's levels to the filters and restricted hits) ---
+
+    def search_hits(
+        self, terms: Sequence[Term], filters: Filters, *, need: int, closed: bool = False
+    ) -> Hits:
+        return self.inner.search_hits(terms, filters, need=need, closed=closed)
+
+    def search_texts(self, record_ids: Sequence[str]) -> dict[str, SearchTexts]:
+        return self.inner.search_texts(sorted(self.readable(record_ids)))
