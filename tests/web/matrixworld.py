@@ -15,6 +15,7 @@ crowd of unreadable namesakes of one public person (duplicate warnings must not 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
@@ -73,7 +74,7 @@ SUBJECTS = (
 CROWD = 8  # unreadable namesakes of the public "Ales Crowdson": the matcher's page size
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity: ``unseen`` is cached per world
 class World:
     app: FastAPI
     client: TestClient
@@ -101,7 +102,8 @@ class World:
     def _headers(self, user: User, more: Mapping[str, str] | None = None) -> dict[str, str]:
         return {"Cookie": f"sviedka_session={self.sessions[user][0]}", **(more or {})}
 
-    def unseen(self, user: User) -> set[str]:
+    @functools.cache  # noqa: B019 (one world per module, a few users)
+    def unseen(self, user: User) -> frozenset[str]:
         """What must never appear on a page for this user: the markers, secrets, record ids and
         file hashes of the subjects they may not read, and every secret without
         ``read_sensitive``."""
@@ -111,7 +113,7 @@ class World:
                 found |= {s.marker, s.secret, self.files[s.key], *self.ids[s.key].values()}
             elif not allowed(user, "read_sensitive"):
                 found.add(s.secret)
-        return found
+        return frozenset(found)
 
     def leaks(self, user: User, response: httpx.Response, asked: Iterable[str] = ()) -> set[str]:
         """What ``unseen`` the page shows, apart from what the request itself sent."""
@@ -125,7 +127,7 @@ def login(world: World, user: User) -> None:
     assert answer.status_code == 303, answer.text
     cookie = client.cookies["sviedka_session"]
     client.cookies.clear()
-    page = client.get("/", headers={"Cookie": f"sviedka_session={cookie}"})
+    page = client.get("/search", headers={"Cookie": f"sviedka_session={cookie}"})
     csrf = re.search(r'<meta name="csrf-token" content="([0-9a-f]+)">', page.text)
     assert csrf is not None, page.text
     world.sessions[user] = (cookie, csrf.group(1))
@@ -195,7 +197,8 @@ def _subject_records(store: Any, s: Subject) -> dict[str, str]:
         "notes": f"{s.marker} held",
         **level,
     }
-    act = {"victim": person, "event": event, "type": ACT, **level}
+    act = {"victim": person, "event": event, "type": ACT, "consequences": f"{s.marker} hurt"}
+    act |= level
     return {
         "person": person,
         "twin": twin,
