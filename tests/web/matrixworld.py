@@ -34,7 +34,7 @@ from sviedka.model import Confidentiality, Verdict
 from sviedka.model.ids import new_id
 from sviedka.services import access, accounts
 from sviedka.services.evidence import Collection, describe, ingest_stream
-from sviedka.services.records import add_record
+from sviedka.services.records import add_record, update_record
 from sviedka.services.resolver import judge
 
 PASSWORD = "correct horse battery staple"
@@ -71,6 +71,7 @@ SUBJECTS = (
     _subject("granted-nobody", "restricted", "nobody"),
     _subject("granted-others", "restricted", "others"),
 )
+DECLASSIFIED = "WxDeclas"  # in the note of a record's first, restricted, revision only
 CROWD = 8  # unreadable namesakes of the public "Ales Crowdson": the matcher's page size
 
 
@@ -107,7 +108,7 @@ class World:
         """What must never appear on a page for this user: the markers, secrets, record ids and
         file hashes of the subjects they may not read, and every secret without
         ``read_sensitive``."""
-        found = set(self.hidden_crowd)
+        found = {*self.hidden_crowd, DECLASSIFIED}
         for s in SUBJECTS:
             if not s.readable_by(user):
                 found |= {s.marker, s.secret, self.files[s.key], *self.ids[s.key].values()}
@@ -162,6 +163,7 @@ def build(app: FastAPI, client: TestClient, tmp: Path) -> World:
     for s in SUBJECTS:
         _grant(store, s, ids[s.key].values(), user_ids)
     bridge = _bridge(archive, tmp, ids)
+    bridge["declassified"] = _declassified(store)
     world = World(app, client, ids, files, images, bridge, _crowd(store))
     for user in USERS:
         login(world, user)
@@ -295,6 +297,17 @@ def _crowd(store: Any) -> list[str]:
     hidden = [_add(store, "person", body | {"confidentiality": "restricted"}) for _ in range(CROWD)]
     _add(store, "person", body | {"confidentiality": "public"})
     return hidden
+
+
+def _declassified(store: Any) -> str:
+    """A person recorded restricted (granted to nobody) with a note, then made public without
+    it: the note belongs to a level nobody here may read."""
+    body = {"names": [{"full": "Kastus Declassified"}], "notes": f"{DECLASSIFIED} note"}
+    made = _add(store, "person", body | {"confidentiality": "restricted"})
+    update_record(
+        store, made, {"confidentiality": "public", "notes": None}, actor="test", patch=True
+    )
+    return made
 
 
 def unknown_id() -> str:
