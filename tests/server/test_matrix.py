@@ -1,6 +1,7 @@
 """The authorisation matrix: every route × every role × every clearance × every confidentiality
-level, against an oracle written here from the roles table in docs/security.md (not from the
-code under test). Denied reads of a record must look exactly like reads of an id never used."""
+level, against the oracle written from the roles table in docs/security.md (``authz_oracle``,
+not the code under test; the web pages run against the same one in tests/web/test_matrix.py).
+Denied reads of a record must look exactly like reads of an id never used."""
 
 from __future__ import annotations
 
@@ -13,38 +14,19 @@ import httpx
 import pytest
 from serverkit import Server
 
+from authz_oracle import LEVELS, ROLE_CAN, USERS, may_read, name
 from sviedka.model.ids import new_id
 from sviedka.services import access, records
 from sviedka.services.evidence import ingest_stream
 from sviedka.services.ledger import checkpoint
 
-LEVELS = ["public", "internal", "confidential", "restricted"]
-ROLES = ["viewer", "documenter", "verifier", "coordinator", "admin"]
-DOCUMENTER = {"read", "read_sensitive", "create", "update", "evidence_upload", "evidence_download"}
-DOCUMENTER |= {"import"}
-VERIFIER = DOCUMENTER | {"judge", "proof"}
-COORDINATOR = VERIFIER | {"manage_grants", "view_audit", "checkpoint"}
-# The roles table of docs/security.md, written out by hand.
-ROLE_CAN = {
-    "viewer": {"read"},
-    "documenter": DOCUMENTER,
-    "verifier": VERIFIER,
-    "coordinator": COORDINATOR,
-    "admin": COORDINATOR | {"manage_users", "manage_keys"},
-}
 # The fixture records: one person (and one evidence file) per level, plus a restricted one that
 # is granted to nobody ("hidden"). The restricted one is granted to the group every user is in.
-SUBJECTS = {name: name for name in LEVELS} | {"hidden": "restricted"}
-USERS = [(role, clearance) for role in ROLES for clearance in LEVELS]
+SUBJECTS = {level: level for level in LEVELS} | {"hidden": "restricted"}
 
 
 def may(role: str, clearance: str, subject: str) -> bool:
-    level = SUBJECTS[subject]
-    return (
-        "read" in ROLE_CAN[role]
-        and LEVELS.index(level) <= LEVELS.index(clearance)
-        and subject != "hidden"
-    )
+    return may_read((role, clearance), SUBJECTS[subject], granted=subject != "hidden")
 
 
 @dataclass
@@ -60,10 +42,6 @@ class World:
     def send(self, user: tuple[str, str], method: str, url: str, body: Any) -> httpx.Response:
         headers = self.server.as_(name(user))
         return self.server.client.request(method, url, json=body, headers=headers)
-
-
-def name(user: tuple[str, str]) -> str:
-    return f"{user[0]}-{user[1]}"
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ..model import Verdict
+from ..services.access import readable_ids
 from ..services.importing import staging
 from ..store import schema as t
 from ..store.sql import SqlView
@@ -40,10 +41,14 @@ def held(page: Page, on: date) -> Held:
 
 
 def review_queue(page: Page, *, limit: int = 20) -> list[dict[str, Any]]:
-    """Pairs judged "unsure": someone must decide whether they are the same person."""
+    """Pairs judged "unsure": someone must decide whether they are the same person. Only pairs
+    of records the user may read are fetched, so that others never push them off the list."""
     store, user = page.archive.store, page.me
     j = t.judgements.c
-    query = sa.select(t.judgements).where(j.verdict == Verdict.UNSURE.value)
+    mine = readable_ids(user)
+    query = sa.select(t.judgements).where(
+        j.verdict == Verdict.UNSURE.value, j.left_id.in_(mine), j.right_id.in_(mine)
+    )
     with store.view() as view:
         assert isinstance(view, SqlView)
         rows = view.conn.execute(query.order_by(j.at.desc()).limit(limit)).all()

@@ -17,9 +17,9 @@ import sqlalchemy as sa
 
 from ..model import Detention, Evidence, Person, Record
 from ..model.dates import PartialDate
-from ..services.access import may_read, readable, redact, visible_records
+from ..services.access import may_read, readable, readable_ids, redact, visible_records
 from ..services.accounts import User
-from ..store import SqlStore, Stored
+from ..store import SqlStore, Stored, View
 from ..store import schema as t
 from ..store.sql import SqlView, _json_text, record_of, state_of  # the store's JSON path
 
@@ -34,6 +34,7 @@ __all__ = [
     "flat",
     "linked_evidence",
     "people",
+    "readable_among",
     "recent_changes",
     "referring",
     "status_of",
@@ -141,9 +142,10 @@ def _detention_filters(
     if wanted.article:  # data is canonical JSON: this is exactly a charge under the article
         charged = data.contains(f'"article":{json.dumps(wanted.article)}', autoescape=True)
         query = query.where(person_id.in_(_detentions(view, user, charged)))
-    if wanted.facility:
+    if wanted.facility:  # a facility the user may not read is one that does not exist
         placed = data.contains(f'"facility":{json.dumps(wanted.facility)}', autoescape=True)
         query = query.where(person_id.in_(_detentions(view, user, placed)))
+        query = query.where(sa.literal(wanted.facility).in_(readable_ids(user)))
     arrested = _arrested_between(dialect, wanted.arrested_from, wanted.arrested_to)
     if arrested is not None:
         query = query.where(person_id.in_(_detentions(view, user, arrested)))
@@ -193,6 +195,17 @@ def titles(store: SqlStore, user: User, ids: Iterable[str]) -> dict[str, Record]
             if stored is not None and may_read(view, user, stored.record):
                 found[record_id] = redact(user, stored.record)
     return found
+
+
+def readable_among(view: View, user: User, ids: Iterable[str]) -> set[str]:
+    """Those of ``ids`` the user may read, in one query (for lists made outside ``readable``,
+    such as the name matcher's candidates)."""
+    assert isinstance(view, SqlView)
+    wanted = sorted(set(ids))
+    if not wanted:
+        return set()
+    query = sa.select(t.records.c.id).where(t.records.c.id.in_(wanted), readable(user))
+    return set(view.conn.scalars(query))
 
 
 def linked_evidence(

@@ -1,7 +1,8 @@
 """Duplicate warnings as you type: people already recorded who look like the one being entered.
 
 Uses the archive's name matcher (``services.matching.likely_duplicates``: Belarusian, Russian and
-Latin forms of one name match each other) and shows only people the user may read.
+Latin forms of one name match each other) and shows only people the user may read: the best
+of those they may read, whatever the others.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from typing import TYPE_CHECKING
 
 from ..errors import Unavailable
 from ..model import PartialDate, Person
-from ..services.access import may_read, redact
+from ..services.access import redact
 from .landed import landed
+from .queries import readable_among
 
 if TYPE_CHECKING:
     from .pages import Page
@@ -22,6 +24,9 @@ if TYPE_CHECKING:
 __all__ = ["Candidate", "duplicate_candidates", "matching_available"]
 
 _LIMIT = 8
+# Every candidate the matcher scores (a few hundred at most): the best readable ones are chosen
+# after, so that people the user may not read never crowd out those they may.
+_CONSIDERED = 10_000
 
 
 @dataclass(frozen=True)
@@ -54,13 +59,12 @@ def duplicate_candidates(
     found = []
     try:
         with store.view() as view:
-            hits = matching.likely_duplicates(view, names, birth, limit=_LIMIT)
-            for person_id, score, why in hits:
-                person = view.get(person_id).record
-                if isinstance(person, Person) and may_read(view, user, person):
-                    shown = redact(user, person)
-                    assert isinstance(shown, Person)
-                    found.append(Candidate(shown, float(score), tuple(why)))
+            hits = matching.likely_duplicates(view, names, birth, limit=_CONSIDERED)
+            mine = readable_among(view, user, [person_id for person_id, _, _ in hits])
+            for person_id, score, why in [h for h in hits if h[0] in mine][:_LIMIT]:
+                person = redact(user, view.get(person_id).record)
+                if isinstance(person, Person):
+                    found.append(Candidate(person, float(score), tuple(why)))
     except Unavailable:  # the matcher's name index is not in this database (yet)
         return None
     page.audit("search", [c.person for c in found])

@@ -98,12 +98,16 @@ def record_page(page: PageDep, record_id: str, saved: str = "") -> Response:
     stored = read_record(page.archive, page.me, record_id, ip=client_ip(page.request))
     fields = flat(dump(stored.record))
     linked = page.titles(v for _, v in fields if is_record_id(v))
+    # A record the user may not read is named by neither its title nor its id (ids are
+    # UUIDv7: they tell that it exists, and when it was made).
+    hidden = {path for path, v in fields if is_record_id(v) and v not in linked}
     context = {
         "stored": stored,
         "record": stored.record,
         "saved": saved,
         "fields": fields,
         "linked": linked,
+        "hidden": hidden,
     }
     return page.render("people/record.html", context, section="/people")
 
