@@ -29,6 +29,7 @@ from ..model.revision import timestamp
 from ..store import SqlStore, open_store
 from ..store.engine import sqlite_url
 from ..vault import BlobStore
+from ..vault.blobs import remove_stale_scratch
 from .keys import create_archive_keys
 
 __all__ = [
@@ -224,6 +225,8 @@ def open_archive(path: Path, *, database_url: str | None = None) -> Archive:
         url = sqlite_url(path / DATABASE)
     store = open_store(url, custom_fields=config.custom_fields, journal=LedgerJournal())
     _check_identity(store, config, path)
+    BlobStore(path / VAULT).cleanup_temp()  # what an ingest killed mid-way left: ciphertext
+    remove_stale_scratch()  # and what versions before issue 12 left in clear in the temp folder
     return Archive(path, config, store)
 
 
