@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from serverkit import BASE_URL, Server
 
-from plaintext_watch import MARKER, holding, under, watch
+from evidence_kit import MARKER, holding, under, watch
 from sviedka.model import Confidentiality
 from sviedka.services import access, records
 from sviedka.services.accounts import find_user

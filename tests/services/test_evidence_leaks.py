@@ -17,10 +17,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from PIL import Image
 
-from plaintext_watch import MARKER, holding, under, watch
+from evidence_kit import MARKER, holding, under, watch
+from evidence_kit import database as database  # a fixture: the module runs on both
 from sviedka.errors import Invalid, NotFound, Unavailable
 from sviedka.model import Confidentiality, Evidence, Vocabulary
 from sviedka.model.custody import CustodyKind
@@ -35,26 +35,6 @@ INTERNAL, CONFIDENTIAL, RESTRICTED = (
     Confidentiality.CONFIDENTIAL,
     Confidentiality.RESTRICTED,
 )
-
-
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
-def database(request: pytest.FixtureRequest) -> Iterator[str | None]:
-    """None for SQLite, else the URL of a fresh PostgreSQL schema (dropped after the module)."""
-    if request.param == "sqlite":
-        yield None
-        return
-    server = request.getfixturevalue("pg_server")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(server)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    url = sa.make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
-    yield url.render_as_string(hide_password=False)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
 
 
 class World:
