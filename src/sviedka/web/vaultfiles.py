@@ -25,7 +25,6 @@ __all__ = [
     "download",
     "evidence_by_hash",
     "keys_or_503",
-    "shown_files",
     "thumbnail",
 ]
 
@@ -40,12 +39,6 @@ def evidence_by_hash(archive: Archive, user: User, sha256: str) -> Evidence:
         if blob.derived or not isinstance(found.record, Evidence):
             raise NotFound(f"No evidence with sha256 {sha256}.")
         return shown_evidence(view, user, found.record)
-
-
-def shown_files(archive: Archive, user: User, files: list[Evidence]) -> list[Evidence]:
-    """Records of a list, as the page shows them (``shown_evidence``)."""
-    with archive.store.view() as view:
-        return [shown_evidence(view, user, e) for e in files]
 
 
 def keys_or_503(keys: ArchiveKeys | None) -> ArchiveKeys:

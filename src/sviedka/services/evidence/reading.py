@@ -1,8 +1,10 @@
 """Reading evidence: the file and record a principal may see, its chain of custody as that
 principal may see it, and the events logged when a file is viewed or downloaded.
 
-A file is reached by its SHA-256 and exists for a principal only through an Evidence record it
-may read; otherwise the answer is ``NotFound``, exactly as for a hash never stored. The same
+A file is reached by its SHA-256 and exists for a principal only through an Evidence record that
+an ingest made for it (the custody event ``ingested`` names it) and that the principal may read;
+otherwise the answer is ``NotFound``, exactly as for a hash never stored. A record that merely
+names the hash (written through the records API) opens nothing. The same
 bytes may be described by several records (one per principal who could not reach the others):
 each custody event names its record, and a reader sees the events of the records it may read,
 and the file's own events (``verified``, ``reencrypted``) from its first visible ingest on, so
@@ -43,11 +45,34 @@ def readable_evidence(view: View, who: Principal, sha256: str) -> tuple[Stored, 
     read, with the vault's record of the file; ``NotFound`` otherwise, whatever the reason."""
     blob = view.blob(sha256) if len(sha256) == 64 else None
     if blob is not None:
-        field = "thumbnail" if blob.derived else "sha256"
-        for stored in _describing(view, field, sha256):
+        found = _thumbnailed(view, sha256) if blob.derived else _ingested(view, sha256)
+        for stored in found:
             if reads(view, who, stored.record):
                 return stored, blob
     raise NotFound(f"No evidence with sha256 {sha256}.")
+
+
+def _ingested(view: View, sha256: str, events: list[CustodyEvent] | None = None) -> list[Stored]:
+    """The records an ingest made (or linked anew) for a file, oldest first. A record written
+    through the records API that names the file's hash is not one: it does not open the file."""
+    events = view.custody(sha256) if events is None else events
+    ingests = [e for e in events if e.kind is CustodyKind.INGESTED]
+    named = {str(e.details["evidence"]) for e in ingests if "evidence" in e.details}
+    found = list(_describing(view, "sha256", sha256))
+    if found and any("evidence" not in e.details for e in ingests):
+        named.add(found[0].record.id)  # before events named their record: the file's first
+    return [s for s in found if s.record.id in named]
+
+
+def _thumbnailed(view: View, sha256: str) -> list[Stored]:
+    """The records whose thumbnail this is, among those an ingest made for their own file."""
+    return [
+        s
+        for s in _describing(view, "thumbnail", sha256)
+        if isinstance(s.record, Evidence)
+        and s.record.sha256
+        and s in _ingested(view, s.record.sha256)
+    ]
 
 
 def _describing(view: View, field: str, sha256: str) -> Iterable[Stored]:
@@ -63,9 +88,9 @@ def custody_chain(archive: Archive, sha256: str, who: Principal | str) -> list[C
     reader = Custodian(who) if isinstance(who, str) else who
     with archive.store.view() as view:
         events = view.custody(sha256)
-        records = [s.record for s in _describing(view, "sha256", sha256)]
+        records = [s.record for s in _ingested(view, sha256, events)]
         mine = {r.id for r in records if reads(view, reader, r)}
-    if not events or not mine:
+    if not mine:
         raise NotFound(f"No evidence with sha256 {sha256}.")
     first = records[0].id  # before events named their record, a file had one record
     owned = [e for e in events if e.kind not in _FILE_EVENTS]
@@ -81,7 +106,7 @@ def visible_twins(view: View, who: Principal, evidence: Record) -> tuple[str, ..
     return tuple(
         sha
         for sha in evidence.near_duplicates
-        if any(reads(view, who, s.record) for s in _describing(view, "sha256", sha))
+        if any(reads(view, who, s.record) for s in _ingested(view, sha))
     )
 
 

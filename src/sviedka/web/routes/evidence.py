@@ -33,7 +33,6 @@ def evidence_list(
     require(page.me, Permission.READ)
     files, total = evidence_files(page.archive.store, page.me, limit=PAGE, offset=offset)
     page.audit("list", files)
-    files = vaultfiles.shown_files(page.archive, page.me, files)
     linked = page.titles([link]) if link else {}
     context = {
         "files": files,
