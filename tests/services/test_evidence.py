@@ -102,6 +102,24 @@ def test_file_names_are_metadata_never_paths(archive: Archive) -> None:
     assert not (archive.path.parent / "etc").exists()
 
 
+@pytest.mark.parametrize(
+    "entered",
+    [
+        "a\u202eb",  # right-to-left override
+        "a\u2066\u2069b",  # isolates
+        "a\u200b\u200c\u200d\u2060b",  # zero-width space, non-joiner, joiner, word joiner
+        "a\ufeff\u00adb",  # byte order mark, soft hyphen
+        "a\u2028\u2029b",  # line and paragraph separators
+        "a\ufe0f\U000e0101b",  # variation selectors
+        "a\u3164\u115f\u2800b",  # Hangul fillers, braille blank
+        "a\U000e0041\U000e007fb",  # tag characters
+    ],
+)
+def test_names_lose_every_kind_of_invisible_character(entered: str) -> None:
+    assert (ev.safe_name(entered), ev.safe_name(ev.safe_name(entered))) == ("ab", "ab")
+    assert ev.entered_name(entered).startswith("a<U+") and ev.entered_name(entered).endswith(">b")
+
+
 def test_a_zero_byte_file_is_evidence_too(archive: Archive) -> None:
     done = ingest(archive, b"")
     assert done.size == 0 and evidence(archive, done.sha256).size == 0

@@ -113,8 +113,9 @@ def extract(
     :param thumbnail_stem: the thumbnail's name before ``.thumb.jpg``/``.thumb.png``; the
         perceptual hash by default. Pass the file's sha256 when two visually identical images
         must not share one thumbnail.
-    :param thumbnail_in_memory: return the thumbnail's bytes (``thumbnail_data``) instead of
-        writing a file: nothing derived from the evidence touches the disk.
+    :param thumbnail_in_memory: without ``thumbnail_dir``, return the thumbnail's bytes
+        (``thumbnail_data``) instead of writing a file: nothing derived from the evidence
+        touches the disk.
     :raises ValueError: only for a ``thumbnail_stem`` that is not a plain file name.
     """
     if thumbnail_stem is not None and not _STEM.fullmatch(thumbnail_stem):
