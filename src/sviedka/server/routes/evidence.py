@@ -121,7 +121,8 @@ def make_router(config: ServerConfig) -> APIRouter:
             audit_read(archive.store, user, "read", evidence.record.id, ip=client_ip(request))
         data = shown(archive, user, [evidence])[0] | {"near_duplicates": list(twins)}
         for key in ("title", "original_name"):  # records stored before names were cleaned
-            data[key] = safe_name(data[key]) if data.get(key) else data.get(key)
+            if data.get(key):
+                data[key] = safe_name(data[key])
         # not ``at``: when the vault first held the bytes may precede every record you may read
         file = {k: v for k, v in dataclasses.asdict(blob).items() if k != "at"}
         return {"ok": True, "file": file, "evidence": record_out(evidence, data=data).model_dump()}
