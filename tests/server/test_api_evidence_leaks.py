@@ -92,6 +92,20 @@ def test_an_upload_linked_to_a_restricted_person_is_restricted_and_its_uploaders
     assert hidden_from(world, "idoc", sha) == [404, 404, 404]
 
 
+def test_linking_a_file_later_through_the_records_api_raises_it(world: World) -> None:
+    made = world.upload("boss", unique("later")).json()
+    assert made["confidentiality"] == "internal"
+    revision = world.get("boss", f"/api/v1/records/{made['evidence_id']}").json()["revision"]
+    body = {"patch": {"links": [world.person["restricted"]]}, "revision": revision}
+    patched = world.server.client.patch(
+        f"/api/v1/records/{made['evidence_id']}", json=body, headers=world.server.as_("boss")
+    )
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["data"]["confidentiality"] == "restricted"
+    assert hidden_from(world, "boss", made["sha256"]) == [200, 200, 200]  # granted at once
+    assert hidden_from(world, "idoc", made["sha256"]) == [404, 404, 404]
+
+
 def test_a_level_below_the_linked_records_is_refused_and_nothing_is_stored(world: World) -> None:
     data = unique("lower")
     made = world.upload("boss", data, link=world.person["confidential"], confidentiality="internal")

@@ -29,6 +29,7 @@ from ..services.access import (
 from ..services.accounts import User
 from ..services.archive import Archive
 from ..services.audit import audit_reads
+from ..services.evidence import raised_to_links
 from ..services.records import build_record, merge_patch, parse_as_of, record_class
 from ..store import Stored
 from ..store.sql import record_of
@@ -140,6 +141,7 @@ def create_record(
     record = build_record(kind, payload)
     with archive.store.writer() as writer:
         check_writable(writer, user, record)
+        record = raised_to_links(writer, user, record)  # a file is as protected as it shows
         writer.add(record, actor=actor_of(user), reason=reason)
         stored = writer.get(record.id)
     if record.confidentiality is Confidentiality.RESTRICTED:
@@ -171,6 +173,7 @@ def update_record(
             user, current.record, build_record(current.record.KIND, payload, record_id)
         )
         check_writable(writer, user, record, before=current.record)
+        record = raised_to_links(writer, user, record)  # a file is as protected as it shows
         made = writer.update(
             record, actor=actor_of(user), reason=reason, expected_revision=revision
         )

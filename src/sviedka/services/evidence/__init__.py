@@ -17,7 +17,7 @@ from __future__ import annotations
 from .describe import describe
 from .fixity import check_vault, export, reencrypt_all
 from .ingest import Ingested, ingest_file, ingest_stream
-from .level import Collection
+from .level import Collection, raised_to_links
 from .names import entered_name, safe_name
 from .principal import Custodian, Principal
 from .reading import custody_chain, log_access, readable_evidence, shown_evidence, visible_twins
@@ -37,6 +37,7 @@ __all__ = [
     "ingest_file",
     "ingest_stream",
     "log_access",
+    "raised_to_links",
     "readable_evidence",
     "reencrypt_all",
     "safe_name",

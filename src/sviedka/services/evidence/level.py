@@ -15,12 +15,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ...errors import Invalid
-from ...model import Confidentiality, Evidence
+from ...model import Confidentiality, Evidence, Record
 from ...store import View
 from ..access import LEVELS
 from .principal import Principal, highest, reaches, writable_levels
 
-__all__ = ["Collection", "Placement", "floor_of", "place"]
+__all__ = ["Collection", "Placement", "floor_of", "place", "raised_to_links"]
 
 _LINKABLE: frozenset[str] = frozenset(
     next(f.metadata["ref"] for f in dataclasses.fields(Evidence) if f.name == "links")
@@ -81,6 +81,16 @@ def floor_of(view: View, links: Iterable[str]) -> Confidentiality | None:
     """The level of the most protected of the linked records that exist."""
     levels = [found.record.confidentiality for ref in links if (found := view.find(ref))]
     return highest(*levels) if levels else None
+
+
+def raised_to_links(view: View, who: Principal, record: Record) -> Record:
+    """An Evidence record written through the records API, at least at the level of the linked
+    records the writer may reach (those out of reach were refused or kept as stored)."""
+    if not isinstance(record, Evidence):
+        return record
+    found = [ref for ref in record.links if not _problem(view, who, ref, _LINKABLE)]
+    level = highest(record.confidentiality, floor_of(view, found))
+    return dataclasses.replace(record, confidentiality=level)
 
 
 def _link_errors(view: View, who: Principal, links: tuple[str, ...]) -> dict[str, str]:
