@@ -4,11 +4,11 @@ principal may see it, and the events logged when a file is viewed or downloaded.
 A file is reached by its SHA-256 and exists for a principal only through an Evidence record that
 an ingest made for it (the custody event ``ingested`` names it) and that the principal may read;
 otherwise the answer is ``NotFound``, exactly as for a hash never stored. A record that merely
-names the hash (written through the records API) opens nothing. The same
-bytes may be described by several records (one per principal who could not reach the others):
-each custody event names its record, and a reader sees the events of the records it may read,
-and the file's own events (``verified``, ``reencrypted``) from its first visible ingest on, so
-that nothing shows the file was there before.
+names the hash (written through the records API) opens nothing. The same bytes may be described
+by several records (one per principal who could not reach the others): each custody event names
+its record, and a reader sees the events of the records it may read, and the file's own events
+(``verified``, ``reencrypted``) from its first visible ingest on, so that nothing shows the file
+was there before.
 """
 
 from __future__ import annotations
