@@ -71,7 +71,7 @@ def test_the_same_content_twice_is_stored_once_with_two_custody_events(archive: 
     assert (first.sha256, first.evidence_id) == (second.sha256, second.evidence_id)
     assert (first.new_content, second.new_content) == (True, False)
     assert list(archive.vault.iter_hashes()) == [first.sha256]
-    kinds = [e.kind for e in ev.custody_chain(archive, first.sha256)]
+    kinds = [e.kind for e in ev.custody_chain(archive, first.sha256, "custodian")]
     assert kinds == [CustodyKind.INGESTED, CustodyKind.INGESTED]
 
 
@@ -100,6 +100,24 @@ def test_file_names_are_metadata_never_paths(archive: Archive) -> None:
     record = evidence(archive, done.sha256)
     assert record.original_name == "../../etc/passwd\ufffd\ufffd[31m"
     assert not (archive.path.parent / "etc").exists()
+
+
+@pytest.mark.parametrize(
+    "entered",
+    [
+        "a\u202eb",  # right-to-left override
+        "a\u2066\u2069b",  # isolates
+        "a\u200b\u200c\u200d\u2060b",  # zero-width space, non-joiner, joiner, word joiner
+        "a\ufeff\u00adb",  # byte order mark, soft hyphen
+        "a\u2028\u2029b",  # line and paragraph separators
+        "a\ufe0f\U000e0101b",  # variation selectors
+        "a\u3164\u115f\u2800b",  # Hangul fillers, braille blank
+        "a\U000e0041\U000e007fb",  # tag characters
+    ],
+)
+def test_names_lose_every_kind_of_invisible_character(entered: str) -> None:
+    assert (ev.safe_name(entered), ev.safe_name(ev.safe_name(entered))) == ("ab", "ab")
+    assert ev.entered_name(entered).startswith("a<U+") and ev.entered_name(entered).endswith(">b")
 
 
 def test_a_zero_byte_file_is_evidence_too(archive: Archive) -> None:
@@ -151,7 +169,7 @@ def test_export_writes_the_checked_copy_record_and_custody(
     done = ingest(archive, MARKER)
     written = ev.export(archive, keys, done.sha256, tmp_path / "out", actor="lawyer")
     assert written[0].read_bytes() == MARKER
-    chain = ev.custody_chain(archive, done.sha256)
+    chain = ev.custody_chain(archive, done.sha256, "custodian")
     assert [e.kind for e in chain] == [CustodyKind.INGESTED, CustodyKind.EXPORTED]
     with pytest.raises(Conflict):
         ev.export(archive, keys, done.sha256, tmp_path / "out", actor="lawyer")
@@ -175,7 +193,7 @@ def test_verify_names_a_damaged_and_a_missing_blob(archive: Archive, keys: Archi
 def test_full_verification_logs_verified_events(archive: Archive, keys: ArchiveKeys) -> None:
     done = ingest(archive, MARKER)
     assert ev.check_vault(archive, keys=keys) == []
-    assert ev.custody_chain(archive, done.sha256)[-1].kind is CustodyKind.VERIFIED
+    assert ev.custody_chain(archive, done.sha256, "custodian")[-1].kind is CustodyKind.VERIFIED
     assert verify_archive(archive).ok
 
 
@@ -195,7 +213,7 @@ def test_rotation_and_reencryption_keep_every_file_readable(
     assert ev.reencrypt_all(archive, keys, actor="admin") == 1
     new = ingest(archive, b"after rotation")
     assert ev.check_vault(archive, keys=keys) == []
-    assert ev.custody_chain(archive, old.sha256)[1].kind is CustodyKind.REENCRYPTED
+    assert ev.custody_chain(archive, old.sha256, "custodian")[1].kind is CustodyKind.REENCRYPTED
     assert verify_archive(archive).ok
     assert new.new_content
 
@@ -215,7 +233,7 @@ def test_three_shares_rebuild_access_and_the_log_key(
 
 def test_unknown_hashes_are_not_found_and_bad_ones_invalid(archive: Archive) -> None:
     with pytest.raises(NotFound):
-        ev.custody_chain(archive, "0" * 64)
+        ev.custody_chain(archive, "0" * 64, "custodian")
     with pytest.raises(Invalid):
         archive.vault.path("../" + "0" * 61)
     with pytest.raises(ChecksumMismatch):

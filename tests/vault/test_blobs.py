@@ -115,6 +115,23 @@ def test_the_same_content_twice_is_stored_once(store: BlobStore, keypair: tuple[
     assert files_under(store.root) == [store.path(first.sha256)]
 
 
+def test_known_content_takes_the_recorded_ciphertext_hash_instead_of_rereading_the_blob(
+    store: BlobStore, keypair: tuple[str, str]
+) -> None:
+    first = store.put(io.BytesIO(b"a known photo"), [keypair[1]])
+    asked: list[str] = []
+
+    def recorded(sha256: str) -> str:
+        asked.append(sha256)
+        return first.ciphertext_sha256
+
+    again = store.put(io.BytesIO(b"a known photo"), [keypair[1]], recorded=recorded)
+    fresh = store.put(io.BytesIO(b"a new photo"), [keypair[1]], recorded=recorded)
+    assert (again.created, again.ciphertext_sha256, asked) == (False, first.ciphertext_sha256,
+                                                               [first.sha256])  # fmt: skip
+    assert fresh.created is True and asked == [first.sha256]  # new content: not asked
+
+
 def test_a_zero_byte_file_is_a_blob_too(store: BlobStore, keypair: tuple[str, str]) -> None:
     blob = store.put(io.BytesIO(b""), [keypair[1]])
     assert blob.sha256 == hashlib.sha256(b"").hexdigest() and blob.size == 0

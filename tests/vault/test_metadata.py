@@ -183,6 +183,21 @@ def test_thumbnail_stem_must_be_a_plain_name(tmp_path: Path, stem: str) -> None:
         extract(jpeg(tmp_path / "p"), thumbnail_dir=tmp_path, thumbnail_stem=stem)
 
 
+def test_a_thumbnail_in_memory_is_the_same_marked_working_copy_and_no_file(
+    tmp_path: Path,
+) -> None:
+    photo = jpeg(tmp_path / "p", exif=gps_exif())
+
+    result = extract(photo, thumbnail_in_memory=True)
+
+    assert (result.thumbnail, sorted(p.name for p in tmp_path.iterdir())) == (None, ["p"])
+    assert result.thumbnail_data is not None
+    with Image.open(io.BytesIO(result.thumbnail_data)) as thumbnail:
+        assert (thumbnail.format, thumbnail.size) == ("JPEG", (320, 240))
+        assert dict(thumbnail.getexif()) == {}
+        assert thumbnail.info["comment"] == b"sviedka working copy: a thumbnail, not evidence"
+
+
 def test_no_thumbnail_without_a_folder(tmp_path: Path) -> None:
     result = extract(jpeg(tmp_path / "p"))
 

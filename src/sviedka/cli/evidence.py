@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any, BinaryIO, cast
+from typing import Annotated, Any, BinaryIO
 
 import typer
 from rich.progress import (
@@ -19,6 +19,7 @@ from rich.progress import (
 
 from .. import output as show
 from ..errors import Invalid
+from ..model import Confidentiality
 from ..services import evidence as ev
 from ..services import keys as keysvc
 from ..settings import load_settings
@@ -88,12 +89,17 @@ def evidence_add(
     ] = None,
     collected_place: Annotated[str | None, typer.Option(help="Where, as stated.")] = None,
     note: Annotated[str | None, typer.Option(help="A note on the evidence record.")] = None,
+    level: Annotated[
+        Confidentiality | None,
+        typer.Option(help="Raise the level (default: the linked records', at least internal)."),
+    ] = None,
     reason: Reason = None,
 ) -> None:
-    """Ingest files into the encrypted vault; prints each file's SHA-256 and evidence id.
+    """Ingest files into the encrypted vault; prints each file's SHA-256, evidence id, size, level.
 
     Needs no passphrase: files are encrypted to the archive's public keys. The same content twice
-    is stored once (and gets a second custody event).
+    is stored once (and gets a second custody event). A file is at least as protected as the
+    most protected record it is linked to; --level may raise that, never lower it.
 
     Example: sviedka evidence add photos/ --link ID --collected-by "field monitor 7"
     """
@@ -101,19 +107,25 @@ def evidence_add(
     if not files:
         raise Invalid("No files to add: the folders given are empty.")
     collection = ev.Collection(
-        tuple(link or ()), source, collected_by, collected_at, collected_place, note
+        tuple(link or ()), source, collected_by, collected_at, collected_place, note, level
     )
-    actor = load_settings().actor
+    custodian = ev.Custodian(load_settings().actor)
     with opened(ctx, writes=True) as archive, _progress() as bar:
         task = bar.add_task("ingesting", total=sum(f.stat().st_size for f in files))
         for path in files:
             with open(path, "rb") as file:
-                counted = cast(BinaryIO, _Counted(file, lambda n: bar.advance(task, n)))
+                counted = _Counted(file, lambda n: bar.advance(task, n))
                 made = ev.ingest_file(
-                    archive, path, actor=actor, collection=collection, reason=reason, stream=counted
+                    archive,
+                    path,
+                    actor=custodian,
+                    collection=collection,
+                    reason=reason,
+                    stream=counted,
                 )
             seen = "" if made.new_content else "  (already in the vault: custody event added)"
-            typer.echo(f"{made.sha256}  {made.evidence_id}  {made.size} bytes{seen}")
+            shown = f"{made.sha256}  {made.evidence_id}  {made.size} bytes  {made.confidentiality}"
+            typer.echo(shown + seen)
 
 
 @evidence_app.command("export")
@@ -144,7 +156,7 @@ def evidence_custody(
     Example: sviedka evidence custody SHA256
     """
     with opened(ctx) as archive:
-        chain = ev.custody_chain(archive, sha256)
+        chain = ev.custody_chain(archive, sha256, ev.Custodian(load_settings().actor))
     typer.echo(show.custody_json(chain) if as_json else show.custody_text(chain))
 
 

@@ -1,51 +1,42 @@
-"""Evidence files over HTTP: uploads streamed into the vault and downloads streamed out of it.
+"""Evidence files over HTTP: request bodies read as streams, never spooled to disk.
 
-Neither direction keeps a plaintext copy anywhere, in memory or on disk: an upload is encrypted
-as it arrives (``ingest_stream`` reads the request body through ``BodyReader``), and a download
-is decrypted as it is sent (``decrypted_chunks``). A download's last chunk is held back until the
-plaintext's SHA-256 has been checked, so a file that does not match its hash never arrives whole
-(the connection is cut instead). Who viewed or downloaded what is logged before the first byte
-is sent: as a custody event of the file and as an audit event.
+An upload is encrypted as it arrives: the API's request body is the file (``BodyReader`` gives
+the ingest, which runs in a worker thread, a blocking ``read`` over it), and the web form's
+multipart body is parsed as it arrives (``StreamedForm``) instead of by Starlette, which spools
+files over 1 MiB to the system's temp folder, in clear. Downloads are decrypted as they are sent
+(``services.evidence.decrypted_chunks``).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import dataclasses
-import threading
-from collections.abc import AsyncIterator, Sequence
+from collections import deque
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
-from ..errors import Invalid, NotFound, Unavailable
-from ..model import Confidentiality
-from ..model.custody import CustodyEvent, CustodyKind
-from ..model.revision import timestamp
-from ..services.access import (
-    Permission,
-    clearance_levels,
-    grant,
-    may_read,
-    require,
-    within_reach,
-)
-from ..services.accounts import User
-from ..services.archive import Archive
-from ..services.audit import audit_read
-from ..services.evidence import Collection, Ingested, ingest_stream
-from ..services.keys import ArchiveKeys
-from ..store import BlobRecord, Stored, View
-from .guarded import AUDITED, actor_of
+from python_multipart.exceptions import MultipartParseError
+from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.requests import Request
+
+from ..errors import Invalid
+from ..services.evidence import decrypted_chunks, log_access, readable_evidence
 
 __all__ = [
+    "STREAMED_FORMS",
     "BodyReader",
+    "FileField",
+    "StreamedForm",
+    "TextField",
     "decrypted_chunks",
-    "ingest_upload",
     "log_access",
     "readable_evidence",
 ]
 
-_CHUNK = 64 * 1024
+# Paths whose multipart forms are read as streams (the CSRF check reads their first field).
+STREAMED_FORMS = frozenset({"/evidence/upload"})
+_MAX_FIELDS = 200
+_MAX_FIELD = 64 * 1024
 
 
 class BodyReader:
@@ -55,7 +46,7 @@ class BodyReader:
     def __init__(self, chunks: AsyncIterator[bytes], loop: asyncio.AbstractEventLoop) -> None:
         self._chunks = chunks
         self._loop = loop
-        self._buffer = b""
+        self._buffer = bytearray()
         self._done = False
 
     def read(self, size: int = -1) -> bytes:
@@ -68,7 +59,8 @@ class BodyReader:
                 self._buffer += chunk
         if size < 0:
             size = len(self._buffer)
-        data, self._buffer = self._buffer[:size], self._buffer[size:]
+        data = bytes(self._buffer[:size])
+        del self._buffer[:size]
         return data
 
 
@@ -79,167 +71,134 @@ async def _next(chunks: AsyncIterator[bytes]) -> bytes | None:
         return None
 
 
-def readable_evidence(view: View, user: User, sha256: str) -> tuple[Stored, BlobRecord]:
-    """The Evidence record that describes a file (or its thumbnail) and that the user may read,
-    with the vault's record of the file. ``NotFound`` otherwise, whatever the reason."""
-    blob = view.blob(sha256) if len(sha256) == 64 else None
-    if blob is not None:
-        field = "thumbnail" if blob.derived else "sha256"
-        for stored in view.records("evidence", where={field: sha256}, limit=20):
-            if may_read(view, user, stored.record):
-                return stored, blob
-    raise NotFound(f"No evidence with sha256 {sha256}.")
+@dataclass(frozen=True)
+class TextField:
+    name: str
+    value: str
 
 
-def ingest_upload(
-    archive: Archive,
-    user: User,
-    stream: Any,
-    *,
-    name: str,
-    collection: Collection,
-    confidentiality: Confidentiality,
-    ip: str | None,
-) -> tuple[Ingested, bool]:
-    """Store an uploaded file as evidence at the given level; return what was stored and
-    whether the user may read the Evidence record (the same bytes may be described already by
-    a record they may not read: then they learn only the hash, which they knew)."""
-    require(user, Permission.EVIDENCE_UPLOAD)
-    _check_upload(archive, user, collection, confidentiality)
-    collection = dataclasses.replace(collection, confidentiality=confidentiality)
-    made = ingest_stream(archive, stream, name=name, actor=actor_of(user), collection=collection)
-    with archive.store.view() as view:
-        fresh = view.get(made.evidence_id).revision == 1 and made.new_content
-    if fresh and confidentiality is Confidentiality.RESTRICTED:
-        grant(
-            archive.store, made.evidence_id, grantee_kind="user", grantee=user.id, actor=user, ip=ip
-        )
-    with archive.store.view() as view:
-        readable = may_read(view, user, view.get(made.evidence_id).record)
-    return made, readable
+@dataclass(frozen=True)
+class FileField:
+    """A file of the form: read ``chunks`` to the end before asking for the next part."""
+
+    name: str
+    filename: str
+    chunks: AsyncIterator[bytes]
 
 
-def _check_upload(
-    archive: Archive, user: User, collection: Collection, level: Confidentiality
-) -> None:
-    """The level within the user's clearance; links and source records the user may read,
-    reported exactly as ``check_collection`` reports records that do not exist."""
-    errors = {}
-    if level not in clearance_levels(user):
-        errors["confidentiality"] = f"above your clearance ({user.clearance})"
-    with archive.store.view() as view:
-        for i, ref in enumerate(collection.links):
-            if not _readable(view, user, ref):
-                errors[f"links[{i}]"] = f"no record with id {ref}"
-        if collection.source and not _readable(view, user, collection.source):
-            errors["source"] = f"no source with id {collection.source}"
-    if errors:
-        raise Invalid("The evidence cannot be linked as asked; nothing was stored.", errors)
+class StreamedForm:
+    """A ``multipart/form-data`` body read part by part as it arrives, in bounded memory."""
 
+    def __init__(self, body: AsyncIterator[bytes], boundary: bytes) -> None:
+        self._body = body
+        self._events: deque[tuple[str, bytes]] = deque()
+        self._parser = MultipartParser(boundary, _callbacks(self._events), max_header_count=16)
+        self._fields = 0
+        self._ended = False
+        self._open: FileField | None = None
 
-def _readable(view: View, user: User, record_id: str) -> bool:
-    found = view.find(record_id)
-    return found is not None and within_reach(view, user, found.record)
+    @classmethod
+    def of(cls, request: Request) -> StreamedForm:
+        """The request's form, made once (the CSRF check and the route share it)."""
+        made: StreamedForm | None = getattr(request.state, "streamed_form", None)
+        if made is None:
+            _, options = parse_options_header(request.headers.get("content-type", ""))
+            boundary = options.get(b"boundary")
+            if not boundary:
+                raise Invalid("The form could not be read: it is not multipart/form-data.")
+            made = cls(request.stream().__aiter__(), boundary)
+            request.state.streamed_form = made
+        return made
 
+    async def first_field(self, name: str) -> str | None:
+        """The value of the form's first part if it is the text field ``name`` (a CSRF token
+        comes first, so that it is checked before any file is read), else None."""
+        part = await self.next_part()
+        return part.value if isinstance(part, TextField) and part.name == name else None
 
-def log_access(
-    archive: Archive, user: User, evidence: Stored, sha256: str, *, inline: bool, ip: str | None
-) -> None:
-    """Custody (viewed / exported) and audit events for a file about to be sent."""
-    kind = CustodyKind.VIEWED if inline else CustodyKind.EXPORTED
-    details = {"via": "api", "evidence": evidence.record.id}
-    event = CustodyEvent(sha256, kind, actor_of(user), timestamp(), None, details)
-    with archive.store.writer() as writer:
-        writer.add_custody(event)
-    what = "evidence_view" if inline else "evidence_download"
-    audit_read(archive.store, user, what, sha256, ip=ip)
-    if evidence.record.confidentiality in AUDITED:
-        audit_read(archive.store, user, "read", evidence.record.id, ip=ip)
+    async def next_part(self) -> TextField | FileField | None:
+        """The next text field or file (None at the end). A file not read to its end is
+        skipped first."""
+        if self._open is not None:
+            async for _ in self._open.chunks:
+                pass
+        headers = await self._headers()
+        if headers is None:
+            return None
+        name, filename = _disposition(headers)
+        if filename is None:
+            return await self._text(name)
+        self._open = FileField(name, filename, self._data())
+        return self._open
 
+    async def _headers(self) -> dict[str, str] | None:
+        headers: dict[str, str] = {}
+        field = value = b""
+        while (event := await self._event()) is not None:
+            kind, data = event
+            if kind == "field":
+                field += data
+            elif kind == "value":
+                value += data
+            elif kind == "header_end":
+                headers[field.decode("latin-1").lower()] = value.decode("latin-1")
+                field = value = b""
+            elif kind == "headers_done":
+                return headers
+        return None
 
-def decrypted_chunks(
-    archive: Archive, keys: ArchiveKeys | None, sha256: str
-) -> AsyncIterator[bytes]:
-    """The file's plaintext, decrypted in a thread as it is sent; the last chunk only once the
-    whole file has matched its SHA-256."""
-    if keys is None:
-        raise Unavailable(
-            "Evidence files cannot be read: the server was started without unlocking the "
-            "archive keys (`sviedka serve --unlock`)."
-        )
-    return _stream(archive, keys.unlocked.identities, sha256)
+    async def _text(self, name: str) -> TextField:
+        self._fields += 1
+        value = b""
+        async for chunk in self._data():
+            value += chunk
+            if len(value) > _MAX_FIELD or self._fields > _MAX_FIELDS:
+                raise Invalid("The form is too large: too many or too long fields.")
+        return TextField(name, value.decode("utf-8", "replace"))
 
-
-async def _stream(archive: Archive, identities: Sequence[str], sha256: str) -> AsyncIterator[bytes]:
-    loop = asyncio.get_running_loop()
-    queue: asyncio.Queue[bytes | BaseException | None] = asyncio.Queue(maxsize=8)
-    closed = threading.Event()
-    sink = _QueueWriter(queue, loop, closed)
-    worker = loop.run_in_executor(None, _export, archive, identities, sha256, sink)
-    held: bytes | None = None
-    try:
-        while (item := await queue.get()) is not None:
-            if isinstance(item, BaseException):
-                raise item
-            if held is not None:
-                yield held
-            held = item
-        if held is not None:
-            yield held
-    finally:
-        closed.set()
-        while not queue.empty():
-            queue.get_nowait()
-        await worker
-
-
-def _export(archive: Archive, identities: Sequence[str], sha256: str, sink: _QueueWriter) -> None:
-    outcome: BaseException | None = None
-    try:
-        archive.vault.export(sha256, sink, identities)
-        sink.flush()
-    except ConnectionAbortedError:
-        return  # the client went away: nobody to tell
-    except BaseException as exc:  # handed to the sending side, which cuts the connection
-        outcome = exc
-    with contextlib.suppress(ConnectionAbortedError):
-        sink.finish(outcome)
-
-
-class _QueueWriter:
-    """``write`` for the decrypting thread: 64 KiB chunks into the event loop's queue."""
-
-    def __init__(
-        self,
-        queue: asyncio.Queue[bytes | BaseException | None],
-        loop: asyncio.AbstractEventLoop,
-        closed: threading.Event,
-    ) -> None:
-        self.queue, self.loop, self.closed = queue, loop, closed
-        self.buffer = bytearray()
-
-    def write(self, data: bytes) -> int:
-        self.buffer += data
-        while len(self.buffer) >= _CHUNK:
-            self._put(bytes(self.buffer[:_CHUNK]))
-            del self.buffer[:_CHUNK]
-        return len(data)
-
-    def flush(self) -> None:
-        if self.buffer:
-            self._put(bytes(self.buffer))
-            self.buffer.clear()
-
-    def finish(self, outcome: BaseException | None) -> None:
-        self._put(outcome)
-
-    def _put(self, item: bytes | BaseException | None) -> None:
-        future = asyncio.run_coroutine_threadsafe(self.queue.put(item), self.loop)
-        while True:
-            try:
-                future.result(timeout=0.5)
+    async def _data(self) -> AsyncIterator[bytes]:
+        while (event := await self._event()) is not None:
+            if event[0] == "part_end":
+                self._open = None
                 return
-            except TimeoutError:
-                if self.closed.is_set():
-                    future.cancel()
-                    raise ConnectionAbortedError("the client went away") from None
+            yield event[1]
+        raise Invalid("The form ended in the middle of a field or file; it was not stored.")
+
+    async def _event(self) -> tuple[str, bytes] | None:
+        while not self._events:
+            if self._ended:
+                return None
+            chunk = await _next(self._body)
+            try:
+                if chunk is None:
+                    self._ended = True
+                    self._parser.finalize()
+                else:
+                    self._parser.write(chunk)
+            except MultipartParseError:
+                raise Invalid("The form could not be read: its body is malformed.") from None
+        return self._events.popleft()
+
+
+def _callbacks(events: deque[tuple[str, bytes]]) -> Any:
+    def data(kind: str) -> Any:
+        return lambda buffer, start, end: events.append((kind, bytes(buffer[start:end])))
+
+    def mark(kind: str) -> Any:
+        return lambda: events.append((kind, b""))
+
+    return {
+        "on_header_field": data("field"),
+        "on_header_value": data("value"),
+        "on_header_end": mark("header_end"),
+        "on_headers_finished": mark("headers_done"),
+        "on_part_data": data("data"),
+        "on_part_end": mark("part_end"),
+    }
+
+
+def _disposition(headers: dict[str, str]) -> tuple[str, str | None]:
+    _, options = parse_options_header(headers.get("content-disposition", ""))
+    name = options.get(b"name", b"").decode("utf-8", "replace")
+    filename = options.get(b"filename")
+    return name, (filename.decode("utf-8", "replace") if filename is not None else None)

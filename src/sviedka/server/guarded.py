@@ -32,6 +32,7 @@ from ..policy import (
 from ..services.accounts import User
 from ..services.archive import Archive
 from ..services.audit import audit_reads
+from ..services.evidence import raised_to_links
 from ..services.grants import grant_author
 from ..services.records import (
     build_record,
@@ -171,6 +172,7 @@ def create_record(
     declared = archive.store.custom_fields.get(record.KIND, {})
     with archive.store.writer() as writer:
         check_writable(writer, principal, record, declared=declared)
+        record = raised_to_links(writer, principal, record)  # a file is as protected as it shows
         writer.add(record, actor=principal.actor, reason=reason)
         if record.confidentiality is Confidentiality.RESTRICTED:
             grant_author(writer, principal, [record.id], ip=ip)
@@ -206,6 +208,7 @@ def update_record(
         record = _keep_hidden(principal, current.record, built)
         declared = archive.store.custom_fields.get(record.KIND, {})
         check_writable(writer, principal, record, before=current.record, declared=declared)
+        record = raised_to_links(writer, principal, record)  # a file is as protected as it shows
         made = writer.update(
             record, actor=principal.actor, reason=reason, expected_revision=revision
         )

@@ -27,6 +27,7 @@ from ..store import SqlStore
 from ..store import schema as t
 from .config import ServerConfig
 from .errors import CsrfFailed
+from .files import STREAMED_FORMS, StreamedForm
 
 __all__ = [
     "CSRF_FIELD",
@@ -139,7 +140,9 @@ async def check_csrf(request: Request) -> None:
     expected = csrf_token(request)
     given = request.headers.get(CSRF_HEADER)
     content_type = request.headers.get("content-type", "")
-    if given is None and content_type.startswith(_FORMS):
+    if given is None and request.url.path in STREAMED_FORMS and "multipart" in content_type:
+        given = await StreamedForm.of(request).first_field(CSRF_FIELD)  # files stay unread
+    elif given is None and content_type.startswith(_FORMS):
         value = (await request.form()).get(CSRF_FIELD)
         given = value if isinstance(value, str) else None
     if not expected or not given or not hmac.compare_digest(expected, given):

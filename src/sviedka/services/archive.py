@@ -30,6 +30,7 @@ from ..store.engine import sqlite_url
 from ..store.ledger.checkpoints import make_checkpoint
 from ..store.ledger.log import LedgerJournal
 from ..vault import BlobStore
+from ..vault.blobs import remove_stale_scratch
 from .accounts import lockout_secret
 from .keys import create_archive_keys
 from .owner_only import mkdir_owner_only, write_owner_only
@@ -228,6 +229,8 @@ def open_archive(path: Path, *, database_url: str | None = None) -> Archive:
         url = sqlite_url(path / DATABASE)
     store = open_store(url, custom_fields=config.custom_fields, journal=LedgerJournal())
     _check_identity(store, config, path)
+    BlobStore(path / VAULT).cleanup_temp()  # what an ingest killed mid-way left: ciphertext
+    remove_stale_scratch()  # and what versions before issue 12 left in clear in the temp folder
     return Archive(path, config, store)
 
 

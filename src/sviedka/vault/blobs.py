@@ -4,8 +4,9 @@ A blob is one evidence file encrypted with age (:mod:`.crypto`) and stored under
 its *plaintext*: ``<root>/blobs/ab/cd/abcd…``. Ingest reads the file once: the plaintext is hashed
 while it is encrypted into ``<root>/tmp/``, the ciphertext while it is written; the temp file is
 fsynced, then hard-linked into place (which never replaces an existing blob) and the directories
-are fsynced. A crash or a full disk leaves at most a temp file, which :meth:`BlobStore.cleanup_temp`
-removes; a blob under its final name is always complete. The same content twice is stored once.
+are fsynced. A crash or a full disk leaves at most a temp file (ciphertext: the plaintext is never
+written anywhere), which :meth:`BlobStore.cleanup_temp` removes when the archive is next opened; a
+blob under its final name is always complete. The same content twice is stored once.
 
 Any blob opens without Sviedka: ``age -d -i identities.txt blobs/ab/cd/abcd… > file``.
 
@@ -31,22 +32,29 @@ import hashlib
 import io
 import os
 import re
+import shutil
+import stat
 import tempfile
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING
 
 from ..errors import ChecksumMismatch, Invalid, NotFound
 from .crypto import decrypt_stream, encrypt_stream, reencrypt_stream
 
 if TYPE_CHECKING:
-    from _typeshed import SupportsWrite
+    from _typeshed import SupportsRead, SupportsWrite
 
-__all__ = ["Blob", "BlobStore"]
+__all__ = ["Blob", "BlobStore", "remove_stale_scratch"]
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _TEMP_PREFIX = "blob-"
+# Folders in the system's temp folder where versions before the one-ingest redesign (issue 12)
+# kept plaintext: web uploads, web downloads, thumbnails. A crash left them there.
+_SCRATCH_PREFIXES = ("sviedka-web-", "sviedka-dl-", "sviedka-describe-")
+_SCRATCH_AGE = 3600  # seconds: older than any upload that could still be running
 
 
 @dataclass(frozen=True)
@@ -80,10 +88,20 @@ class BlobStore:
     def exists(self, sha256: str) -> bool:
         return self.path(sha256).is_file()
 
-    def put(self, stream: BinaryIO, recipients: Sequence[str]) -> Blob:
+    def put(
+        self,
+        stream: SupportsRead[bytes],
+        recipients: Sequence[str],
+        *,
+        recorded: Callable[[str], str | None] | None = None,
+    ) -> Blob:
         """Encrypt ``stream`` to ``recipients`` and store it, reading it once, in constant memory.
 
         An I/O error (``ENOSPC`` …) is raised as is, after the temp file is removed.
+
+        :param recorded: the ciphertext hash recorded for a plaintext hash, if any: when the
+            content was there already, it saves re-reading the stored blob (which would also
+            make storing known bytes measurably slower than new ones).
         """
         self._prepare()
         with self._temp() as temp:
@@ -91,7 +109,8 @@ class BlobStore:
             ciphertext_sha256 = temp.seal()
             if self._publish(temp.path, self.path(sha256)):
                 return Blob(sha256, ciphertext_sha256, size, temp.size, created=True)
-        return self._describe(sha256, size)
+        known = recorded(sha256) if recorded is not None else None
+        return self._describe(sha256, size, known)
 
     def export(self, sha256: str, dst: SupportsWrite[bytes], identities: Sequence[str]) -> int:
         """Decrypt a blob into ``dst`` and check its hash at the end; return its size.
@@ -189,11 +208,34 @@ class BlobStore:
         _fsync_dir(final.parent)
         return True
 
-    def _describe(self, sha256: str, size: int) -> Blob:
+    def _describe(self, sha256: str, size: int, known: str | None) -> Blob:
         with self._open(sha256) as file:
-            digest = hashlib.file_digest(file, "sha256").hexdigest()
             ciphertext_size = os.fstat(file.fileno()).st_size
+            digest = known or hashlib.file_digest(file, "sha256").hexdigest()
         return Blob(sha256, digest, size, ciphertext_size, created=False)
+
+
+def remove_stale_scratch(folder: Path | None = None, *, older_than: float = _SCRATCH_AGE) -> int:
+    """Remove the plaintext scratch folders that earlier versions left in the system's temp
+    folder (``folder``) when they were killed mid-upload; return how many. Only this user's
+    folders, untouched for ``older_than`` seconds, are removed: nothing still in use."""
+    root = Path(folder or tempfile.gettempdir())
+    removed = 0
+    for name in _names(root):
+        path = root / name
+        if name.startswith(_SCRATCH_PREFIXES) and _stale(path, older_than):
+            shutil.rmtree(path, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def _stale(path: Path, older_than: float) -> bool:
+    try:
+        found = path.lstat()
+    except FileNotFoundError:
+        return False
+    mine = found.st_uid == os.getuid() and stat.S_ISDIR(found.st_mode)  # never a link
+    return mine and time.time() - found.st_mtime > older_than
 
 
 class _TempFile:

@@ -20,6 +20,7 @@ extractions in processes, or one at a time, not in parallel threads.
 from __future__ import annotations
 
 import functools
+import io
 import json
 import os
 import re
@@ -74,6 +75,7 @@ class Extracted:
     phash: str | None = None
     thumbnail: Path | None = None
     problems: dict[str, str] = field(default_factory=dict)
+    thumbnail_data: bytes | None = None  # with ``thumbnail_in_memory``: the thumbnail itself
 
 
 class _Failure(Exception):
@@ -94,10 +96,16 @@ class _Job:
     picture: Image.Image | None = None
     phash: str | None = None
     thumbnail: Path | None = None
+    in_memory: bool = False
+    thumbnail_data: bytes | None = None
 
 
 def extract(
-    path: Path, *, thumbnail_dir: Path | None = None, thumbnail_stem: str | None = None
+    path: Path,
+    *,
+    thumbnail_dir: Path | None = None,
+    thumbnail_stem: str | None = None,
+    thumbnail_in_memory: bool = False,
 ) -> Extracted:
     """Read what ``path`` says about itself; never raises for anything found in the file.
 
@@ -105,15 +113,19 @@ def extract(
     :param thumbnail_stem: the thumbnail's name before ``.thumb.jpg``/``.thumb.png``; the
         perceptual hash by default. Pass the file's sha256 when two visually identical images
         must not share one thumbnail.
+    :param thumbnail_in_memory: without ``thumbnail_dir``, return the thumbnail's bytes
+        (``thumbnail_data``) instead of writing a file: nothing derived from the evidence
+        touches the disk.
     :raises ValueError: only for a ``thumbnail_stem`` that is not a plain file name.
     """
     if thumbnail_stem is not None and not _STEM.fullmatch(thumbnail_stem):
         raise ValueError("thumbnail_stem must be a plain file name: letters, digits, '.', '_', '-'")
-    job = _Job(Path(path), thumbnail_dir, thumbnail_stem)
+    job = _Job(Path(path), thumbnail_dir, thumbnail_stem, in_memory=thumbnail_in_memory)
     if _run("file", _media_type, job):
         for name, step in _STEPS:
             _run(name, step, job)
-    return Extracted(job.media_type, job.fields, job.phash, job.thumbnail, job.problems)
+    found = (job.media_type, job.fields, job.phash, job.thumbnail, job.problems)
+    return Extracted(*found, thumbnail_data=job.thumbnail_data)
 
 
 def near_duplicates(
@@ -333,30 +345,45 @@ def _image_failure(exc: Exception) -> _Failure:
 
 
 def _thumbnail(job: _Job) -> None:
-    if job.picture is None or job.thumbnail_dir is None:
+    folder = job.thumbnail_dir
+    if job.picture is None or (folder is None and not job.in_memory):
         return
     small = job.picture.copy()
     small.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
+    if folder is None:
+        out = io.BytesIO()
+        _encode(small, out)
+        job.thumbnail_data = out.getvalue()
+        return
     try:
-        job.thumbnail = _save(small, job.thumbnail_dir, job.thumbnail_stem or job.phash or "image")
+        job.thumbnail = _save(small, folder, job.thumbnail_stem or job.phash or "image")
     except OSError as exc:
         raise _Failure("could not write the thumbnail") from exc
 
 
 def _save(small: Image.Image, folder: Path, stem: str) -> Path:
     """Write through a temporary file and rename, so no half-written thumbnail is ever seen."""
-    alpha = small.mode in ("RGBA", "LA", "PA") or "transparency" in small.info
-    kind, options = ("PNG", _png_mark()) if alpha else ("JPEG", {"quality": 85, "comment": _MARK})
-    target = folder / f"{stem}.thumb.{'png' if alpha else 'jpg'}"
+    target = folder / f"{stem}.thumb.{'png' if _has_alpha(small) else 'jpg'}"
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".part")
     try:
         with os.fdopen(handle, "wb") as out:
-            small.convert("RGBA" if alpha else "RGB").save(out, kind, **options)
+            _encode(small, out)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
     return target
+
+
+def _has_alpha(small: Image.Image) -> bool:
+    return small.mode in ("RGBA", "LA", "PA") or "transparency" in small.info
+
+
+def _encode(small: Image.Image, out: Any) -> None:
+    """PNG if the picture has transparency, else JPEG; marked as a working copy either way."""
+    alpha = _has_alpha(small)
+    kind, options = ("PNG", _png_mark()) if alpha else ("JPEG", {"quality": 85, "comment": _MARK})
+    small.convert("RGBA" if alpha else "RGB").save(out, kind, **options)
 
 
 def _png_mark() -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ..model import NameForm, Record
 from ..services.access import Permission, can
 from ..services.cases import N_
+from ..services.evidence import safe_name
 
 if TYPE_CHECKING:
     from .pages import Page
@@ -183,4 +184,5 @@ def template_globals(lang: str) -> dict[str, Callable[..., str]]:
         "display_name": lambda names: display_name(names, lang),
         "record_title": lambda record: record_title(record, lang),
         "short_time": lambda at: (at or "")[:16].replace("T", " "),
+        "file_name": lambda name: safe_name(name) if name else "",  # without bidi tricks
     }

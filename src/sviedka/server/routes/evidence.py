@@ -1,5 +1,6 @@
 """Evidence: upload (the request body is the file, streamed into the vault), metadata, download
-or view (streamed out, logged as custody and audit events), and the chain of custody."""
+or view (streamed out, logged as custody and audit events), and the chain of custody. Every
+route parses, calls one service function and shapes the answer."""
 
 from __future__ import annotations
 
@@ -17,10 +18,19 @@ from ...services.access import Permission, require
 from ...services.accounts import User
 from ...services.archive import Archive
 from ...services.audit import audit_read
-from ...services.evidence import Collection, safe_name
+from ...services.evidence import (
+    Collection,
+    custody_chain,
+    decrypted_chunks,
+    ingest_stream,
+    log_access,
+    readable_evidence,
+    safe_name,
+    visible_twins,
+)
 from ..config import API_PREFIX, ServerConfig
 from ..deps import client_ip, current_user, get_archive, get_keys
-from ..files import BodyReader, decrypted_chunks, ingest_upload, log_access, readable_evidence
+from ..files import BodyReader
 from ..guarded import AUDITED, shown
 from ..models import record_out
 
@@ -34,15 +44,16 @@ def _header_text(value: str | None) -> str | None:
 
 
 def file_name(disposition: str | None) -> str:
-    """The name from ``Content-Disposition: attachment; filename*=UTF-8''…`` (or filename=)."""
+    """The name from ``Content-Disposition: attachment; filename*=UTF-8''…`` (or filename=),
+    as entered (``ingest_stream`` keeps that in the custody and stores ``safe_name``'s)."""
     name = ""
     for part in (disposition or "").split(";"):
         key, _, value = part.strip().partition("=")
         if key.lower() == "filename*" and value.lower().startswith("utf-8''"):
-            return safe_name(unquote(value[7:], errors="replace"))
+            return unquote(value[7:], errors="replace") or "upload"
         if key.lower() == "filename":
             name = value.strip('"')
-    return safe_name(name or "upload")
+    return name or "upload"
 
 
 def make_router(config: ServerConfig) -> APIRouter:
@@ -55,7 +66,7 @@ def make_router(config: ServerConfig) -> APIRouter:
         user: UserDep,
         link: Annotated[list[str], Query(max_length=50)] = [],  # noqa: B006
         source: Annotated[str | None, Query(max_length=64)] = None,
-        confidentiality: Confidentiality = Confidentiality.INTERNAL,
+        confidentiality: Confidentiality | None = None,
         collected_at: Annotated[str | None, Query(max_length=40)] = None,
         content_disposition: Annotated[str | None, Header(max_length=1000)] = None,
         x_collected_by: Annotated[str | None, Header(max_length=1000)] = None,
@@ -64,7 +75,10 @@ def make_router(config: ServerConfig) -> APIRouter:
         """Upload one file as the request body (any content type; large files stream). Give
         its name as ``Content-Disposition: attachment; filename*=UTF-8''<percent-encoded>``,
         who collected it and where in ``X-Collected-By`` / ``X-Collected-Place``
-        (percent-encoded UTF-8), the records it shows as ``link`` (repeatable)."""
+        (percent-encoded UTF-8), the records it shows as ``link`` (repeatable). Its level is
+        that of the most protected linked record (at least ``internal``); ``confidentiality``
+        may raise it, never lower it. The answer is the same whether or not the archive held
+        these bytes under a record you may not read."""
         require(user, Permission.EVIDENCE_UPLOAD)
         collection = Collection(
             links=tuple(link),
@@ -72,24 +86,26 @@ def make_router(config: ServerConfig) -> APIRouter:
             collected_by=_header_text(x_collected_by),
             collected_at=collected_at,
             collected_place=_header_text(x_collected_place),
+            confidentiality=confidentiality,
         )
         reader = BodyReader(request.stream().__aiter__(), asyncio.get_running_loop())
-        made, readable = await run_in_threadpool(
-            ingest_upload,
+        made = await run_in_threadpool(
+            ingest_stream,
             archive,
-            user,
             reader,
             name=file_name(content_disposition),
+            actor=user,
             collection=collection,
-            confidentiality=confidentiality,
             ip=client_ip(request),
         )
         return {
             "ok": True,
             "sha256": made.sha256,
             "size": made.size,
+            "name": made.name,
+            "confidentiality": made.confidentiality.value,
             "new_content": made.new_content,
-            "evidence_id": made.evidence_id if readable else None,
+            "evidence_id": made.evidence_id if made.readable else None,
         }
 
     @router.get("/evidence/{sha256}")
@@ -100,13 +116,16 @@ def make_router(config: ServerConfig) -> APIRouter:
         require(user, Permission.READ)
         with archive.store.view() as view:
             evidence, blob = readable_evidence(view, user, sha256)
+            twins = visible_twins(view, user, evidence.record)
         if evidence.record.confidentiality in AUDITED:
             audit_read(archive.store, user, "read", evidence.record.id, ip=client_ip(request))
-        return {
-            "ok": True,
-            "file": dataclasses.asdict(blob),
-            "evidence": record_out(evidence, data=shown(archive, user, [evidence])[0]).model_dump(),
-        }
+        data = shown(archive, user, [evidence])[0] | {"near_duplicates": list(twins)}
+        for key in ("title", "original_name"):  # records stored before names were cleaned
+            if data.get(key):
+                data[key] = safe_name(data[key])
+        # not ``at``: when the vault first held the bytes may precede every record you may read
+        file = {k: v for k, v in dataclasses.asdict(blob).items() if k != "at"}
+        return {"ok": True, "file": file, "evidence": record_out(evidence, data=data).model_dump()}
 
     @router.get("/evidence/{sha256}/content")
     async def content(
@@ -125,8 +144,8 @@ def make_router(config: ServerConfig) -> APIRouter:
             with archive.store.view() as view:
                 evidence, blob = readable_evidence(view, user, sha256)
             chunks = decrypted_chunks(archive, keys, sha256)
-            inline = disposition == "inline"
-            log_access(archive, user, evidence, sha256, inline=inline, ip=client_ip(request))
+            inline, ip = disposition == "inline", client_ip(request)
+            log_access(archive, user, evidence.record, inline=inline, via="api", ip=ip)
             return chunks, blob
 
         chunks, blob = await run_in_threadpool(prepare)
@@ -141,9 +160,7 @@ def make_router(config: ServerConfig) -> APIRouter:
     def custody(archive: ArchiveDep, user: UserDep, sha256: str) -> dict[str, Any]:
         """The file's chain of custody, oldest first."""
         require(user, Permission.READ)
-        with archive.store.view() as view:
-            readable_evidence(view, user, sha256)
-            events = view.custody(sha256)
+        events = custody_chain(archive, sha256, user)
         return {"ok": True, "sha256": sha256, "events": [e.data() for e in events]}
 
     return router

@@ -3,23 +3,23 @@ one file's metadata, custody chain and links, and download (audited, logged as c
 
 from __future__ import annotations
 
-import shutil
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, JSONResponse, Response
-from starlette.background import BackgroundTask
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
 from ...server.deps import client_ip
-from ...server.guarded import actor_of
+from ...server.files import StreamedForm
 from ...services.access import Permission, require
 from ...services.audit import audit_read
 from ...services.evidence import custody_chain
 from .. import vaultfiles
+from ..options import levels
 from ..pages import PageDep
 from ..queries import evidence_files
-from ..uploads import close_files, collection_of, files_of
+from ..uploads import receive, stored_json
 
 router = APIRouter()
 uploads = APIRouter()  # included with the server's upload size limit
@@ -42,6 +42,7 @@ def evidence_list(
         "base": "/evidence?" + (f"{urlencode({'link': link})}&" if link in linked else ""),
         "link": linked.get(link),
         "may_upload": page.can(Permission.EVIDENCE_UPLOAD),
+        "levels": levels(page),
         "keys": page.request.app.state.keys is not None,
     }
     return page.render("evidence/list.html", context, section="/evidence")
@@ -49,24 +50,13 @@ def evidence_list(
 
 @uploads.post("/evidence/upload")
 async def upload(request: Request, page: PageDep) -> Response:
-    """One or many files (the page's script sends them one at a time, for progress bars)."""
+    """One or many files (the page's script sends them one at a time, for progress bars),
+    streamed into the vault as they arrive."""
     require(page.me, Permission.EVIDENCE_UPLOAD)
-    form = await request.form()
-    try:
-        collection = collection_of(page, form)
-        stored = []
-        for file in files_of(form):
-            name, actor = file.filename or "", actor_of(page.me)
-            sha = vaultfiles.upload(
-                page.archive, file.file, name, actor=actor, collection=collection
-            )
-            stored.append({"sha256": sha, "name": file.filename, "url": f"/evidence/{sha}"})
-    finally:
-        await close_files(request, form)
+    stored = stored_json(await receive(page, StreamedForm.of(request)))
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse({"ok": True, "files": stored})
-    context = {"stored": stored}
-    return page.render("evidence/uploaded.html", context, section="/evidence")
+    return page.render("evidence/uploaded.html", {"stored": stored}, section="/evidence")
 
 
 @router.get("/evidence/{sha256}")
@@ -75,7 +65,7 @@ def evidence_page(page: PageDep, sha256: str) -> Response:
     page.audit("read", [evidence])
     context = {
         "e": evidence,
-        "custody": custody_chain(page.archive, sha256),
+        "custody": custody_chain(page.archive, sha256, page.me),
         "links": page.titles(evidence.links),
         "keys": page.request.app.state.keys is not None,
         "may_download": page.can(Permission.EVIDENCE_DOWNLOAD),
@@ -95,14 +85,15 @@ def evidence_thumbnail(page: PageDep, sha256: str) -> Response:
 
 
 @router.post("/evidence/{sha256}/download")
-def evidence_download(page: PageDep, sha256: str) -> Response:
+async def evidence_download(page: PageDep, sha256: str) -> Response:
     require(page.me, Permission.EVIDENCE_DOWNLOAD)
-    evidence = vaultfiles.evidence_by_hash(page.archive, page.me, sha256)
+    evidence = await run_in_threadpool(vaultfiles.evidence_by_hash, page.archive, page.me, sha256)
     keys = vaultfiles.keys_or_503(page.request.app.state.keys)
-    made = vaultfiles.download(
-        page.archive, keys, page.me, evidence, actor=actor_of(page.me), ip=client_ip(page.request)
+    ip = client_ip(page.request)
+    made = await run_in_threadpool(
+        vaultfiles.download, page.archive, keys, page.me, evidence, ip=ip
     )
-    cleanup = BackgroundTask(shutil.rmtree, made.folder, ignore_errors=True)
-    return FileResponse(
-        made.path, media_type=made.media_type, filename=made.filename, background=cleanup
-    )
+    headers = {"Content-Disposition": f'attachment; filename="{made.filename}"'}
+    if made.size is not None:
+        headers["Content-Length"] = str(made.size)
+    return StreamingResponse(made.chunks, media_type=made.media_type, headers=headers)

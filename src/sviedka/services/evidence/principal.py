@@ -1,0 +1,74 @@
+"""Who acts on evidence: a user (a web session or an API token) or the archive's custodian at
+the command line, who has full access (every level, every compartment, no grant needed).
+
+The rules are ``policy``'s (through ``services.access`` while callers still hold a ``User``); the
+custodian is the policy's own ``custodian`` principal.
+"""
+
+from __future__ import annotations
+
+from typing import TypeAlias
+
+from ...model import Confidentiality, Record
+from ...policy import Principal as PolicyPrincipal
+from ...policy import custodian, principal_of
+from ...store import View
+from ..access import LEVELS, Permission, clearance_levels, may_read, require, within_reach
+from ..accounts import User
+
+__all__ = [
+    "Custodian",
+    "Principal",
+    "actor_name",
+    "as_principal",
+    "highest",
+    "reaches",
+    "reads",
+    "require_to",
+    "writable_levels",
+]
+
+
+def Custodian(name: str) -> PolicyPrincipal:
+    """The custodian at the command line; ``name`` is how revisions and custody events name
+    them (``SVIEDKA_ACTOR``, ``cli:<login>`` by default)."""
+    return custodian(name)
+
+
+Principal: TypeAlias = User | PolicyPrincipal
+
+
+def as_principal(actor: Principal | str) -> Principal:
+    """A bare name is the custodian (the CLI, the demo, tests): trusted local code."""
+    return custodian(actor) if isinstance(actor, str) else actor
+
+
+def actor_name(who: Principal) -> str:
+    """How revisions and custody events name the principal (``user:<name>`` for users)."""
+    return principal_of(who).actor
+
+
+def require_to(who: Principal, permission: Permission) -> None:
+    """``Forbidden`` unless the principal's role (and token) allow ``permission``."""
+    require(who, permission)
+
+
+def reads(view: View, who: Principal, record: Record) -> bool:
+    """Whether the principal may read the record (role, clearance, compartments)."""
+    return may_read(view, who, record)
+
+
+def reaches(view: View, who: Principal, record: Record) -> bool:
+    """Whether the record is within the principal's clearance and compartments: what it may
+    point at and write to, even without the read permission (an upload-only token)."""
+    return within_reach(view, who, record)
+
+
+def writable_levels(who: Principal) -> frozenset[Confidentiality]:
+    return clearance_levels(who)
+
+
+def highest(*levels: Confidentiality | None) -> Confidentiality:
+    """The most protected of the levels given (public if none)."""
+    given = [level for level in levels if level is not None]
+    return max(given, key=LEVELS.index, default=Confidentiality.PUBLIC)
