@@ -2,13 +2,11 @@
 
 ``app.state`` holds ``archive`` (the open ``Archive``), ``keys`` (the unlocked ``ArchiveKeys`` or
 None) and ``config`` (the ``ServerConfig``). Everything outside ``/api/v1`` belongs to the web
-package, which ``create_app`` installs last when ``sviedka.web`` exists.
+package, which ``create_app`` installs last unless the config says ``web=False``.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import json
 import logging
 import os
@@ -31,7 +29,19 @@ from .docs import install_docs
 from .errors import install_error_handlers
 from .middleware import BodyLimit, RateLimit, RequestContext
 from .models import ErrorOut
-from .routes import auth, records, system
+from .routes import (
+    admin,
+    auth,
+    clusters,
+    evidence,
+    imports,
+    ledger,
+    records,
+    review,
+    search,
+    stats,
+    system,
+)
 
 __all__ = [
     "API_PREFIX",
@@ -109,37 +119,25 @@ def create_app(config: ServerConfig) -> FastAPI:
 
 
 def _routers() -> list[Any]:
-    return [system, auth, records, *_optional_routers()]
-
-
-# Routers for services that land separately: each is mounted when its service exists.
-_OPTIONAL = {
-    "evidence": "sviedka.services.evidence",
-    "ledger": "sviedka.services.ledger",
-    "admin": "sviedka.services.audit",
-    "clusters": "sviedka.services.resolver",
-    "stats": "sviedka.services.stats",
-    "search": "sviedka.services.search",
-    "imports": "sviedka.services.importing",
-    "review": "sviedka.services.sanctions.screen",
-}
-
-
-def _optional_routers() -> list[Any]:
-    found = []
-    for name, service in _OPTIONAL.items():
-        if importlib.util.find_spec(service) is not None:
-            found.append(importlib.import_module(f"{__package__}.routes.{name}"))
-    return found
+    return [
+        system,
+        auth,
+        records,
+        evidence,
+        ledger,
+        admin,
+        clusters,
+        stats,
+        search,
+        imports,
+        review,
+    ]
 
 
 def _install_web(app: FastAPI) -> None:
-    if importlib.util.find_spec("sviedka.web") is None:
-        return
-    web = importlib.import_module("sviedka.web")
-    install = getattr(web, "install", None)
-    if install is not None:
-        install(app)
+    from ..web import install  # the pages: only when the server serves them
+
+    install(app)
 
 
 # -- worker processes ------------------------------------------------------------------------

@@ -7,14 +7,12 @@ Counts cover what the user may read: the levels of their clearance, never restri
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..model import Confidentiality
 from ..services.access import visible_levels
-from .landed import landed
 
 if TYPE_CHECKING:
     from ..services.stats import Scope, StatsResult
@@ -24,7 +22,6 @@ __all__ = [
     "CHARTS",
     "Chart",
     "breakdown",
-    "charts_available",
     "held_chart",
     "render_svg",
     "scope_of",
@@ -41,10 +38,6 @@ class Chart:
     svg_available: bool
 
 
-def charts_available() -> bool:
-    return landed("charts")
-
-
 def scope_of(page: Page) -> Scope:
     from ..services.stats import Scope
 
@@ -52,43 +45,35 @@ def scope_of(page: Page) -> Scope:
     return Scope(levels=frozenset(levels))
 
 
-def _result(page: Page, name: str, today: date) -> tuple[StatsResult, dict[str, Any] | None]:
-    """The statistics behind a chart, and its spec when the chart service is installed."""
-    stats = importlib.import_module("sviedka.services.stats")
+def _result(page: Page, name: str, today: date) -> tuple[StatsResult, dict[str, Any]]:
+    """The statistics behind a chart, and its Vega-Lite spec."""
+    from ..services import charts, stats  # altair and the statistics load with the first chart
+
     scope, store = scope_of(page), page.archive.store
     if name == "held":
         start = date(today.year - YEARS, today.month, 1)
         result = stats.series(store, start, today, every=stats.Every.MONTH, scope=scope)
-        spec = _spec("held_series_spec", result, page.lang)
-    else:
-        by = stats.Breakdown.ARTICLE if name == "by-article" else stats.Breakdown.FACILITY
-        result = stats.held_on(store, today, by=by, scope=scope, lang=page.lang)
-        spec = _spec("breakdown_spec", result, page.lang)
-    return result, spec
-
-
-def _spec(builder: str, result: StatsResult, lang: str) -> dict[str, Any] | None:
-    if not charts_available():
-        return None
-    charts = importlib.import_module("sviedka.services.charts")
-    spec: dict[str, Any] = getattr(charts, builder)(result, lang=lang)
-    return spec
+        return result, charts.held_series_spec(result, lang=page.lang)
+    by = stats.Breakdown.ARTICLE if name == "by-article" else stats.Breakdown.FACILITY
+    result = stats.held_on(store, today, by=by, scope=scope, lang=page.lang)
+    return result, charts.breakdown_spec(result, lang=page.lang)
 
 
 def held_chart(page: Page, today: date) -> Chart:
     result, _ = _result(page, "held", today)
-    return Chart("held", [dict(row) for row in result.rows], charts_available())
+    return Chart("held", [dict(row) for row in result.rows], True)
 
 
 def breakdown(page: Page, name: str, today: date) -> Chart:
     result, _ = _result(page, name, today)
-    return Chart(name, [dict(row) for row in result.rows], charts_available())
+    return Chart(name, [dict(row) for row in result.rows], True)
 
 
 def render_svg(page: Page, name: str, today: date) -> str | None:
-    """The chart as SVG text, or None if there is no such chart or no renderer."""
-    if name not in CHARTS or not charts_available():
+    """The chart as SVG text, or None if there is no such chart."""
+    from ..services import charts
+
+    if name not in CHARTS:
         return None
     _, spec = _result(page, name, today)
-    charts = importlib.import_module("sviedka.services.charts")
     return str(charts.svg(spec))

@@ -14,7 +14,6 @@ from ..services.importing import staging
 from ..store import schema as t
 from ..store.sql import SqlView
 from .charts import breakdown, held_chart, scope_of
-from .landed import landed
 from .queries import recent_changes, titles
 
 if TYPE_CHECKING:
@@ -63,23 +62,15 @@ def review_queue(page: Page, *, limit: int = 20) -> list[dict[str, Any]]:
 
 def dashboard_data(page: Page) -> dict[str, Any]:
     today = date.today()
-    counts: dict[str, Any] = {
-        "held": None,
-        "trend": 0,
-        "chart": None,
-        "by_article": None,
-        "by_facility": None,
+    now = held(page, today)
+    month_ago = held(page, today - timedelta(days=30))
+    counts = {
+        "held": now,
+        "trend": now.certain - month_ago.certain,
+        "chart": held_chart(page, today),
+        "by_article": breakdown(page, "by-article", today),
+        "by_facility": breakdown(page, "by-facility", today),
     }
-    if landed("stats"):
-        now = held(page, today)
-        month_ago = held(page, today - timedelta(days=30))
-        counts = {
-            "held": now,
-            "trend": now.certain - month_ago.certain,
-            "chart": held_chart(page, today),
-            "by_article": breakdown(page, "by-article", today),
-            "by_facility": breakdown(page, "by-facility", today),
-        }
     changes = recent_changes(page.archive.store, page.me, limit=12)
     review = review_queue(page)
     pairs = [record for item in review for record in (item["left"], item["right"])]

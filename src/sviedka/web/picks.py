@@ -8,7 +8,6 @@ form costs the same with 100 or 100,000 records. The records shown are audited a
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -17,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from ..errors import Invalid
 from ..model import Organisation, Record
 from ..services.access import granted_ids, visible_levels
+from ..services.search import search
 from ..store.sql import SqlView
-from .landed import landed
 from .queries import titles
 
 if TYPE_CHECKING:
@@ -78,11 +77,10 @@ def choices(page: Page, field: str, values: Mapping[str, str]) -> Choices:
     chosen = values.get(f"{field}.id", "").strip()
     typed = values.get(text_key, "").strip()
     shown = list(titles(page.archive.store, page.me, [chosen]).values()) if chosen else []
-    available = landed("search")
-    if typed and available:
+    if typed:
         shown += [r for r in _find(page, picker, typed) if r.id != chosen]
     page.audit("search", shown)
-    return Choices(field, text_key, chosen, tuple(shown), bool(typed), available)
+    return Choices(field, text_key, chosen, tuple(shown), bool(typed), True)
 
 
 def _find(page: Page, picker: Picker, typed: str) -> list[Record]:
@@ -107,12 +105,11 @@ def search_readable(
 ) -> Any:
     """``services.search.search`` as this user may see it: their levels, and restricted records
     only where granted. ``Invalid`` for a query the index does not take."""
-    run = importlib.import_module("sviedka.services.search").search
     store, user = page.archive.store, page.me
     with store.view() as view:
         assert isinstance(view, SqlView)
         granted = set(view.conn.scalars(granted_ids(user)))
-    return run(
+    return search(
         store,
         text,
         kinds=kinds,

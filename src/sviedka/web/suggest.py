@@ -7,21 +7,20 @@ of those they may read, whatever the others.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..errors import Unavailable
 from ..model import PartialDate, Person
+from ..services import matching
 from ..services.access import redact
-from .landed import landed
 from .queries import readable_among
 
 if TYPE_CHECKING:
     from .pages import Page
 
-__all__ = ["Candidate", "duplicate_candidates", "matching_available"]
+__all__ = ["Candidate", "duplicate_candidates"]
 
 _LIMIT = 8
 # Every candidate the matcher scores (a few hundred at most): the best readable ones are chosen
@@ -36,10 +35,6 @@ class Candidate:
     reasons: tuple[str, ...]
 
 
-def matching_available() -> bool:
-    return landed("matching")
-
-
 def duplicate_candidates(
     page: Page, values: Mapping[str, str], prefix: str
 ) -> list[Candidate] | None:
@@ -51,15 +46,12 @@ def duplicate_candidates(
     ]
     if not names:
         return []
-    if not matching_available():
-        return None
-    matching = importlib.import_module("sviedka.services.matching")
     birth = _date(values.get(f"{prefix}.birth_date"))
     store, user = page.archive.store, page.me
     found = []
     try:
         with store.view() as view:
-            hits = matching.likely_duplicates(view, names, birth, limit=_CONSIDERED)
+            hits = matching.likely_duplicates(view, names, birth, limit=_CONSIDERED, reader=user)
             mine = readable_among(view, user, [person_id for person_id, _, _ in hits])
             for person_id, score, why in [h for h in hits if h[0] in mine][:_LIMIT]:
                 person = redact(user, view.get(person_id).record)
