@@ -37,7 +37,7 @@ from typing import Any
 import httpx
 from fresh_postgres import postgres_database, postgres_problem
 
-from sviedka.server.tokens import create_token
+from sviedka.http.tokens import create_token
 from sviedka.services.accounts import add_user
 from sviedka.services.archive import init_archive
 from sviedka.services.records import build_record

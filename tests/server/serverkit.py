@@ -12,9 +12,9 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from sviedka.http import ServerConfig, create_app
+from sviedka.http.tokens import create_token
 from sviedka.model import Vocabulary
-from sviedka.server import ServerConfig, create_app
-from sviedka.server.tokens import create_token
 from sviedka.services import accounts
 from sviedka.services.archive import init_archive, read_config
 from sviedka.services.keys import unlock_archive

@@ -11,8 +11,8 @@ from serverkit import PASSPHRASE, PASSWORD
 from typer.testing import CliRunner, Result
 
 from sviedka.cli import app
+from sviedka.http.tokens import create_token, token_user
 from sviedka.model import Vocabulary
-from sviedka.server.tokens import create_token, token_user
 from sviedka.services import accounts
 from sviedka.services.archive import init_archive, open_archive
 from sviedka.services.audit import events

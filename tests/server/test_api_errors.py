@@ -97,7 +97,7 @@ def test_a_crash_answers_500_in_the_shape_without_its_message(
     body = shape(response)
     assert body["status"] == 500 and NAME not in response.text
     assert response.headers["x-request-id"] in body["error"]
-    crashes = [json.loads(r.getMessage()) for r in caplog.records if r.name == "sviedka.server"]
+    crashes = [json.loads(r.getMessage()) for r in caplog.records if r.name == "sviedka.http"]
     assert [(c["event"], c["error"]) for c in crashes] == [("crash", "RuntimeError")]
     assert crashes[0]["request_id"] == response.headers["x-request-id"]
     assert NAME not in caplog.text
@@ -169,14 +169,12 @@ def test_logs_hold_routes_and_ids_of_users_never_records_or_names(
 ) -> None:
     body = {"names": [{"full": NAME}], "confidentiality": "confidential"}
     record_id = records.add_record(small.store, "person", body, actor="t").record.id
-    caplog.set_level(logging.INFO, logger="sviedka.server")
+    caplog.set_level(logging.INFO, logger="sviedka.http")
     admin = small.as_("admin")
     small.client.get(f"/api/v1/records/{record_id}", headers=admin)
     small.client.get(f"/api/v1/records?kind=person&where=names={NAME}", headers=admin)
     small.client.post("/api/v1/auth/login", json={"username": "admin", "password": NAME})
-    lines = [
-        json.loads(r.getMessage()) for r in caplog.records if r.name == "sviedka.server.access"
-    ]
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "sviedka.http.access"]
     assert {line["route"] for line in lines} == {
         "/api/v1/records/{record_id}",
         "/api/v1/records",
@@ -189,7 +187,7 @@ def test_logs_hold_routes_and_ids_of_users_never_records_or_names(
 
 
 def test_with_the_web_ui_installed_the_api_keeps_its_json_errors(small: Server) -> None:
-    pytest.importorskip("sviedka.web")
+    pytest.importorskip("sviedka.http.web")
     with TestClient(small.another_app(web=True), base_url=BASE_URL) as client:
         for response in (
             client.get("/api/v1/me"),

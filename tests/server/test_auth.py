@@ -13,9 +13,9 @@ from argon2 import PasswordHasher, profiles
 from fastapi.testclient import TestClient
 from serverkit import BASE_URL, PASSWORD, Server
 
+from sviedka.http.sessions import SESSION_COOKIE
+from sviedka.http.tokens import create_token
 from sviedka.model.revision import timestamp
-from sviedka.server.sessions import SESSION_COOKIE
-from sviedka.server.tokens import create_token
 from sviedka.services import accounts, records
 from sviedka.services.access import grant
 from sviedka.services.accounts import LOCKOUT

@@ -17,7 +17,7 @@ import uvicorn
 from fastapi.testclient import TestClient
 from serverkit import BASE_URL, Server
 
-from sviedka.server.docs import DOCS_CSP
+from sviedka.http.docs import DOCS_CSP
 
 
 class Assets(HTMLParser):

@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 from serverkit import BASE_URL, Server
 
 from sviedka.errors import Invalid
+from sviedka.http.config import ServerConfig
 from sviedka.model.revision import timestamp
-from sviedka.server.config import ServerConfig
 from sviedka.services import accounts
 from sviedka.services.accounts import LOCKOUT
 from sviedka.services.accounts.lockout import LOCKOUT_SECRET

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from serverkit import BASE_URL, PASSWORD, Server
 
 from sviedka.errors import Invalid
-from sviedka.server.tokens import create_token, list_tokens
+from sviedka.http.tokens import create_token, list_tokens
 from sviedka.services import accounts
 from sviedka.services.accounts import LOCKOUT, TooManyAttempts
 from sviedka.services.audit import events

@@ -19,8 +19,8 @@ import httpx
 import pytest
 from serverkit import PASSPHRASE
 
+from sviedka.http.tokens import create_token
 from sviedka.model import Vocabulary
-from sviedka.server.tokens import create_token
 from sviedka.services import accounts, records
 from sviedka.services.archive import init_archive, open_archive
 from sviedka.services.audit import events

@@ -11,8 +11,8 @@ from serverkit import PASSPHRASE, PASSWORD
 from typer.testing import CliRunner, Result
 
 from sviedka.cli import app
+from sviedka.http.tokens import token_user
 from sviedka.model import Vocabulary
-from sviedka.server.tokens import token_user
 from sviedka.services.accounts import add_demo_users, authenticate, list_users
 from sviedka.services.archive import init_archive, open_archive
 

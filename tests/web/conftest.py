@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from webtools import PASSPHRASE, make_archive
 
-from sviedka.server.app import create_app
-from sviedka.server.config import ServerConfig
+from sviedka.http.app import create_app
+from sviedka.http.config import ServerConfig
 from sviedka.services.archive import open_archive
 from sviedka.services.keys import unlock_archive
 

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from webtools import PASSWORD, login
 
-from sviedka.server.tokens import create_token, token_user
+from sviedka.http.tokens import create_token, token_user
 from sviedka.services import accounts
 from sviedka.services.audit import events
 from sviedka.store import SqlStore

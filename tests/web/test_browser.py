@@ -20,10 +20,10 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from sviedka.http.web.pages import EXIT_URL
 from sviedka.services.archive import open_archive
 from sviedka.services.demo import create_demo
 from sviedka.services.records import add_record
-from sviedka.web.pages import EXIT_URL
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(
@@ -36,8 +36,8 @@ DEMO_PASSWORD = "demo {} password"  # as services.accounts.add_demo_users makes 
 SERVER = """
 import sys, uvicorn
 from pathlib import Path
-from sviedka.server.app import create_app
-from sviedka.server.config import ServerConfig
+from sviedka.http.app import create_app
+from sviedka.http.config import ServerConfig
 from sviedka.services.archive import read_config
 from sviedka.services.demo import DEMO_CUSTODIAN, DEMO_PASSPHRASE
 from sviedka.services.keys import unlock_archive

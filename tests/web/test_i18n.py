@@ -11,7 +11,7 @@ import pytest
 from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po
 
-from sviedka.web.i18n import LANGUAGES, catalogue_path, from_accept_language, pick_language
+from sviedka.http.web.i18n import LANGUAGES, catalogue_path, from_accept_language, pick_language
 
 WEB = Path(__file__).resolve().parents[2] / "src" / "sviedka" / "web"
 CASES = WEB.parent / "services" / "cases.py"

@@ -38,16 +38,16 @@ from matrixworld import (
 )
 
 from authz_oracle import LEVELS, ROLES, USERS, User, allowed, counted, name
+from sviedka.http.app import create_app
+from sviedka.http.config import ServerConfig
+from sviedka.http.web.routes import ROUTERS, UPLOADS
 from sviedka.model import Verdict, Vocabulary
-from sviedka.server.app import create_app
-from sviedka.server.config import ServerConfig
 from sviedka.services import accounts
 from sviedka.services.archive import init_archive
 from sviedka.services.keys import unlock_archive
 from sviedka.services.records import add_record
 from sviedka.services.resolver import judge
 from sviedka.services.vocab import shipped_vocabularies
-from sviedka.web.routes import ROUTERS, UPLOADS
 
 PASSPHRASE = "a matrix test passphrase"
 

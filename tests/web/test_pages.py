@@ -383,8 +383,8 @@ def test_a_sheet_that_is_not_one_is_refused_with_a_message(client: TestClient) -
 def test_a_case_on_postgresql_and_what_a_viewer_sees(pg_url: str, tmp_path: Path) -> None:
     from webtools import make_archive
 
-    from sviedka.server.app import create_app
-    from sviedka.server.config import ServerConfig
+    from sviedka.http.app import create_app
+    from sviedka.http.config import ServerConfig
 
     path = make_archive(tmp_path / "archive", database_url=pg_url)
     app = create_app(ServerConfig(archive=path, database_url=pg_url, rate_limit=0))

@@ -24,9 +24,9 @@ from webtools import PASSPHRASE, PASSWORD, login, make_archive
 
 from evidence_kit import MARKER, holding, under, watch
 from evidence_kit import database as database  # a fixture: the module runs on both
+from sviedka.http.app import create_app
+from sviedka.http.config import ServerConfig
 from sviedka.model import Confidentiality, Evidence
-from sviedka.server.app import create_app
-from sviedka.server.config import ServerConfig
 from sviedka.services import access, records
 from sviedka.services.accounts import add_user
 from sviedka.services.archive import read_config

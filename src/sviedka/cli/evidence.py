@@ -17,12 +17,12 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-from .. import output as show
 from ..errors import Invalid
 from ..model import Confidentiality
 from ..services import evidence as ev
 from ..services import keys as keysvc
 from ..settings import load_settings
+from . import output as show
 from .app import Reason, app, ask_passphrase, ask_secret, opened, unlocked_keys
 
 __all__: list[str] = []

@@ -14,7 +14,6 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from .. import output as show
 from ..services.importing import (
     FORMATS,
     Action,
@@ -25,6 +24,7 @@ from ..services.importing import (
 )
 from ..services.importing.report import Progress as ProgressCallback
 from ..settings import load_settings
+from . import output as show
 from .app import JsonOut, app, opened
 
 __all__: list[str] = []

@@ -8,13 +8,13 @@ from urllib.parse import urlsplit
 
 import typer
 
-from .. import output as show
 from ..errors import NotFound
 from ..services import backup as backups
 from ..services import ledger
 from ..services.evidence import check_vault
 from ..services.verify import verify_archive
 from ..settings import load_settings
+from . import output as show
 from .app import JsonOut, app, ledger_app, opened, read_json, read_text, unlocked_keys
 
 

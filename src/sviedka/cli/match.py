@@ -11,10 +11,10 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
-from .. import output as show
 from ..errors import Invalid
 from ..names import MATCH_THRESHOLD
 from ..services.matching import Proposal, propose_pairs
+from . import output as show
 from .app import JsonOut, app, opened
 
 match_app = typer.Typer(

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from .. import output as show
 from ..errors import Invalid
 from ..model import Verdict
 from ..services import records as rec
@@ -16,6 +15,7 @@ from ..services.archive import init_archive
 from ..services.timeline import record_timelines, timeline_text
 from ..services.vocab import list_vocabularies, shipped_vocabularies, show_vocabulary
 from ..settings import load_settings
+from . import output as show
 from .app import (
     JsonOut,
     Reason,

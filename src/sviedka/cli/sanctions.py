@@ -10,12 +10,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .. import output as show
 from ..model import Confidentiality
 from ..services.sanctions import lists, review, screen, tables
 from ..services.sanctions.scoring import THRESHOLD
 from ..settings import load_settings
 from ..spreadsheet import csv_text
+from . import output as show
 from .app import JsonOut, Reason, app, opened
 
 __all__: list[str] = []

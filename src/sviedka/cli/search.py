@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from .. import output as show
 from ..model import Confidentiality
 from ..services.search import SearchResults, search
+from . import output as show
 from .app import JsonOut, app, opened
 
 # The CLI is the custodian's own tool on the archive folder: it sees every record.

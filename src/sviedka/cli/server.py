@@ -54,8 +54,8 @@ def serve(
     """
     import uvicorn
 
-    from ..server.app import CONFIG_VARIABLE, config_to_environment, configure_logging, create_app
-    from ..server.config import ServerConfig
+    from ..http.app import CONFIG_VARIABLE, config_to_environment, configure_logging, create_app
+    from ..http.config import ServerConfig
 
     settings = load_settings()
     path = Path(ctx.find_root().obj or settings.archive or "")
@@ -95,7 +95,7 @@ def serve(
     if unlock:
         os.environ["SVIEDKA_PASSPHRASE"] = ask_passphrase()  # each worker unlocks with it
     os.environ[CONFIG_VARIABLE] = config_to_environment(config, unlock=unlock)
-    target = "sviedka.server.app:worker_app"
+    target = "sviedka.http.app:worker_app"
     uvicorn.run(target, factory=True, workers=workers, **options)  # type: ignore[arg-type]
 
 
@@ -319,7 +319,7 @@ def token_create(
 
     Example: sviedka token create --user alice --scope read --expires 30d
     """
-    from ..server.tokens import create_token, parse_duration
+    from ..http.tokens import create_token, parse_duration
 
     with opened(ctx) as archive:
         token, info = create_token(archive.store, user, scope, parse_duration(expires), name)
@@ -340,7 +340,7 @@ def token_list(
 
     Example: sviedka token list --user alice
     """
-    from ..server.tokens import list_tokens
+    from ..http.tokens import list_tokens
 
     with opened(ctx) as archive:
         found = list_tokens(archive.store, user)
@@ -362,7 +362,7 @@ def token_revoke(
 
     Example: sviedka token revoke 01a2…
     """
-    from ..server.tokens import revoke_token
+    from ..http.tokens import revoke_token
 
     with opened(ctx) as archive:
         revoke_token(archive.store, token_id)

@@ -1,0 +1,135 @@
+"""Records: list with filters and paging, create, read (now or as of a time), replace, patch,
+history. Every kind has the same routes; the kind is in the data (``GET /kinds`` lists them)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from ....errors import Invalid
+from ....services import guarded
+from ....services.accounts import User
+from ....services.archive import Archive
+from ....store import Stored
+from ...config import API_PREFIX
+from ...deps import client_ip, current_user, get_archive
+from ..models import (
+    HistoryOut,
+    Page,
+    RecordIn,
+    RecordOut,
+    RecordPatch,
+    RecordReplace,
+    record_out,
+    revision_out,
+)
+
+router = APIRouter(prefix=API_PREFIX, tags=["records"])
+
+ArchiveDep = Annotated[Archive, Depends(get_archive)]
+UserDep = Annotated[User, Depends(current_user)]
+
+
+def _out(archive: Archive, user: User, stored: Stored, changed: bool | None = None) -> RecordOut:
+    return record_out(stored, changed, guarded.shown(archive, user, [stored])[0])
+
+
+def _where(items: list[str]) -> dict[str, str]:
+    where = {}
+    for item in items:
+        path, sep, value = item.partition("=")
+        if not sep or not path:
+            raise Invalid("Bad filter.", {"where": "use path=value, such as region=BY-HM"})
+        where[path] = value
+    return where
+
+
+@router.get("/records", response_model=Page)
+def list_records(
+    request: Request,
+    archive: ArchiveDep,
+    user: UserDep,
+    kind: Annotated[str, Query(max_length=32, description="person, detention, …")],
+    where: Annotated[list[str], Query(max_length=20, description="path=value, repeatable")] = [],  # noqa: B006
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+) -> Page:
+    """One page of the records of a kind that you may read; ``total`` counts only those."""
+    page, total = guarded.list_records(
+        archive, user, kind, where=_where(where), limit=limit, offset=offset, ip=client_ip(request)
+    )
+    items = [
+        record_out(s, data=d) for s, d in zip(page, guarded.shown(archive, user, page), strict=True)
+    ]
+    return Page(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.post("/records/{kind}", response_model=RecordOut, status_code=201)
+def create_record(
+    request: Request, archive: ArchiveDep, user: UserDep, kind: str, body: RecordIn
+) -> RecordOut:
+    """Add a record of ``kind``; its id is made for you unless the data gives one."""
+    stored = guarded.create_record(
+        archive, user, kind, body.record, reason=body.reason, ip=client_ip(request)
+    )
+    return _out(archive, user, stored)
+
+
+@router.get("/records/{record_id}", response_model=RecordOut)
+def read_record(
+    request: Request,
+    archive: ArchiveDep,
+    user: UserDep,
+    record_id: str,
+    as_of: Annotated[str | None, Query(max_length=40, description="a date or ISO time")] = None,
+) -> RecordOut:
+    """A record now, or as it was at ``as_of``. 404 if it does not exist or you may not read it."""
+    stored = guarded.read_record(archive, user, record_id, as_of=as_of, ip=client_ip(request))
+    return _out(archive, user, stored)
+
+
+@router.put("/records/{record_id}", response_model=RecordOut)
+def replace_record(
+    request: Request, archive: ArchiveDep, user: UserDep, record_id: str, body: RecordReplace
+) -> RecordOut:
+    """Replace a record's data; ``revision`` must be its current revision (else 409)."""
+    stored, changed = guarded.update_record(
+        archive,
+        user,
+        record_id,
+        body.record,
+        revision=body.revision,
+        reason=body.reason,
+        patch=False,
+        ip=client_ip(request),
+    )
+    return _out(archive, user, stored, changed)
+
+
+@router.patch("/records/{record_id}", response_model=RecordOut)
+def patch_record(
+    request: Request, archive: ArchiveDep, user: UserDep, record_id: str, body: RecordPatch
+) -> RecordOut:
+    """Change some fields (JSON Merge Patch); ``revision`` must be current (else 409)."""
+    stored, changed = guarded.update_record(
+        archive,
+        user,
+        record_id,
+        body.patch,
+        revision=body.revision,
+        reason=body.reason,
+        patch=True,
+        ip=client_ip(request),
+    )
+    return _out(archive, user, stored, changed)
+
+
+@router.get("/records/{record_id}/history", response_model=HistoryOut)
+def record_history(
+    request: Request, archive: ArchiveDep, user: UserDep, record_id: str
+) -> HistoryOut:
+    """Every revision you may read (one made while the record was above your clearance is left
+    out): who, when, why, the state and the hash chain."""
+    revisions = guarded.read_history(archive, user, record_id, ip=client_ip(request))
+    return HistoryOut(id=record_id, revisions=[revision_out(r) for r in revisions])

@@ -1,0 +1,81 @@
+"""Search (``services/search.py``) across names in any script, descriptions and notes. Results
+hold only records the user may read; hits on confidential or restricted records are audited."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, Query, Request
+
+from ....model import Confidentiality
+from ....services.access import Permission, granted_ids, visible_levels
+from ....services.accounts import User
+from ....services.archive import Archive
+from ....services.audit import audit_reads
+from ....services.guarded import AUDITED
+from ....services.search import search
+from ....store import schema as t
+from ...config import API_PREFIX
+from ...deps import client_ip, get_archive, require
+
+router = APIRouter(prefix=API_PREFIX, tags=["search"])
+
+ArchiveDep = Annotated[Archive, Depends(get_archive)]
+Reader = Annotated[User, Depends(require(Permission.READ))]
+
+
+def _granted(archive: Archive, user: User) -> frozenset[str]:
+    with archive.store.engine.connect() as conn:
+        return frozenset(conn.scalars(granted_ids(user)))
+
+
+def _levels_of(archive: Archive, ids: list[str]) -> dict[str, str]:
+    r = t.records.c
+    with archive.store.engine.connect() as conn:
+        rows = conn.execute(sa.select(r.id, r.confidentiality).where(r.id.in_(ids)))
+        return {row.id: row.confidentiality for row in rows}
+
+
+@router.get("/search")
+def find(
+    request: Request,
+    archive: ArchiveDep,
+    user: Reader,
+    q: Annotated[str, Query(min_length=1, max_length=200)],
+    kind: Annotated[list[str], Query(max_length=20)] = [],  # noqa: B006
+    date_from: Annotated[str | None, Query(alias="from", max_length=10)] = None,
+    date_to: Annotated[str | None, Query(alias="to", max_length=10)] = None,
+    status: Annotated[str | None, Query(max_length=32)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+) -> dict[str, Any]:
+    """Records matching the words, best first; ``total`` counts only what you may read."""
+    granted = (
+        _granted(archive, user)
+        if Confidentiality.RESTRICTED in visible_levels(user)
+        else frozenset()
+    )
+    found = search(
+        archive.store,
+        q,
+        kinds=kind or None,
+        date_from=date_from,
+        date_to=date_to,
+        status=status,
+        levels=visible_levels(user),
+        visible=granted.__contains__,
+        limit=limit,
+        offset=offset,
+    )
+    levels = _levels_of(archive, [hit.id for hit in found.hits])
+    audited = [h.id for h in found.hits if levels.get(h.id) in AUDITED]
+    audit_reads(archive.store, user, "search", audited, ip=client_ip(request))
+    return {
+        "ok": True,
+        "hits": [dataclasses.asdict(hit) for hit in found.hits],
+        "total": found.total,
+        "limit": found.limit,
+        "offset": found.offset,
+    }

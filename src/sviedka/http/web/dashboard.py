@@ -1,0 +1,79 @@
+"""What the dashboard shows, gathered from the statistics, the records and the review queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from ...model import Verdict
+from ...services.access import readable_ids
+from ...services.importing import staging
+from ...store import schema as t
+from ...store.sql import SqlView
+from .charts import breakdown, held_chart, scope_of
+from .queries import recent_changes, titles
+
+if TYPE_CHECKING:
+    from .pages import Page
+
+__all__ = ["Held", "dashboard_data", "held", "review_queue"]
+
+
+@dataclass(frozen=True)
+class Held:
+    """Persons held on a day: certainly, and at most (imprecise dates could add ``possible``)."""
+
+    on: date
+    certain: int
+    possible: int
+    undated: int
+
+
+def held(page: Page, on: date) -> Held:
+    from ...services import stats
+
+    row = stats.held_on(page.archive.store, on, scope=scope_of(page)).rows[0]
+    return Held(on, int(row["certain"]), int(row["possible"]), int(row["undated"]))
+
+
+def review_queue(page: Page, *, limit: int = 20) -> list[dict[str, Any]]:
+    """Pairs judged "unsure": someone must decide whether they are the same person. Only pairs
+    of records the user may read are fetched, so that others never push them off the list."""
+    store, user = page.archive.store, page.me
+    j = t.judgements.c
+    mine = readable_ids(user)
+    query = sa.select(t.judgements).where(
+        j.verdict == Verdict.UNSURE.value, j.left_id.in_(mine), j.right_id.in_(mine)
+    )
+    with store.view() as view:
+        assert isinstance(view, SqlView)
+        rows = view.conn.execute(query.order_by(j.at.desc()).limit(limit)).all()
+    pairs = {(r.left_id, r.right_id): r for r in rows}
+    visible = titles(store, user, [i for pair in pairs for i in pair])
+    return [
+        {"left": visible[a], "right": visible[b], "judgement": j}
+        for (a, b), j in pairs.items()
+        if a in visible and b in visible
+    ]
+
+
+def dashboard_data(page: Page) -> dict[str, Any]:
+    today = date.today()
+    now = held(page, today)
+    month_ago = held(page, today - timedelta(days=30))
+    counts = {
+        "held": now,
+        "trend": now.certain - month_ago.certain,
+        "chart": held_chart(page, today),
+        "by_article": breakdown(page, "by-article", today),
+        "by_facility": breakdown(page, "by-facility", today),
+    }
+    changes = recent_changes(page.archive.store, page.me, limit=12)
+    review = review_queue(page)
+    pairs = [record for item in review for record in (item["left"], item["right"])]
+    page.audit("list", [c.record for c in changes] + pairs)
+    imports = staging.waiting(page.archive, page.me)
+    return counts | {"changes": changes, "review": review, "imports": imports}

@@ -1,0 +1,81 @@
+"""Imports: upload a sheet, read the dry-run report (nothing saved yet), confirm or discard.
+The use case is ``services.importing.staging``, the same the API calls."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from ....errors import Invalid
+from ....services.access import Permission, require
+from ....services.guarded import actor_of
+from ....services.importing import FORMATS, staging
+from ..pages import Page, PageDep
+from ..uploads import close_files
+
+router = APIRouter()
+uploads = APIRouter()  # included with the server's upload size limit
+
+SHEETS = ("viasna-csv", "xlsx", "csv")
+
+
+def _form(page: Page, error: str | None = None, status: int = 200) -> Response:
+    context = {
+        "formats": [f for f in FORMATS if f in SHEETS] + [f for f in FORMATS if f not in SHEETS],
+        "waiting": staging.waiting(page.archive, page.me),
+        "error": error,
+    }
+    return page.render("imports/upload.html", context, status=status, section="/imports")
+
+
+@router.get("/imports")
+def imports_page(page: PageDep) -> Response:
+    require(page.me, Permission.IMPORT)
+    return _form(page)
+
+
+@uploads.post("/imports")
+async def upload_sheet(request: Request, page: PageDep) -> Response:
+    require(page.me, Permission.IMPORT)
+    form = await request.form()
+    try:
+        sheet, fmt = form.get("sheet"), form.get("format")
+        if not isinstance(sheet, UploadFile) or not sheet.filename or fmt not in FORMATS:
+            return _form(page, page.gettext("Choose a file and its format."), status=422)
+        made = await run_in_threadpool(  # a dry run takes seconds: not on the event loop
+            staging.stage, page.archive, page.me, sheet.file, name=sheet.filename,
+            fmt=str(fmt), actor=actor_of(page.me),
+        )  # fmt: skip
+    except Invalid as exc:
+        return _form(page, exc.message, status=422)
+    finally:
+        await close_files(request, form)
+    return RedirectResponse(f"/imports/{made.id}", status_code=303)
+
+
+@router.get("/imports/{import_id}")
+def dry_run_report(page: PageDep, import_id: str) -> Response:
+    made = staging.staged(page.archive, page.me, import_id)
+    context = {"staged": made, "report": made.report, "done": False}
+    return page.render("imports/report.html", context, section="/imports")
+
+
+@router.post("/imports/{import_id}/confirm")
+def confirm_import(
+    page: PageDep, import_id: str, keep_going: Annotated[str, Form()] = ""
+) -> Response:
+    report = staging.confirm(
+        page.archive, page.me, import_id, actor=actor_of(page.me), keep_going=keep_going == "1"
+    )
+    context = {"staged": None, "report": report, "done": True}
+    return page.render("imports/report.html", context, section="/imports")
+
+
+@router.post("/imports/{import_id}/discard")
+def discard_import(page: PageDep, import_id: str) -> Response:
+    staging.discard(page.archive, page.me, import_id)
+    return RedirectResponse("/imports", status_code=303)

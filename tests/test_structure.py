@@ -1,0 +1,149 @@
+"""The layout's rules, as tests that fail on a regression (docs/architecture.md).
+
+* SQL stays in ``store/``: nothing else imports SQLAlchemy (the modules still waiting to move
+  are listed, and the list may only shrink).
+* One HTTP app: ``http/api`` and ``http/web`` do not import each other, and nothing in the
+  package discovers modules at run time (``importlib``).
+* ``model/`` and ``policy/`` import nothing of the package but the domain (and its errors).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "sviedka"
+
+# Modules that still hold SQL outside store/ (issue 12, item 3): each must move, none may join.
+SQL_NOT_YET_IN_STORE = frozenset(
+    {
+        "sviedka.http.api.routes.review",
+        "sviedka.http.api.routes.search",
+        "sviedka.http.sessions",
+        "sviedka.http.tokens",
+        "sviedka.http.web.dashboard",
+        "sviedka.http.web.queries",
+        "sviedka.services.access",  # the shim of the old names over policy/ and scoped views
+        "sviedka.services.accounts.lockout",
+        "sviedka.services.accounts.login",
+        "sviedka.services.accounts.passwords",
+        "sviedka.services.accounts.rows",
+        "sviedka.services.accounts.totp",
+        "sviedka.services.accounts.users",
+        "sviedka.services.importing.staging",
+        "sviedka.services.matching",
+        "sviedka.services.sanctions.reach",
+        "sviedka.services.sanctions.review",
+        "sviedka.services.sanctions.screen",
+        "sviedka.services.stats",
+    }
+)
+
+
+def _modules() -> Iterator[tuple[str, ast.Module]]:
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE.parent).with_suffix("")
+        parts = list(rel.parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        yield ".".join(parts), ast.parse(path.read_text(), str(path))
+
+
+def _imports(name: str, tree: ast.Module) -> set[str]:
+    """Every module this one imports, as absolute dotted names."""
+    package = name if tree_is_package(name) else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = _resolve(package, node.level, node.module)
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return found
+
+
+def tree_is_package(name: str) -> bool:
+    return (PACKAGE.parent / Path(*name.split(".")) / "__init__.py").is_file()
+
+
+def _resolve(package: str, level: int, module: str | None) -> str:
+    if level == 0:
+        return module or ""
+    parts = package.split(".")
+    base = parts[: len(parts) - (level - 1)]
+    return ".".join([*base, module] if module else base)
+
+
+MODULES = dict(_modules())
+IMPORTS = {name: _imports(name, tree) for name, tree in MODULES.items()}
+
+
+def _importers(prefix: str, of: str) -> list[str]:
+    """Modules under ``prefix`` that import anything under ``of``."""
+    return sorted(
+        name
+        for name, imported in IMPORTS.items()
+        if _under(name, prefix) and any(_under(i, of) for i in imported)
+    )
+
+
+def _under(name: str, prefix: str) -> bool:
+    return name == prefix or name.startswith(prefix + ".")
+
+
+def test_sqlalchemy_is_imported_only_under_store() -> None:
+    outside = {
+        name
+        for name, imported in IMPORTS.items()
+        if any(_under(i, "sqlalchemy") for i in imported) and not _under(name, "sviedka.store")
+    }
+    assert outside == set(SQL_NOT_YET_IN_STORE)
+
+
+def test_api_and_web_do_not_import_each_other() -> None:
+    assert _importers("sviedka.http.api", "sviedka.http.web") == []
+    assert _importers("sviedka.http.web", "sviedka.http.api") == []
+
+
+def test_nothing_is_discovered_at_run_time() -> None:
+    """``importlib.resources`` reads shipped data; loading modules by name is what is banned."""
+    found = sorted(
+        name
+        for name, tree in MODULES.items()
+        for node in ast.walk(tree)
+        if (isinstance(node, ast.Attribute) and node.attr in DISCOVERY)
+        or (isinstance(node, ast.Name) and node.id in DISCOVERY)
+        or (isinstance(node, ast.ImportFrom) and node.module in ("importlib", "importlib.util"))
+    )
+    assert found == []
+
+
+DISCOVERY = frozenset({"import_module", "find_spec", "__import__", "spec_from_file_location"})
+
+
+def test_model_imports_nothing_else_of_the_package() -> None:
+    outward = [
+        (name, i)
+        for name, imported in IMPORTS.items()
+        if _under(name, "sviedka.model")
+        for i in imported
+        if _under(i, "sviedka") and not any(_under(i, a) for a in DOMAIN)
+    ]
+    assert outward == []
+
+
+DOMAIN = ("sviedka.model", "sviedka.errors")
+
+
+def test_policy_is_pure() -> None:
+    allowed = ("sviedka.policy", *DOMAIN)
+    outward = [
+        (name, i)
+        for name, imported in IMPORTS.items()
+        if _under(name, "sviedka.policy")
+        for i in imported
+        if _under(i, "sviedka") and not any(_under(i, a) for a in allowed)
+    ]
+    assert outward == []
