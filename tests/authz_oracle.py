@@ -1,5 +1,5 @@
 """The oracle of the authorisation matrices (``tests/server/test_matrix.py`` through the API,
-``tests/web/test_matrix.py`` through the pages): the roles table of docs/security.md and its
+``tests/web/test_web_matrix.py`` through the pages): the roles table of docs/security.md and its
 rules on clearance, compartments and statistics, written out by hand here — never imported from
 the code under test, so that a change to the rules in the code has to be made here as well."""
 

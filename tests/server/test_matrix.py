@@ -1,6 +1,6 @@
 """The authorisation matrix: every route × every role × every clearance × every confidentiality
 level, against the oracle written from the roles table in docs/security.md (``authz_oracle``,
-not the code under test; the web pages run against the same one in tests/web/test_matrix.py).
+not the code under test; the web pages run against the same one in tests/web/test_web_matrix.py).
 Denied reads of a record must look exactly like reads of an id never used."""
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from serverkit import Server
 
 from sviedka.errors import NotFound
-from sviedka.http import guarded
+from sviedka.services import guarded
 from sviedka.model.ids import new_id
 from sviedka.policy import CUSTODIAN, principal_of
 from sviedka.services import accounts, grants, records

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from test_pages import DETENTION
 from webtools import login
 
-from sviedka.http import guarded
+from sviedka.services import guarded
 from sviedka.services import accounts
 
 NOTE = "the safe house is on Kalinouskaha street"
