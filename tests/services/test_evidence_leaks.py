@@ -128,6 +128,24 @@ def test_a_file_linked_to_a_restricted_person_is_restricted_and_granted_to_its_u
     assert world.readable(world.boss, made.sha256) and not world.readable(world.idoc, made.sha256)
 
 
+def test_a_crash_before_the_uploaders_grant_leaves_no_restricted_file_nobody_can_read(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The grant is written in the ingest's own transaction: a crash before it is written
+    leaves no Evidence record (nothing its uploader could not read), never one without it."""
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("crash between the file's record and its grant")
+
+    with world.archive.store.view() as view:
+        before = view.count("evidence")
+    monkeypatch.setattr("sviedka.services.evidence.ingest.grant_author", crash)
+    with pytest.raises(RuntimeError):
+        world.ingest(world.boss, unique("crash"), links=(world.person[RESTRICTED],))
+    with world.archive.store.view() as view:
+        assert view.count("evidence") == before
+
+
 def test_the_custodian_files_are_levelled_by_their_links_too(world: World) -> None:
     made = world.ingest("cli:alice", unique("cli"), links=(world.person[RESTRICTED],))
     assert world.record(made.evidence_id).confidentiality is RESTRICTED

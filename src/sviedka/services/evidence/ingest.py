@@ -31,9 +31,9 @@ from ...model.ids import new_id
 from ...model.revision import timestamp
 from ...store import Writer
 from ...vault import Blob
-from ..access import Permission, grant
-from ..accounts import User
+from ..access import Permission
 from ..archive import Archive
+from ..grants import grant_author
 from ..keys import recipients
 from .describe import describe, mark_undescribed, register
 from .level import Collection, Placement, place
@@ -131,7 +131,8 @@ def _ingest(
         register(w, blob, "application/octet-stream", derived=False)
         evidence, before = _record(w, who, blob, name, collection, placement, reason)
         _log(w, who, evidence, blob, name, collection, reason, new=before is None)
-    _grant_if_newly_restricted(archive, who, evidence, before, ip)
+        if _newly_restricted(evidence, before):  # in this transaction, or a crash locks it out
+            grant_author(w, who, [evidence.id], ip=ip)
     with archive.store.view() as view:
         readable = reads(view, who, evidence)
     made = Ingested(
@@ -256,12 +257,9 @@ def _log(
     w.add_custody(CustodyEvent(sha256, CustodyKind.INGESTED, actor, at, reason, details))
 
 
-def _grant_if_newly_restricted(
-    archive: Archive, who: Principal, evidence: Evidence, before: Evidence | None, ip: str | None
-) -> None:
-    """A user who makes a file restricted is granted it, or they could not read what they
-    stored. (A second transaction: until it commits, only those granted read the file.)"""
+def _newly_restricted(evidence: Evidence, before: Evidence | None) -> bool:
+    """Whether this write makes the file restricted: its author is then granted it, or they
+    could not read what they stored."""
     restricted = Confidentiality.RESTRICTED
     was = before is not None and before.confidentiality is restricted
-    if isinstance(who, User) and evidence.confidentiality is restricted and not was:
-        grant(archive.store, evidence.id, grantee_kind="user", grantee=who.id, actor=who, ip=ip)
+    return evidence.confidentiality is restricted and not was
