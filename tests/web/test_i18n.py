@@ -13,8 +13,9 @@ from babel.messages.pofile import read_po
 
 from sviedka.http.web.i18n import LANGUAGES, catalogue_path, from_accept_language, pick_language
 
-WEB = Path(__file__).resolve().parents[2] / "src" / "sviedka" / "web"
-CASES = WEB.parent / "services" / "cases.py"
+PACKAGE = Path(__file__).resolve().parents[2] / "src" / "sviedka"
+WEB = PACKAGE / "http" / "web"
+CASES = PACKAGE / "services" / "cases.py"
 KEYWORDS = {"_": None, "gettext": None, "N_": None}
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 

@@ -20,7 +20,7 @@ from .config import API_PREFIX
 
 __all__ = ["DOCS_CSP", "DOCS_PATH", "install_docs"]
 
-STATIC = Path(__file__).resolve().parent.parent / "web" / "static"
+STATIC = Path(__file__).resolve().parent / "web" / "static"
 DOCS_PATH = f"{API_PREFIX}/docs"
 DOCS_CSP = "; ".join(
     [
