@@ -129,7 +129,7 @@ def summarise(path: Path, tour: str) -> dict[str, Any]:
             "records": {keys[i]: [_revision(r, keys) for r in h] for i, h in histories.items()},
             "imported": _imported_counts(archive, set(histories)),
             "judgements": _judgements(archive, keys),
-            "vault": _vault(archive),
+            "vault": _vault(archive, keys),
             "ledger_size": _ledger_size(archive),
             "users": [[u.username, u.role, u.clearance] for u in list_users(archive.store)],
         }
@@ -207,7 +207,7 @@ def _judgements(archive: Archive, keys: Mapping[str, str]) -> list[list[Any]]:
     return sorted([keys[j.left], keys[j.right], j.verdict, j.actor, j.reason] for j in found)
 
 
-def _vault(archive: Archive) -> dict[str, Any]:
+def _vault(archive: Archive, keys: Mapping[str, str]) -> dict[str, Any]:
     """What the vault holds and the custody of each file, without what encryption randomises."""
     with archive.store.view() as view:
         return {
@@ -215,14 +215,17 @@ def _vault(archive: Archive) -> dict[str, Any]:
                 "size": blob.size,
                 "media_type": blob.media_type,
                 "derived": blob.derived,
-                "custody": [_custody(event.data()) for event in view.custody(blob.sha256)],
+                "custody": [_custody(e.data(), keys) for e in view.custody(blob.sha256)],
             }
             for blob in view.blobs()
         }
 
 
-def _custody(data: Mapping[str, Any]) -> dict[str, Any]:
+def _custody(data: Mapping[str, Any], keys: Mapping[str, str]) -> dict[str, Any]:
+    """A custody event; the Evidence record it names (since custody names its record) by key."""
     details = {k: v for k, v in data["details"].items() if k != "ciphertext_sha256"}
+    if "evidence" in details:
+        details["evidence"] = keys[details["evidence"]]
     return {"kind": data["custody"], "actor": data["actor"], "reason": data["reason"]} | {
         "details": details
     }
