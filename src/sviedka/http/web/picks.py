@@ -62,7 +62,6 @@ class Choices:
     chosen: str
     found: tuple[Record, ...]
     looked_up: bool  # a name was typed and looked for
-    available: bool  # the search index is installed
 
     @property
     def slug(self) -> str:
@@ -80,7 +79,7 @@ def choices(page: Page, field: str, values: Mapping[str, str]) -> Choices:
     if typed:
         shown += [r for r in _find(page, picker, typed) if r.id != chosen]
     page.audit("search", shown)
-    return Choices(field, text_key, chosen, tuple(shown), bool(typed), True)
+    return Choices(field, text_key, chosen, tuple(shown), bool(typed))
 
 
 def _find(page: Page, picker: Picker, typed: str) -> list[Record]:

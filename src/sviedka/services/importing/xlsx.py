@@ -28,7 +28,7 @@ from typing import IO, Any
 from ...errors import Invalid
 from .xlsx_checks import LIMITS, XlsxLimits
 
-__all__ = ["LIMITS", "OpenWorkbook", "XlsxLimits", "open_workbook"]
+__all__ = ["LIMITS", "OpenWorkbook", "XlsxLimits", "decode", "open_workbook"]
 
 _WORKER = "sviedka.services.importing.xlsx_worker"
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[3])  # the folder that holds ``sviedka``

@@ -43,7 +43,7 @@ from .xlsx_checks import (
     scan_sheet,
 )
 
-__all__ = ["encode", "main"]
+__all__ = ["encode", "main", "read"]
 
 _NOT_XLSX = "The file is not an XLSX workbook that can be read."
 T = TypeVar("T")
