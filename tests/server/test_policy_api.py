@@ -17,10 +17,9 @@ import sqlalchemy as sa
 from serverkit import Server
 
 from sviedka.errors import NotFound
-from sviedka.services import guarded
 from sviedka.model.ids import new_id
 from sviedka.policy import CUSTODIAN, principal_of
-from sviedka.services import accounts, grants, records
+from sviedka.services import accounts, grants, guarded, records
 from sviedka.services.audit import visible_events
 
 NOTE = "the safe house is on Kalinouskaha street"

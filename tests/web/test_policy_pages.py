@@ -12,8 +12,7 @@ from fastapi.testclient import TestClient
 from test_pages import DETENTION
 from webtools import login
 
-from sviedka.services import guarded
-from sviedka.services import accounts
+from sviedka.services import accounts, guarded
 
 NOTE = "the safe house is on Kalinouskaha street"
 
