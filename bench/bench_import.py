@@ -31,7 +31,7 @@ from typing import Any
 
 from fresh_postgres import postgres_database, postgres_problem
 
-from sviedka.services.archive import Archive, init_archive, open_archive
+from sviedka.services.archive.folder import Archive, init_archive, open_archive
 from sviedka.services.importing import Action, ImportOptions, run_import
 from sviedka.services.importing.columns import match_header
 from sviedka.services.importing.readers import open_sheet

@@ -39,9 +39,9 @@ from fresh_postgres import postgres_database, postgres_problem
 
 from sviedka.http.tokens import create_token
 from sviedka.services.accounts import add_user
-from sviedka.services.archive import init_archive
-from sviedka.services.records import build_record
-from sviedka.services.vocab import shipped_vocabularies
+from sviedka.services.archive.folder import init_archive
+from sviedka.services.records.records import build_record
+from sviedka.services.records.vocab import shipped_vocabularies
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PASSPHRASE = "bench passphrase, not a secret"
@@ -219,7 +219,7 @@ def run(server: str, args: argparse.Namespace) -> dict[str, Any]:
     from importlib.util import find_spec
 
     rng = random.Random(42)
-    stats = find_spec("sviedka.services.stats") is not None
+    stats = find_spec("sviedka.services.analysis.stats") is not None
     with (
         tempfile.TemporaryDirectory(prefix="sviedka-load-") as tmp,
         postgres_database(server) as url,

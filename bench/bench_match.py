@@ -6,7 +6,7 @@ passport Latin, an initial), then times, on each backend:
 
 * the reference: reading every person's names, birth date, gender and region once (the least
   any duplicate search must do; ``store.name_keys.person_facts``);
-* candidate generation: ``services.matching.candidate_pairs`` (blocking keys → pairs);
+* candidate generation: ``services.records.matching.candidate_pairs`` (blocking keys → pairs);
 * the whole of ``propose_pairs`` (candidates, scoring, the resolver's clusters);
 * ``likely_duplicates`` for one person being entered (median and p95 over 300 queries);
 
@@ -37,7 +37,7 @@ from sviedka.model import Gender, NameForm, PartialDate, Person
 from sviedka.model.ids import new_id
 from sviedka.names.romanise import romanise
 from sviedka.names.vocabulary import given_names
-from sviedka.services.matching import candidate_pairs, likely_duplicates, propose_pairs
+from sviedka.services.records.matching import candidate_pairs, likely_duplicates, propose_pairs
 from sviedka.store import SqlStore, open_store
 from sviedka.store.name_keys import person_facts
 

@@ -32,7 +32,7 @@ from rapidfuzz import fuzz
 
 from sviedka.model import NameForm, Person, Position
 from sviedka.model.ids import new_id
-from sviedka.services.archive import Archive, ArchiveConfig
+from sviedka.services.archive.folder import Archive, ArchiveConfig
 from sviedka.services.importing import ImportOptions
 from sviedka.services.sanctions.lists import current_entries
 from sviedka.services.sanctions.ofac import import_ofac_sdn

@@ -1,4 +1,4 @@
-"""Search over 1,000,000 records: ``services.search.search`` against a plain full-text MATCH.
+"""Search over 1,000,000 records: ``records.search.search`` against a plain full-text MATCH.
 
 Writes a synthetic archive through the store's writer (so the search index is built the real
 way, in the writer's transactions: the "bulk writer" path, 10,000 records a transaction), then
@@ -37,7 +37,7 @@ from fresh_postgres import postgres_database, postgres_problem
 
 from sviedka.model import Confidentiality, DateRange, Event, NameForm, PartialDate, Person, Record
 from sviedka.model.ids import new_id
-from sviedka.services.search import search
+from sviedka.services.records.search import search
 from sviedka.store import SqlStore, open_store
 from sviedka.store.search import SearchIndex
 from sviedka.store.search_text import fold, words

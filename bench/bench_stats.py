@@ -1,8 +1,8 @@
 """``held on`` and ``series`` over 100,000 persons and about 1,000,000 dated facts.
 
 Writes a synthetic archive through the store's writer (so the detention-spell index is built the
-real way, in the writer's transactions), then times ``services.stats.held_on`` for 100 random
-dates and ``services.stats.series`` for 5 years monthly (60 points), on SQLite and PostgreSQL,
+real way, in the writer's transactions), then times ``analysis.stats.held_on`` for 100 random
+dates and ``analysis.stats.series`` for 5 years monthly (60 points), on SQLite and PostgreSQL,
 each against a straightforward SQL count of the same question over the same tables in the same
 run. The figures and what they mean: ``docs/statistics.md``.
 
@@ -52,7 +52,7 @@ from sviedka.model import (
     Verdict,
 )
 from sviedka.model.ids import new_id
-from sviedka.services import stats
+from sviedka.services.analysis import stats
 from sviedka.store import SqlStore, open_store
 from sviedka.vocab import load_builtin
 

@@ -16,10 +16,11 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from sviedka.cli import app
-from sviedka.services import accounts, records
-from sviedka.services.archive import open_archive
+from sviedka.services import accounts
+from sviedka.services.archive.folder import open_archive
+from sviedka.services.archive.owner_only import restrict_to_owner, write_owner_only
 from sviedka.services.importing.staging import stage
-from sviedka.services.owner_only import restrict_to_owner, write_owner_only
+from sviedka.services.records import records
 
 SAMPLE = Path(__file__).resolve().parents[1] / "src/sviedka/data/sample/viasna-sample.csv"
 PASSPHRASE = "correct horse battery staple"  # the CLI template archive's (conftest.py)

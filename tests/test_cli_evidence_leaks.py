@@ -18,8 +18,8 @@ from typer.testing import CliRunner, Result
 from evidence_kit import database as database  # a fixture: the module runs on both
 from sviedka.cli import app
 from sviedka.model import Confidentiality, Evidence, Vocabulary
-from sviedka.services import records
-from sviedka.services.archive import Archive, init_archive
+from sviedka.services.archive.folder import Archive, init_archive
+from sviedka.services.records import records
 from sviedka.vault import blobs
 
 runner = CliRunner()

@@ -32,11 +32,11 @@ SQL_NOT_YET_IN_STORE = frozenset(
         "sviedka.services.accounts.totp",
         "sviedka.services.accounts.users",
         "sviedka.services.importing.staging",
-        "sviedka.services.matching",
+        "sviedka.services.records.matching",
         "sviedka.services.sanctions.reach",
         "sviedka.services.sanctions.review",
         "sviedka.services.sanctions.screen",
-        "sviedka.services.stats",
+        "sviedka.services.analysis.stats",
     }
 )
 

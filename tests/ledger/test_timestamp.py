@@ -31,11 +31,11 @@ from sviedka.errors import IntegrityFailure, Invalid, Unavailable
 from sviedka.ledger.note import Checkpoint
 from sviedka.ledger.timestamp import request_token, tsa_chain_pem, verify_token
 from sviedka.model import Vocabulary
-from sviedka.services import ledger
-from sviedka.services import records as rec
-from sviedka.services.archive import Archive, init_archive
-from sviedka.services.keys import ArchiveKeys, unlock_archive
-from sviedka.services.verify import verify_archive
+from sviedka.services.archive import ledger
+from sviedka.services.archive.folder import Archive, init_archive
+from sviedka.services.archive.keys import ArchiveKeys, unlock_archive
+from sviedka.services.archive.verify import verify_archive
+from sviedka.services.records import records as rec
 from sviedka.store import Stored
 from sviedka.store import schema as t
 

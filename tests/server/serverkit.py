@@ -16,8 +16,8 @@ from sviedka.http import ServerConfig, create_app
 from sviedka.http.tokens import create_token
 from sviedka.model import Vocabulary
 from sviedka.services import accounts
-from sviedka.services.archive import init_archive, read_config
-from sviedka.services.keys import unlock_archive
+from sviedka.services.archive.folder import init_archive, read_config
+from sviedka.services.archive.keys import unlock_archive
 
 PASSPHRASE = "a custodian passphrase for tests"
 PASSWORD = "correct horse battery staple"

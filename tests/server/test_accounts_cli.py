@@ -14,8 +14,8 @@ from sviedka.cli import app
 from sviedka.http.tokens import create_token, token_user
 from sviedka.model import Vocabulary
 from sviedka.services import accounts
-from sviedka.services.archive import init_archive, open_archive
-from sviedka.services.audit import events
+from sviedka.services.archive.audit import events
+from sviedka.services.archive.folder import init_archive, open_archive
 
 runner = CliRunner()
 ENV = {"SVIEDKA_PASSPHRASE": "", "SVIEDKA_DATABASE_URL": "", "SVIEDKA_ACTOR": "cli:tester"}

@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 from serverkit import BASE_URL, Server, make_server
 
 from sviedka.model import Vocabulary
-from sviedka.services import records
 from sviedka.services.evidence import ingest_stream
+from sviedka.services.records import records
 
 SHAPE = {"ok", "error", "errors", "status"}
 NAME = "Ганна Сакрэтная"  # a confidential person's name: must never reach a log line

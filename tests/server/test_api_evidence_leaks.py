@@ -20,8 +20,9 @@ from serverkit import BASE_URL, Server
 
 from evidence_kit import MARKER, holding, under, watch
 from sviedka.model import Confidentiality
-from sviedka.services import access, records
+from sviedka.services import access
 from sviedka.services.accounts import find_user
+from sviedka.services.records import records
 from sviedka.vault import blobs
 
 

@@ -12,8 +12,8 @@ from serverkit import Server
 
 from sviedka.model import Verdict
 from sviedka.model.ids import new_id
-from sviedka.services.ledger import checkpoint
-from sviedka.services.records import add_record
+from sviedka.services.archive.ledger import checkpoint
+from sviedka.services.records.records import add_record
 
 ACTOR = "test"
 INTERNAL = {"confidentiality": "internal"}

@@ -16,9 +16,10 @@ from serverkit import BASE_URL, PASSWORD, Server
 from sviedka.http.sessions import SESSION_COOKIE
 from sviedka.http.tokens import create_token
 from sviedka.model.revision import timestamp
-from sviedka.services import accounts, records
+from sviedka.services import accounts
 from sviedka.services.access import grant
 from sviedka.services.accounts import LOCKOUT
+from sviedka.services.records import records
 from sviedka.store import schema as t
 
 LOGIN = "/api/v1/auth/login"

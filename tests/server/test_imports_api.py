@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from serverkit import Server, make_server
 
-from sviedka.services import records
-from sviedka.services.vocab import shipped_vocabularies
+from sviedka.services.records import records
+from sviedka.services.records.vocab import shipped_vocabularies
 
 HEADER = "id,name,birthday\n"
 

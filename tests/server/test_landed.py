@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from serverkit import Server, make_server
 
-from sviedka.services import access, records
-from sviedka.services.vocab import shipped_vocabularies
+from sviedka.services import access
+from sviedka.services.records import records
+from sviedka.services.records.vocab import shipped_vocabularies
 
 SAMPLE = (
     Path(__file__).resolve().parents[2]
@@ -81,7 +82,7 @@ def test_viewers_may_not_import(landed: Server) -> None:
 
 
 def test_statistics_count_only_what_the_user_may_read(landed: Server) -> None:
-    pytest.importorskip("sviedka.services.stats")
+    pytest.importorskip("sviedka.services.analysis.stats")
     store = landed.store
     for level in ("public", "confidential"):
         person = records.add_record(
@@ -104,7 +105,7 @@ def test_statistics_count_only_what_the_user_may_read(landed: Server) -> None:
 
 
 def test_search_finds_only_what_the_user_may_read(landed: Server) -> None:
-    pytest.importorskip("sviedka.services.search")
+    pytest.importorskip("sviedka.services.records.search")
     store = landed.store
     made = {}
     for level in ("public", "confidential", "restricted"):

@@ -16,9 +16,10 @@ from serverkit import Server
 
 from authz_oracle import LEVELS, ROLE_CAN, USERS, may_read, name
 from sviedka.model.ids import new_id
-from sviedka.services import access, records
+from sviedka.services import access
+from sviedka.services.archive.ledger import checkpoint
 from sviedka.services.evidence import ingest_stream
-from sviedka.services.ledger import checkpoint
+from sviedka.services.records import records
 
 # The fixture records: one person (and one evidence file) per level, plus a restricted one that
 # is granted to nobody ("hidden"). The restricted one is granted to the group every user is in.

@@ -15,7 +15,7 @@ from sviedka.errors import Invalid
 from sviedka.http.tokens import create_token, list_tokens
 from sviedka.services import accounts
 from sviedka.services.accounts import LOCKOUT, TooManyAttempts
-from sviedka.services.audit import events
+from sviedka.services.archive.audit import events
 from sviedka.store import schema as t
 
 NEW_PASSWORD = "a brand new password"

@@ -19,8 +19,10 @@ from serverkit import Server
 from sviedka.errors import NotFound
 from sviedka.model.ids import new_id
 from sviedka.policy import CUSTODIAN, principal_of
-from sviedka.services import accounts, grants, guarded, records
-from sviedka.services.audit import visible_events
+from sviedka.services import accounts
+from sviedka.services.archive import grants
+from sviedka.services.archive.audit import visible_events
+from sviedka.services.records import guarded, records
 
 NOTE = "the safe house is on Kalinouskaha street"
 

@@ -23,7 +23,7 @@ from sviedka.model import Vocabulary
 from sviedka.model.revision import timestamp
 from sviedka.services import accounts
 from sviedka.services.accounts import LOCKOUT
-from sviedka.services.archive import init_archive, open_archive
+from sviedka.services.archive.folder import init_archive, open_archive
 from sviedka.store import schema as t
 
 SPOOFED = "203.0.113.9"

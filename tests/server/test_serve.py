@@ -21,9 +21,10 @@ from serverkit import PASSPHRASE
 
 from sviedka.http.tokens import create_token
 from sviedka.model import Vocabulary
-from sviedka.services import accounts, records
-from sviedka.services.archive import init_archive, open_archive
-from sviedka.services.audit import events
+from sviedka.services import accounts
+from sviedka.services.archive.audit import events
+from sviedka.services.archive.folder import init_archive, open_archive
+from sviedka.services.records import records
 
 SVIEDKA = str(Path(sys.executable).parent / "sviedka")
 NAME = "Тацяна Невядомая"

@@ -14,7 +14,7 @@ from sviedka.cli import app
 from sviedka.http.tokens import token_user
 from sviedka.model import Vocabulary
 from sviedka.services.accounts import add_demo_users, authenticate, list_users
-from sviedka.services.archive import init_archive, open_archive
+from sviedka.services.archive.folder import init_archive, open_archive
 
 runner = CliRunner()
 ENV = {"SVIEDKA_PASSPHRASE": "", "SVIEDKA_DATABASE_URL": "", "SVIEDKA_ACTOR": "cli:tester"}

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from serverkit import BASE_URL, PASSWORD, Server
 
 from sviedka.services.accounts import LOCKOUT
-from sviedka.services.verify import verify_archive
+from sviedka.services.archive.verify import verify_archive
 
 
 @pytest.fixture(scope="module")

@@ -16,12 +16,12 @@ from sviedka.errors import Conflict, IntegrityFailure, NotAnArchive
 from sviedka.ledger.note import Checkpoint, sign_note
 from sviedka.model import Vocabulary
 from sviedka.services import evidence as ev
-from sviedka.services import records as rec
-from sviedka.services.archive import Archive, init_archive, open_archive
-from sviedka.services.backup import MANIFEST, backup, check_manifest, restore
-from sviedka.services.keys import unlock_archive
-from sviedka.services.search import search
-from sviedka.services.verify import verify_archive
+from sviedka.services.archive.backup import MANIFEST, backup, check_manifest, restore
+from sviedka.services.archive.folder import Archive, init_archive, open_archive
+from sviedka.services.archive.keys import unlock_archive
+from sviedka.services.archive.verify import verify_archive
+from sviedka.services.records import records as rec
+from sviedka.services.records.search import search
 from sviedka.store.snapshot import schema_tables
 
 PASSPHRASE = "a long enough passphrase for tests"
@@ -340,7 +340,7 @@ def test_a_restore_into_postgresql_never_opens_the_backups_database(
 
     backup(archive, tmp_path / "bak")
     before = _fingerprint(tmp_path / "bak")
-    monkeypatch.setattr("sviedka.services.backup.sqlite_url", spy)
+    monkeypatch.setattr("sviedka.services.archive.backup.sqlite_url", spy)
     assert restore(tmp_path / "bak", tmp_path / "restored", database_url=pg_url).ok
     assert opened and not any((tmp_path / "bak") in p.parents for p in opened)
     assert _fingerprint(tmp_path / "bak") == before

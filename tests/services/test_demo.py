@@ -27,9 +27,9 @@ from sviedka.errors import Invalid
 from sviedka.model import KINDS
 from sviedka.model.revision import Revision
 from sviedka.services.accounts import list_users
-from sviedka.services.archive import Archive, open_archive
-from sviedka.services.demo import DATA, SAMPLE_CSV, create_demo, read_demo
-from sviedka.services.ledger import latest
+from sviedka.services.archive.demo import DATA, SAMPLE_CSV, create_demo, read_demo
+from sviedka.services.archive.folder import Archive, open_archive
+from sviedka.services.archive.ledger import latest
 
 EXPECTED = Path(__file__).with_name("demo_summary.json")
 ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}")

@@ -16,9 +16,9 @@ from sviedka.errors import ChecksumMismatch, Conflict, DecryptionFailed, Invalid
 from sviedka.model import Evidence, Vocabulary
 from sviedka.model.custody import CustodyKind
 from sviedka.services import evidence as ev
-from sviedka.services.archive import Archive, init_archive
-from sviedka.services.keys import ArchiveKeys, recover_access, rotate, unlock_archive
-from sviedka.services.verify import verify_archive
+from sviedka.services.archive.folder import Archive, init_archive
+from sviedka.services.archive.keys import ArchiveKeys, recover_access, rotate, unlock_archive
+from sviedka.services.archive.verify import verify_archive
 
 PASSPHRASE = "seven words are easy to remember"
 MARKER = b"SVIEDKA-PLAINTEXT-MARKER-" * 2000  # distinctive bytes to look for on disk
@@ -36,7 +36,7 @@ def made(
 
 @pytest.fixture
 def archive(made: tuple[Path, list[str]], tmp_path: Path) -> Iterator[Archive]:
-    from sviedka.services.archive import open_archive
+    from sviedka.services.archive.folder import open_archive
 
     path = tmp_path / "archive"
     shutil.copytree(made[0], path)

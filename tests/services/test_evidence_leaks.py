@@ -24,10 +24,11 @@ from evidence_kit import database as database  # a fixture: the module runs on b
 from sviedka.errors import Invalid, NotFound, Unavailable
 from sviedka.model import Confidentiality, Evidence, Vocabulary
 from sviedka.model.custody import CustodyKind
-from sviedka.services import access, records
+from sviedka.services import access
 from sviedka.services import evidence as ev
 from sviedka.services.accounts import User, add_user
-from sviedka.services.archive import Archive, init_archive, open_archive
+from sviedka.services.archive.folder import Archive, init_archive, open_archive
+from sviedka.services.records import records
 from sviedka.vault import blobs
 
 INTERNAL, CONFIDENTIAL, RESTRICTED = (

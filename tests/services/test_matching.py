@@ -13,8 +13,8 @@ from typer.testing import CliRunner, Result
 from sviedka.cli import app
 from sviedka.model import Gender, NameForm, PartialDate, Person, Verdict
 from sviedka.model.ids import new_id
-from sviedka.services import resolver
-from sviedka.services.matching import (
+from sviedka.services.records import resolver
+from sviedka.services.records.matching import (
     candidate_pairs,
     likely_duplicates,
     propose_pairs,

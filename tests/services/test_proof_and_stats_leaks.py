@@ -23,12 +23,20 @@ from sviedka.model import Confidentiality, Vocabulary
 from sviedka.model.custody import CustodyEvent, CustodyKind
 from sviedka.model.ids import new_id
 from sviedka.model.revision import timestamp
-from sviedka.services import ledger
 from sviedka.services.access import visible_levels
 from sviedka.services.accounts import Role, User
-from sviedka.services.archive import Archive, ArchiveConfig
-from sviedka.services.records import build_record
-from sviedka.services.stats import NOT_SHOWN, Breakdown, Every, Scope, flows, held_on, series
+from sviedka.services.analysis.stats import (
+    NOT_SHOWN,
+    Breakdown,
+    Every,
+    Scope,
+    flows,
+    held_on,
+    series,
+)
+from sviedka.services.archive import ledger
+from sviedka.services.archive.folder import Archive, ArchiveConfig
+from sviedka.services.records.records import build_record
 from sviedka.store import open_store
 from sviedka.store.ledger.checkpoints import make_checkpoint
 from sviedka.store.ledger.log import LedgerJournal

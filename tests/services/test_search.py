@@ -22,7 +22,7 @@ from sviedka.model import (
     Record,
 )
 from sviedka.model.ids import new_id
-from sviedka.services.search import SearchResults, parse_query, search
+from sviedka.services.records.search import SearchResults, parse_query, search
 from sviedka.store import SqlStore, open_store
 
 EVERY = frozenset(Confidentiality)

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from sviedka.model import Confidentiality, Verdict
-from sviedka.services.records import build_record
-from sviedka.services.stats import Breakdown, Scope, held_on
+from sviedka.services.analysis.stats import Breakdown, Scope, held_on
+from sviedka.services.records.records import build_record
 from sviedka.store import SqlStore
 
 EVERYONE = Scope()

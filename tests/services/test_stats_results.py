@@ -18,9 +18,8 @@ from PIL import Image
 from sviedka.errors import Invalid
 from sviedka.ledger.checkpoints import Signer
 from sviedka.model import Confidentiality, Verdict, Vocabulary
-from sviedka.services import charts
-from sviedka.services.records import build_record
-from sviedka.services.stats import (
+from sviedka.services.analysis import charts
+from sviedka.services.analysis.stats import (
     Breakdown,
     Every,
     Scope,
@@ -29,6 +28,7 @@ from sviedka.services.stats import (
     period_starts,
     series,
 )
+from sviedka.services.records.records import build_record
 from sviedka.store import SqlStore, open_store
 from sviedka.store.ledger.checkpoints import make_checkpoint
 from sviedka.store.ledger.log import LedgerJournal

@@ -2,7 +2,7 @@
 
 The expected counts follow docs/statistics.md and the import's documented mapping of the columns
 (docs/import.md), and are computed from the CSV text by this file alone: its own date reader, its
-own rules, nothing from ``services/stats.py``.
+own rules, nothing from ``services/analysis/stats.py``.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from sviedka.model import Vocabulary
-from sviedka.services.archive import Archive, init_archive, open_archive
+from sviedka.services.analysis.stats import Scope, held_on
+from sviedka.services.archive.folder import Archive, init_archive, open_archive
 from sviedka.services.importing import Action, ImportOptions, run_import
-from sviedka.services.stats import Scope, held_on
 from sviedka.vocab import load_builtin
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,7 +15,12 @@ from sviedka.model import (
     Recognition,
     Sentence,
 )
-from sviedka.services.timeline import TimelineEntry, date_text, detention_timeline, timeline_text
+from sviedka.services.records.timeline import (
+    TimelineEntry,
+    date_text,
+    detention_timeline,
+    timeline_text,
+)
 
 D = PartialDate
 NAMES = {"sizo": "SIZO No. 1, Minsk", "ik15": "IK-15, Mogilev", "j": "Judge A", "p": "Prosecutor B"}

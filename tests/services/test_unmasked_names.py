@@ -7,8 +7,8 @@ import pytest
 
 from sviedka.model import Confidentiality, Event, NameForm, PartialDate, Person
 from sviedka.model.ids import new_id
-from sviedka.services.matching import likely_duplicates, propose_pairs
-from sviedka.services.search import search
+from sviedka.services.records.matching import likely_duplicates, propose_pairs
+from sviedka.services.records.search import search
 from sviedka.store import SqlStore
 
 PLAIN = "Алесь Бяляцкі"

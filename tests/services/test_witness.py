@@ -13,10 +13,10 @@ import sqlalchemy as sa
 from sviedka.errors import Conflict, IntegrityFailure
 from sviedka.ledger.note import Checkpoint, sign_note
 from sviedka.model import Vocabulary
-from sviedka.services import ledger
-from sviedka.services import records as rec
-from sviedka.services.archive import Archive, init_archive, open_archive
-from sviedka.services.keys import ArchiveKeys, unlock_archive
+from sviedka.services.archive import ledger
+from sviedka.services.archive.folder import Archive, init_archive, open_archive
+from sviedka.services.archive.keys import ArchiveKeys, unlock_archive
+from sviedka.services.records import records as rec
 from sviedka.store import schema as t
 
 PASSPHRASE = "witness test passphrase"

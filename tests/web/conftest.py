@@ -13,8 +13,8 @@ from webtools import PASSPHRASE, make_archive
 
 from sviedka.http.app import create_app
 from sviedka.http.config import ServerConfig
-from sviedka.services.archive import open_archive
-from sviedka.services.keys import unlock_archive
+from sviedka.services.archive.folder import open_archive
+from sviedka.services.archive.keys import unlock_archive
 
 
 @pytest.fixture(scope="session")

@@ -34,8 +34,8 @@ from sviedka.model import Confidentiality, Verdict
 from sviedka.model.ids import new_id
 from sviedka.services import access, accounts
 from sviedka.services.evidence import Collection, ingest_stream
-from sviedka.services.records import add_record, update_record
-from sviedka.services.resolver import judge
+from sviedka.services.records.records import add_record, update_record
+from sviedka.services.records.resolver import judge
 
 PASSWORD = "correct horse battery staple"
 GROUP, OTHER_GROUP = "case-a", "case-b"

@@ -14,7 +14,7 @@ from webtools import PASSWORD, login
 
 from sviedka.http.tokens import create_token, token_user
 from sviedka.services import accounts
-from sviedka.services.audit import events
+from sviedka.services.archive.audit import events
 from sviedka.store import SqlStore
 
 NEW_PASSWORD = "my own new password"

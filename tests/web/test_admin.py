@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from webtools import PASSWORD, login
 
 from sviedka.services import accounts
-from sviedka.services.archive import open_archive
-from sviedka.services.audit import events
+from sviedka.services.archive.audit import events
+from sviedka.services.archive.folder import open_archive
 
 NEW = {
     "username": "alice",

@@ -21,9 +21,9 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from sviedka.http.web.pages import EXIT_URL
-from sviedka.services.archive import open_archive
-from sviedka.services.demo import create_demo
-from sviedka.services.records import add_record
+from sviedka.services.archive.demo import create_demo
+from sviedka.services.archive.folder import open_archive
+from sviedka.services.records.records import add_record
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(
@@ -38,9 +38,9 @@ import sys, uvicorn
 from pathlib import Path
 from sviedka.http.app import create_app
 from sviedka.http.config import ServerConfig
-from sviedka.services.archive import read_config
-from sviedka.services.demo import DEMO_CUSTODIAN, DEMO_PASSPHRASE
-from sviedka.services.keys import unlock_archive
+from sviedka.services.archive.folder import read_config
+from sviedka.services.archive.demo import DEMO_CUSTODIAN, DEMO_PASSPHRASE
+from sviedka.services.archive.keys import unlock_archive
 path = Path(sys.argv[1])
 keys = unlock_archive(path, read_config(path).id, DEMO_CUSTODIAN, DEMO_PASSPHRASE)
 app = create_app(ServerConfig(archive=path, keys=keys, rate_limit=0))

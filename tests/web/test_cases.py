@@ -18,8 +18,8 @@ from sviedka.model import (
     VocabTerm,
     Vocabulary,
 )
-from sviedka.services import cases as c
-from sviedka.services.records import add_record
+from sviedka.services.records import cases as c
+from sviedka.services.records.records import add_record
 from sviedka.store import SqlStore
 
 SOURCE = c.SourceInput(title="Relatives' letter", reliability="B", credibility="2")

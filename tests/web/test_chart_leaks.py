@@ -8,7 +8,7 @@ from datetime import date
 from fastapi.testclient import TestClient
 from webtools import login
 
-from sviedka.services.records import add_record
+from sviedka.services.records.records import add_record
 
 
 def prisoner(client: TestClient, level: str) -> None:

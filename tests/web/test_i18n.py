@@ -15,7 +15,7 @@ from sviedka.http.web.i18n import LANGUAGES, catalogue_path, from_accept_languag
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "sviedka"
 WEB = PACKAGE / "http" / "web"
-CASES = PACKAGE / "services" / "cases.py"
+CASES = PACKAGE / "services" / "records" / "cases.py"
 KEYWORDS = {"_": None, "gettext": None, "N_": None}
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from webtools import login
 
-from sviedka.services import records
+from sviedka.services.records import records
 
 SHEET = "id,name,birthday\n1,Дмитрий Закрытый,03.02.1980\n2,Ольга Открытая,07.06.1975\n"
 

@@ -16,7 +16,7 @@ from PIL import Image
 from webtools import login
 
 from sviedka.model.custody import CustodyKind
-from sviedka.services.records import add_record
+from sviedka.services.records.records import add_record
 
 PAGES = ["/", "/people", "/record", "/record/incident", "/evidence", "/search", "/imports"]
 
@@ -403,7 +403,7 @@ def test_a_case_on_postgresql_and_what_a_viewer_sees(pg_url: str, tmp_path: Path
 
 def test_a_verifier_judges_an_unsure_pair_from_the_review_queue(client: TestClient) -> None:
     from sviedka.model import Verdict
-    from sviedka.services.resolver import cluster_of, judge
+    from sviedka.services.records.resolver import cluster_of, judge
 
     store = client.app.state.archive.store  # type: ignore[attr-defined]
     a, b = (
@@ -453,7 +453,7 @@ def test_search_posts_the_query_and_shows_only_what_the_user_may_read(
 
 
 def test_showing_a_confidential_person_is_audited(client: TestClient) -> None:
-    from sviedka.services.audit import events
+    from sviedka.services.archive.audit import events
 
     store = client.app.state.archive.store  # type: ignore[attr-defined]
     secret = add_record(
@@ -469,7 +469,7 @@ def test_showing_a_confidential_person_is_audited(client: TestClient) -> None:
 def test_pickers_offer_as_you_type_only_readable_records_of_their_kind_and_audit_them(
     client: TestClient,
 ) -> None:
-    from sviedka.services.audit import events
+    from sviedka.services.archive.audit import events
 
     store = client.app.state.archive.store  # type: ignore[attr-defined]
 
@@ -502,7 +502,7 @@ def test_pickers_offer_as_you_type_only_readable_records_of_their_kind_and_audit
 
 
 def test_records_a_page_names_are_audited_when_confidential(client: TestClient) -> None:
-    from sviedka.services.audit import events
+    from sviedka.services.archive.audit import events
 
     store = client.app.state.archive.store  # type: ignore[attr-defined]
     court = add_record(

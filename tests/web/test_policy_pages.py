@@ -12,7 +12,8 @@ from fastapi.testclient import TestClient
 from test_pages import DETENTION
 from webtools import login
 
-from sviedka.services import accounts, guarded
+from sviedka.services import accounts
+from sviedka.services.records import guarded
 
 NOTE = "the safe house is on Kalinouskaha street"
 

@@ -27,10 +27,11 @@ from evidence_kit import database as database  # a fixture: the module runs on b
 from sviedka.http.app import create_app
 from sviedka.http.config import ServerConfig
 from sviedka.model import Confidentiality, Evidence
-from sviedka.services import access, records
+from sviedka.services import access
 from sviedka.services.accounts import add_user
-from sviedka.services.archive import read_config
-from sviedka.services.keys import unlock_archive
+from sviedka.services.archive.folder import read_config
+from sviedka.services.archive.keys import unlock_archive
+from sviedka.services.records import records
 from sviedka.vault import blobs
 
 

@@ -43,11 +43,11 @@ from sviedka.http.config import ServerConfig
 from sviedka.http.web.routes import ROUTERS, UPLOADS
 from sviedka.model import Verdict, Vocabulary
 from sviedka.services import accounts
-from sviedka.services.archive import init_archive
-from sviedka.services.keys import unlock_archive
-from sviedka.services.records import add_record
-from sviedka.services.resolver import judge
-from sviedka.services.vocab import shipped_vocabularies
+from sviedka.services.archive.folder import init_archive
+from sviedka.services.archive.keys import unlock_archive
+from sviedka.services.records.records import add_record
+from sviedka.services.records.resolver import judge
+from sviedka.services.records.vocab import shipped_vocabularies
 
 PASSPHRASE = "a matrix test passphrase"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from sviedka.services.accounts import add_user
-from sviedka.services.archive import init_archive
-from sviedka.services.vocab import shipped_vocabularies
+from sviedka.services.archive.folder import init_archive
+from sviedka.services.records.vocab import shipped_vocabularies
 
 PASSWORD = "correct horse battery staple"
 PASSPHRASE = "a web test passphrase"

@@ -15,9 +15,9 @@ from typer.core import TyperGroup
 
 from .. import __version__
 from ..errors import Invalid, NotAnArchive, SviedkaError
-from ..services import ledger
-from ..services.archive import Archive, open_archive
-from ..services.keys import ArchiveKeys, unlock_archive
+from ..services.archive import ledger
+from ..services.archive.folder import Archive, open_archive
+from ..services.archive.keys import ArchiveKeys, unlock_archive
 from ..settings import load_settings
 
 __all__ = ["app", "main"]

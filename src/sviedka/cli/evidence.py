@@ -20,7 +20,7 @@ from rich.progress import (
 from ..errors import Invalid
 from ..model import Confidentiality
 from ..services import evidence as ev
-from ..services import keys as keysvc
+from ..services.archive import keys as keysvc
 from ..settings import load_settings
 from . import output as show
 from .app import Reason, app, ask_passphrase, ask_secret, opened, unlocked_keys

@@ -9,10 +9,10 @@ from urllib.parse import urlsplit
 import typer
 
 from ..errors import NotFound
-from ..services import backup as backups
-from ..services import ledger
+from ..services.archive import backup as backups
+from ..services.archive import ledger
+from ..services.archive.verify import verify_archive
 from ..services.evidence import check_vault
-from ..services.verify import verify_archive
 from ..settings import load_settings
 from . import output as show
 from .app import JsonOut, app, ledger_app, opened, read_json, read_text, unlocked_keys

@@ -13,7 +13,7 @@ from rich.progress import Progress
 
 from ..errors import Invalid
 from ..names import MATCH_THRESHOLD
-from ..services.matching import Proposal, propose_pairs
+from ..services.records.matching import Proposal, propose_pairs
 from . import output as show
 from .app import JsonOut, app, opened
 

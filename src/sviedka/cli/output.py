@@ -21,9 +21,9 @@ from ..model import KINDS, DateRange, Detention, NameForm, PartialDate, Record, 
 from ..model.codec import dump
 from ..model.custody import CustodyEvent
 from ..model.revision import Revision
-from ..services.archive import Archive
-from ..services.records import changed_fields
-from ..services.verify import Report
+from ..services.archive.folder import Archive
+from ..services.archive.verify import Report
+from ..services.records.records import changed_fields
 from ..store import Cluster, Judgement, Stored, VocabInfo
 
 __all__ = [

@@ -9,11 +9,11 @@ import typer
 
 from ..errors import Invalid
 from ..model import Verdict
-from ..services import records as rec
-from ..services import resolver
-from ..services.archive import init_archive
-from ..services.timeline import record_timelines, timeline_text
-from ..services.vocab import list_vocabularies, shipped_vocabularies, show_vocabulary
+from ..services.archive.folder import init_archive
+from ..services.records import records as rec
+from ..services.records import resolver
+from ..services.records.timeline import record_timelines, timeline_text
+from ..services.records.vocab import list_vocabularies, shipped_vocabularies, show_vocabulary
 from ..settings import load_settings
 from . import output as show
 from .app import (
@@ -68,7 +68,7 @@ def demo(
 
     Example: sviedka demo demo-archive --replace
     """
-    from ..services.demo import create_demo
+    from ..services.archive.demo import create_demo
 
     tour = create_demo(path, replace=replace, actor=load_settings().actor)
     typer.echo(tour)

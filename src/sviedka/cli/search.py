@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..model import Confidentiality
-from ..services.search import SearchResults, search
+from ..services.records.search import SearchResults, search
 from . import output as show
 from .app import JsonOut, app, opened
 

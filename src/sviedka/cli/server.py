@@ -15,9 +15,9 @@ from ..errors import Invalid, NotAnArchive
 from ..model import Confidentiality
 from ..services import accounts
 from ..services.accounts import Role, Scope, User
-from ..services.archive import read_config
-from ..services.audit import AuditEvent, audit_event, events
-from ..services.keys import ArchiveKeys
+from ..services.archive.audit import AuditEvent, audit_event, events
+from ..services.archive.folder import read_config
+from ..services.archive.keys import ArchiveKeys
 from ..settings import load_settings
 from .app import JsonOut, app, ask_passphrase, ask_secret, opened, unlocked_keys
 
@@ -100,7 +100,7 @@ def serve(
 
 
 def _keys(path: Path) -> ArchiveKeys:
-    from ..services.archive import open_archive
+    from ..services.archive.folder import open_archive
 
     with open_archive(path, database_url=load_settings().database_url) as archive:
         return unlocked_keys(archive)

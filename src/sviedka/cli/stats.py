@@ -14,8 +14,8 @@ from rich.table import Table
 
 from ..errors import Invalid
 from ..model import Confidentiality
-from ..services import charts, stats
-from ..services.stats import Breakdown, Every, Scope, StatsResult
+from ..services.analysis import charts, stats
+from ..services.analysis.stats import Breakdown, Every, Scope, StatsResult
 from .app import app, opened
 
 stats_app = typer.Typer(

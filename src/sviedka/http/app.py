@@ -21,8 +21,8 @@ from fastapi import FastAPI
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from .. import __version__
-from ..services.archive import open_archive
-from ..services.keys import unlock_archive
+from ..services.archive.folder import open_archive
+from ..services.archive.keys import unlock_archive
 from ..settings import load_settings
 from .api.models import ErrorOut
 from .api.routes import (
@@ -178,7 +178,7 @@ def worker_app() -> FastAPI:
 def _unlocked(config: ServerConfig) -> ServerConfig:
     from dataclasses import replace
 
-    from ..services.archive import read_config
+    from ..services.archive.folder import read_config
 
     settings = load_settings()
     archive_id = read_config(config.archive).id

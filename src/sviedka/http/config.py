@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Invalid
-from ..services.keys import ArchiveKeys
+from ..services.archive.keys import ArchiveKeys
 
 __all__ = ["API_PREFIX", "MiB", "ServerConfig", "check_proxies"]
 

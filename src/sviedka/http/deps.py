@@ -20,8 +20,8 @@ from starlette.concurrency import run_in_threadpool
 from ..services.access import Permission
 from ..services.access import require as require_permission
 from ..services.accounts import PasswordChangeRequired, User
-from ..services.archive import Archive
-from ..services.keys import ArchiveKeys
+from ..services.archive.folder import Archive
+from ..services.archive.keys import ArchiveKeys
 from .config import ServerConfig
 from .errors import Unauthenticated
 from .sessions import SESSION_COOKIE, check_csrf, session_user

@@ -43,7 +43,7 @@ _MARKS = {
     "revision": ('"state_sha256":', '"record":"{ref}"'),
     "custody": ('"custody":', '"sha256":"{ref}"'),
     "judgement": ('"verdict":', '"left_id":"{ref}"'),
-    "audit": ('"audit":', '"ref":"{ref}"'),  # services/audit.py: who read what sensitive
+    "audit": ('"audit":', '"ref":"{ref}"'),  # services/archive/audit.py: who read what sensitive
 }
 
 

@@ -2,7 +2,7 @@
 
 The rules now live in ``sviedka.policy`` (who may do what, which records, which fields, what is
 audited) and their SQL in ``sviedka.store`` (``store.view(principal)``, ``store.scoping``);
-grants in ``services.grants``. Each name below adapts the old signature (a ``User``) to them.
+grants in ``archive.grants``. Each name below adapts the old signature (a ``User``) to them.
 Callers move to ``policy`` and scoped views, and this module goes.
 """
 
@@ -23,9 +23,9 @@ from ..store import scoping as _scoping
 from ..store.compartments import Grant, account_exists, drop_grant, grants_of
 from ..store.scoped import ScopedView, scoped
 from .accounts import User
-from .audit import audit_in
-from .grants import grant_in
-from .records import check_writable as _check_writable
+from .archive.audit import audit_in
+from .archive.grants import grant_in
+from .records.records import check_writable as _check_writable
 
 __all__ = [
     "LEVELS",
@@ -147,7 +147,7 @@ def grant(
     ip: str | None = None,
 ) -> Grant:
     """Grant a record to a user or a group without checking who asks (tests, the custodian);
-    audited. A principal's grants go through ``services.grants.add_grant``."""
+    audited. A principal's grants go through ``services.archive.grants.add_grant``."""
     principal = _actor(actor)
     with store.writer() as writer:
         to = _known_grantee(writer, record_id, grantee_kind, grantee)

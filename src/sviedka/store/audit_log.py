@@ -1,5 +1,5 @@
 """The audit trail as stored: entries of kind ``audit`` in the transparency log's table, read
-back in log order for ``services.audit``."""
+back in log order for ``services.archive.audit``."""
 
 from __future__ import annotations
 

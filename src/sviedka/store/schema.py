@@ -378,7 +378,7 @@ __all__ += [
     "spells",
 ]
 
-# -- accounts, access, audit (see services/accounts.py, services/access.py, services/audit.py)
+# -- accounts, access, audit (services/accounts/, access.py, archive/audit.py)
 # Secrets are never stored: passwords as Argon2id hashes, session ids and API tokens as SHA-256.
 # Audit events have no table of their own: they are entries of kind "audit" in the ledger.
 users = sa.Table(

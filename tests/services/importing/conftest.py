@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sviedka.model import Vocabulary
-from sviedka.services.archive import Archive, init_archive, open_archive
+from sviedka.services.archive.folder import Archive, init_archive, open_archive
 from sviedka.vocab import load_builtin
 
 PASSPHRASE = "import tests passphrase"

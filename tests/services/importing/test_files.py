@@ -14,7 +14,7 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 
 from sviedka.errors import Invalid
 from sviedka.model import Detention, PartialDate, Person
-from sviedka.services.archive import Archive
+from sviedka.services.archive.folder import Archive
 from sviedka.services.importing import Action, ImportOptions, ImportReport, run_import
 
 SAMPLE = Path(str(files("sviedka") / "data" / "sample" / "viasna-sample.csv"))

@@ -25,7 +25,7 @@ from hostile_workbooks import (
     workbook_parts,
 )
 from sviedka.errors import Invalid
-from sviedka.services.archive import Archive
+from sviedka.services.archive.folder import Archive
 from sviedka.services.importing import ImportOptions, run_import
 from sviedka.services.importing.xlsx import XlsxLimits, open_workbook
 

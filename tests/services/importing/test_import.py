@@ -19,7 +19,7 @@ from sviedka.model import (
     Person,
     Source,
 )
-from sviedka.services.archive import Archive
+from sviedka.services.archive.folder import Archive
 from sviedka.services.importing import Action, ImportOptions, ImportReport, run_import
 from sviedka.services.importing.viasna import VIASNA
 from sviedka.store.ledger.log import tree_size
@@ -183,7 +183,7 @@ def test_reimport_keeps_what_was_added_by_hand(archive: Archive, tmp_path: Path)
     imported(archive, write_csv(tmp_path / "v1.csv"))
     ivan = person(archive, "Іваноў Іван Іванавіч")
     latin = {"full": "Ivanou Ivan", "lang": "be-Latn", "kind": "transliteration"}
-    from sviedka.services.records import update_record
+    from sviedka.services.records.records import update_record
 
     update_record(archive.store, ivan.id, {"names": [*(
         {"full": n.full, "lang": n.lang} for n in ivan.names), latin], "region": "BY-MA"},
@@ -262,7 +262,7 @@ def test_a_new_person_likely_already_in_the_archive_is_flagged_by_id_not_name(
 ) -> None:
     """Row 11's person, entered earlier by hand in Belarusian Latin with the same birth date: the
     import still adds the list's person (judging is for people), and warns with the id."""
-    from sviedka.services.records import add_record
+    from sviedka.services.records.records import add_record
 
     names = [{"full": "Ivan Ivanavič Ivanoŭ", "lang": "be-Latn"}]
     earlier = add_record(

@@ -19,9 +19,9 @@ from sviedka.model import Confidentiality
 from sviedka.model.ids import new_id
 from sviedka.services.access import Forbidden
 from sviedka.services.accounts import Role, User
-from sviedka.services.archive import Archive
+from sviedka.services.archive.folder import Archive
 from sviedka.services.importing import ImportOptions, run_import, staging
-from sviedka.services.records import add_record
+from sviedka.services.records.records import add_record
 
 ACTOR = "user:doc"
 

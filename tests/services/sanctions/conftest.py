@@ -11,9 +11,9 @@ import pytest
 from sanctionkit import ACTOR, person
 
 from shared_data import shared_file
-from sviedka.services.archive import Archive, ArchiveConfig
+from sviedka.services.archive.folder import Archive, ArchiveConfig
 from sviedka.services.importing import ImportOptions
-from sviedka.services.records import add_record
+from sviedka.services.records.records import add_record
 from sviedka.services.sanctions.ofac import import_ofac_sdn
 from sviedka.store import SqlStore
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sviedka.services.archive import Archive
-from sviedka.services.records import add_record
+from sviedka.services.archive.folder import Archive
+from sviedka.services.records.records import add_record
 
 ACTOR = "test"
 

@@ -11,8 +11,8 @@ from followthemoney import model
 
 from sviedka.errors import Invalid
 from sviedka.model import Confidentiality
-from sviedka.services.archive import Archive
-from sviedka.services.records import add_record
+from sviedka.services.archive.folder import Archive
+from sviedka.services.records.records import add_record
 from sviedka.services.sanctions.export import export_ftm
 
 ACTOR = "test"

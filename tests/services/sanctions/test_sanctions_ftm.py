@@ -11,7 +11,7 @@ import pytest
 from followthemoney import model
 
 from sviedka.errors import Invalid
-from sviedka.services.archive import Archive
+from sviedka.services.archive.folder import Archive
 from sviedka.services.importing import Action, ImportOptions
 from sviedka.services.sanctions.entries import BirthSpan, ListedName
 from sviedka.services.sanctions.ftm import import_ftm

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from sviedka.errors import Invalid
-from sviedka.services.archive import Archive
+from sviedka.services.archive.folder import Archive
 from sviedka.services.importing import Action, ImportOptions
 from sviedka.services.sanctions.entries import BirthSpan, ListedName, ListEntry
 from sviedka.services.sanctions.lists import connection, current_versions, list_versions

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from sviedka.errors import Invalid
 from sviedka.model import OrgKind, PartialDate, Person, Position
-from sviedka.services.archive import Archive
+from sviedka.services.archive.folder import Archive
 from sviedka.services.importing import Action, ImportOptions
 from sviedka.services.sanctions.rupep import import_rupep, read_rupep
 from sviedka.services.sanctions.rupep_rows import belarus_related, org_kind, parse_row

@@ -7,8 +7,8 @@ from sanctionkit import ACTOR, person
 
 from sviedka.errors import Conflict
 from sviedka.model import Sanction, Source
-from sviedka.services.archive import Archive
-from sviedka.services.records import add_record
+from sviedka.services.archive.folder import Archive
+from sviedka.services.records.records import add_record
 from sviedka.services.sanctions.entries import ListedName, ListEntry
 from sviedka.services.sanctions.review import confirm_match, reject_match
 from sviedka.services.sanctions.scoring import assess

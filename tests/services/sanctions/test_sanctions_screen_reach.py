@@ -9,8 +9,8 @@ from sanctionkit import ACTOR, person
 
 from sviedka.model import Confidentiality, Verdict
 from sviedka.services.accounts import Role, User
-from sviedka.services.archive import Archive
-from sviedka.services.records import add_record, update_record
+from sviedka.services.archive.folder import Archive
+from sviedka.services.records.records import add_record, update_record
 from sviedka.services.sanctions.review import confirm_match
 from sviedka.services.sanctions.screen import screen
 

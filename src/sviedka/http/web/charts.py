@@ -1,4 +1,4 @@
-"""Charts on the dashboard: the statistics' own Vega-Lite specs (``services.charts``, the same
+"""Charts on the dashboard: the statistics' own Vega-Lite specs (``analysis.charts``, the same
 the CLI draws), rendered to SVG on the server and served as images (no chart script runs in the
 browser). Beside each chart its numbers are given as a table, for screen readers and copying.
 
@@ -15,7 +15,7 @@ from ...model import Confidentiality
 from ...services.access import visible_levels
 
 if TYPE_CHECKING:
-    from ...services.stats import Scope, StatsResult
+    from ...services.analysis.stats import Scope, StatsResult
     from .pages import Page
 
 __all__ = [
@@ -39,7 +39,7 @@ class Chart:
 
 
 def scope_of(page: Page) -> Scope:
-    from ...services.stats import Scope
+    from ...services.analysis.stats import Scope
 
     levels = visible_levels(page.me) - {Confidentiality.RESTRICTED}
     return Scope(levels=frozenset(levels))
@@ -47,7 +47,7 @@ def scope_of(page: Page) -> Scope:
 
 def _result(page: Page, name: str, today: date) -> tuple[StatsResult, dict[str, Any]]:
     """The statistics behind a chart, and its Vega-Lite spec."""
-    from ...services import charts, stats  # altair and the statistics load with the first chart
+    from ...services.analysis import charts, stats
 
     scope, store = scope_of(page), page.archive.store
     if name == "held":
@@ -71,7 +71,7 @@ def breakdown(page: Page, name: str, today: date) -> Chart:
 
 def render_svg(page: Page, name: str, today: date) -> str | None:
     """The chart as SVG text, or None if there is no such chart."""
-    from ...services import charts
+    from ...services.analysis import charts
 
     if name not in CHARTS:
         return None

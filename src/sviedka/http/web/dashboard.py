@@ -33,7 +33,7 @@ class Held:
 
 
 def held(page: Page, on: date) -> Held:
-    from ...services import stats
+    from ...services.analysis import stats
 
     row = stats.held_on(page.archive.store, on, scope=scope_of(page)).rows[0]
     return Held(on, int(row["certain"]), int(row["possible"]), int(row["undated"]))

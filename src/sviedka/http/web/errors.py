@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException
 
 from ...errors import SviedkaError
 from ...services.accounts import PasswordChangeRequired
-from ...services.cases import N_
+from ...services.records.cases import N_
 from .i18n import COOKIE, pick_language, translations
 from .pages import environment
 

@@ -1,6 +1,6 @@
 """The one-form case pages' fields, read from a submitted form into the service's input.
 
-Field names are the keys of the problems ``services.cases`` reports (``arrest.date``,
+Field names are the keys of the problems ``services.records.cases`` reports (``arrest.date``,
 ``charges.1.article``), so each message is shown next to its field. Repeated rows (charges,
 victims, perpetrators) are numbered from 0; a form shows at least ``ROWS`` of each.
 """
@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from functools import partial
 
-from ...services.cases import (
+from ...services.records.cases import (
     ChargeInput,
     DetentionCase,
     IncidentCase,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ...model import NameForm, Record
 from ...services.access import Permission, can
-from ...services.cases import N_
 from ...services.evidence import safe_name
+from ...services.records.cases import N_
 
 if TYPE_CHECKING:
     from .pages import Page

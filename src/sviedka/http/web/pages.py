@@ -21,9 +21,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from ...model import Record, VocabTerm
 from ...services.access import Permission, can
 from ...services.accounts import User
-from ...services.archive import Archive
-from ...services.audit import audit_reads
-from ...services.guarded import AUDITED
+from ...services.archive.audit import audit_reads
+from ...services.archive.folder import Archive
+from ...services.records.guarded import AUDITED
 from ..deps import account_user, client_ip, current_user, optional_user
 from ..sessions import csrf_token
 from . import labels

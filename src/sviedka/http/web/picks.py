@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ...errors import Invalid
 from ...model import Organisation, Record
 from ...services.access import granted_ids, visible_levels
-from ...services.search import search
+from ...services.records.search import search
 from ...store.sql import SqlView
 from .queries import titles
 
@@ -102,7 +102,7 @@ def _org_kind(record: Record) -> str | None:
 def search_readable(
     page: Page, text: str, *, kinds: Collection[str] | None, limit: int, **filters: Any
 ) -> Any:
-    """``services.search.search`` as this user may see it: their levels, and restricted records
+    """``records.search.search`` as this user may see it: their levels, and restricted records
     only where granted. ``Invalid`` for a query the index does not take."""
     store, user = page.archive.store, page.me
     with store.view() as view:

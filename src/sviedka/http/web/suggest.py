@@ -1,6 +1,6 @@
 """Duplicate warnings as you type: people already recorded who look like the one being entered.
 
-Uses the archive's name matcher (``services.matching.likely_duplicates``: Belarusian, Russian and
+Uses the archive's name matcher (``records.matching.likely_duplicates``: Belarusian, Russian and
 Latin forms of one name match each other) and shows only people the user may read: the best
 of those they may read, whatever the others.
 """
@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from ...errors import Unavailable
 from ...model import PartialDate, Person
-from ...services import matching
 from ...services.access import redact
+from ...services.records import matching
 from .queries import readable_among
 
 if TYPE_CHECKING:

@@ -16,9 +16,9 @@ from pathlib import Path
 from ...errors import NotFound, Unavailable
 from ...model import Evidence
 from ...services.accounts import User
-from ...services.archive import Archive
+from ...services.archive.folder import Archive
+from ...services.archive.keys import ArchiveKeys
 from ...services.evidence import decrypted_chunks, log_access, readable_evidence, shown_evidence
-from ...services.keys import ArchiveKeys
 
 __all__ = [
     "Download",

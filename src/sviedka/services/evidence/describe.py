@@ -22,8 +22,8 @@ from ...model.revision import timestamp
 from ...store import BlobRecord, View, Writer
 from ...vault import Blob, metadata
 from ..access import LEVELS
-from ..archive import Archive
-from ..keys import recipients
+from ..archive.folder import Archive
+from ..archive.keys import recipients
 from .principal import Principal, actor_name, reaches
 
 __all__ = ["describe", "mark_undescribed", "register"]

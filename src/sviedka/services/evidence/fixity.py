@@ -19,8 +19,8 @@ from ...model.codec import dump
 from ...model.custody import CustodyEvent, CustodyKind
 from ...model.revision import timestamp
 from ...store import BlobRecord, Problem
-from ..archive import Archive
-from ..keys import ArchiveKeys, recipients
+from ..archive.folder import Archive
+from ..archive.keys import ArchiveKeys, recipients
 
 __all__ = ["check_vault", "export", "reencrypt_all"]
 

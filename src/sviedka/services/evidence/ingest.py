@@ -32,9 +32,9 @@ from ...model.revision import timestamp
 from ...store import Writer
 from ...vault import Blob
 from ..access import Permission
-from ..archive import Archive
-from ..grants import grant_author
-from ..keys import recipients
+from ..archive.folder import Archive
+from ..archive.grants import grant_author
+from ..archive.keys import recipients
 from .describe import describe, mark_undescribed, register
 from .level import Collection, Placement, place
 from .names import entered_name, safe_name

@@ -23,8 +23,8 @@ from ...model.revision import timestamp
 from ...store import BlobRecord, Stored, View
 from ..access import redact
 from ..accounts import User
-from ..archive import Archive
-from ..audit import audit_read
+from ..archive.audit import audit_read
+from ..archive.folder import Archive
 from .names import safe_name
 from .principal import Custodian, Principal, actor_name, reads
 

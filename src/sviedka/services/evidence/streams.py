@@ -13,8 +13,8 @@ import threading
 from collections.abc import AsyncIterator, Sequence
 
 from ...errors import Unavailable
-from ..archive import Archive
-from ..keys import ArchiveKeys
+from ..archive.folder import Archive
+from ..archive.keys import ArchiveKeys
 
 __all__ = ["decrypted_chunks"]
 

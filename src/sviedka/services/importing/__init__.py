@@ -13,7 +13,7 @@ from ...errors import Invalid
 from .report import Action, ImportOptions, ImportReport, Progress, RowOutcome
 
 if TYPE_CHECKING:
-    from ..archive import Archive
+    from ..archive.folder import Archive
 
 __all__ = [
     "FORMATS",

@@ -20,8 +20,8 @@ from ...model.codec import dump
 from ...model.ids import new_id
 from ...store import Writer
 from ..accounts import User
-from ..archive import Archive
-from ..matching import likely_duplicates
+from ..archive.folder import Archive
+from ..records.matching import likely_duplicates
 from .build import Builder, RowRecords
 from .columns import Columns, ListMapping, match_header, read_mapping
 from .keys import ListIndex, load_index, name_key

@@ -33,7 +33,7 @@ from ...model.revision import timestamp
 from ...store import schema as t
 from ..access import Forbidden, Permission, can, clearance_levels, readable, require
 from ..accounts import User
-from ..archive import Archive
+from ..archive.folder import Archive
 from ..evidence import safe_name
 from . import FORMATS, ImportOptions, run_import
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..archive import Archive
+from ..archive.folder import Archive
 from .report import ImportOptions, ImportReport
 from .session import ListInfo, import_sheet
 

@@ -23,7 +23,7 @@ from followthemoney.proxy import EntityProxy
 
 from ...errors import Invalid
 from ...model.dates import PartialDate
-from ..archive import Archive
+from ..archive.folder import Archive
 from ..importing import Action, ImportOptions, ImportReport, RowOutcome
 from .entries import BirthSpan, ListedName, ListEntry
 from .lists import ListFile, ParsedRow, read_list_file, store_list

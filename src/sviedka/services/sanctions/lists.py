@@ -33,7 +33,7 @@ from ...store.sanctions import (
     get_version,
     list_versions,
 )
-from ..archive import Archive
+from ..archive.folder import Archive
 from ..importing import Action, ImportOptions, ImportReport, RowOutcome
 from .entries import ListEntry, entry_from_json
 

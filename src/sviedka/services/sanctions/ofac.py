@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from ...errors import Invalid
-from ..archive import Archive
+from ..archive.folder import Archive
 from ..importing import Action, ImportOptions, ImportReport, RowOutcome
 from .entries import ListedName, ListEntry
 from .lists import ListFile, ParsedRow, csv_rows, read_list_file, store_list

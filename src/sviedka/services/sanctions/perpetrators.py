@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from ...model import Detention, Involvement, PartialDate, Person, Position, Record
 from ...store import Store, View
 from ...store.spell_counts import same_pairs
-from ..stats import clusters
+from ..analysis.stats import clusters
 from .lists import connection
 from .reach import EVERYTHING, Reach
 

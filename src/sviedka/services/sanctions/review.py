@@ -29,8 +29,8 @@ from ...model.revision import canonical, timestamp
 from ...store import Store, Writer
 from ...store import schema as t
 from ...store.writer import SqlWriter
-from ..audit import KIND as AUDIT
-from ..audit import AuditEvent
+from ..archive.audit import KIND as AUDIT
+from ..archive.audit import AuditEvent
 from .entries import ListEntry
 from .lists import ListVersion, connection, find_entry
 

@@ -36,7 +36,7 @@ from ...model.ids import new_id
 from ...model.revision import sha256_hex
 from ...store import Writer
 from ...store.import_keys import add_import_key, import_keys, set_import_digest
-from ..archive import Archive
+from ..archive.folder import Archive
 from ..importing import Action, ImportOptions, ImportReport, RowOutcome
 from .lists import csv_rows, read_list_file
 from .rupep_rows import (

@@ -11,11 +11,12 @@ from pydantic import Field
 
 from ....model import Confidentiality
 from ....policy import principal_of
-from ....services import accounts, grants
+from ....services import accounts
 from ....services.access import Permission
 from ....services.accounts import Role, User
-from ....services.archive import Archive
-from ....services.audit import audit_event, visible_events
+from ....services.archive import grants
+from ....services.archive.audit import audit_event, visible_events
+from ....services.archive.folder import Archive
 from ...config import API_PREFIX
 from ...deps import client_ip, get_archive, require
 from ..models import GrantIn, OkOut, Strict

@@ -10,8 +10,8 @@ from starlette.concurrency import run_in_threadpool
 
 from ....services.access import Forbidden, Permission, can
 from ....services.accounts import User, authenticate, change_password, confirm_totp, enrol_totp
-from ....services.archive import Archive
-from ....services.audit import audit_event
+from ....services.archive.audit import audit_event
+from ....services.archive.folder import Archive
 from ...config import API_PREFIX
 from ...deps import account_user, client_ip, current_user, get_archive
 from ...sessions import csrf_token, end_session, start_session

@@ -13,9 +13,9 @@ from ....errors import Conflict
 from ....model import Verdict
 from ....services.access import Permission, may_read, readable_stored
 from ....services.accounts import User
-from ....services.archive import Archive
-from ....services.guarded import actor_of
-from ....services.resolver import judge, retract
+from ....services.archive.folder import Archive
+from ....services.records.guarded import actor_of
+from ....services.records.resolver import judge, retract
 from ...config import API_PREFIX
 from ...deps import get_archive, require
 from ..models import OkOut, Strict

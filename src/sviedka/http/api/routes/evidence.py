@@ -16,8 +16,8 @@ from starlette.concurrency import run_in_threadpool
 from ....model import Confidentiality
 from ....services.access import Permission, require
 from ....services.accounts import User
-from ....services.archive import Archive
-from ....services.audit import audit_read
+from ....services.archive.audit import audit_read
+from ....services.archive.folder import Archive
 from ....services.evidence import (
     Collection,
     custody_chain,
@@ -28,7 +28,7 @@ from ....services.evidence import (
     safe_name,
     visible_twins,
 )
-from ....services.guarded import AUDITED, shown
+from ....services.records.guarded import AUDITED, shown
 from ...config import API_PREFIX, ServerConfig
 from ...deps import client_ip, current_user, get_archive, get_keys
 from ...files import BodyReader

@@ -12,9 +12,9 @@ from starlette.concurrency import run_in_threadpool
 
 from ....services.access import Permission
 from ....services.accounts import User
-from ....services.archive import Archive
-from ....services.guarded import actor_of
+from ....services.archive.folder import Archive
 from ....services.importing import staging
+from ....services.records.guarded import actor_of
 from ...config import API_PREFIX
 from ...deps import get_archive, require
 from ...files import BodyReader

@@ -9,12 +9,12 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from ....errors import NotFound, Unavailable
 from ....ledger.checkpoints import CheckpointRecord
-from ....services import ledger
 from ....services.access import Permission
 from ....services.accounts import User
-from ....services.archive import Archive
-from ....services.audit import audit_read
-from ....services.guarded import AUDITED
+from ....services.archive import ledger
+from ....services.archive.audit import audit_read
+from ....services.archive.folder import Archive
+from ....services.records.guarded import AUDITED
 from ...config import API_PREFIX
 from ...deps import client_ip, get_archive, get_keys, require
 

@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from ....errors import Invalid
-from ....services import guarded
 from ....services.accounts import User
-from ....services.archive import Archive
+from ....services.archive.folder import Archive
+from ....services.records import guarded
 from ....store import Stored
 from ...config import API_PREFIX
 from ...deps import client_ip, current_user, get_archive

@@ -1,4 +1,4 @@
-"""Review queues for verifiers: likely duplicate persons (``services/matching.py``) and the
+"""Review queues for verifiers: likely duplicate persons (``services/records/matching.py``) and the
 sanctions screening of documented perpetrators (``services/sanctions``), with the decisions on
 its proposed matches. Only persons the user may read appear, and the screening draws only on
 records the user may read (roles, cases, positions, counts, names, confirmed sanctions); decisions
@@ -15,9 +15,9 @@ from pydantic import Field
 
 from ....services.access import Permission, readable, readable_stored
 from ....services.accounts import User
-from ....services.archive import Archive
-from ....services.guarded import actor_of
-from ....services.matching import propose_pairs
+from ....services.archive.folder import Archive
+from ....services.records.guarded import actor_of
+from ....services.records.matching import propose_pairs
 from ....services.sanctions.review import confirm_match, reject_match
 from ....services.sanctions.screen import Screened, screen
 from ....store import schema as t

@@ -1,4 +1,4 @@
-"""Search (``services/search.py``) across names in any script, descriptions and notes. Results
+"""Search (``records/search.py``) across names in any script, descriptions and notes. Results
 hold only records the user may read; hits on confidential or restricted records are audited."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from ....model import Confidentiality
 from ....services.access import Permission, granted_ids, visible_levels
 from ....services.accounts import User
-from ....services.archive import Archive
-from ....services.audit import audit_reads
-from ....services.guarded import AUDITED
-from ....services.search import search
+from ....services.archive.audit import audit_reads
+from ....services.archive.folder import Archive
+from ....services.records.guarded import AUDITED
+from ....services.records.search import search
 from ....store import schema as t
 from ...config import API_PREFIX
 from ...deps import client_ip, get_archive, require

@@ -1,4 +1,4 @@
-"""Statistics (``services/stats.py``): held on a date, over time, and flows, each with its method.
+"""Statistics (``analysis/stats.py``): held on a date, over time, and flows, each with its method.
 
 Counts cover only what the user may read: the levels of their clearance, and never restricted
 records (compartments are per record; a count would reveal those not granted). The method
@@ -14,8 +14,8 @@ from fastapi import APIRouter, Depends, Query
 from ....model import Confidentiality
 from ....services.access import Permission, visible_levels
 from ....services.accounts import User
-from ....services.archive import Archive
-from ....services.stats import Breakdown, Every, Scope, flows, held_on, series
+from ....services.analysis.stats import Breakdown, Every, Scope, flows, held_on, series
+from ....services.archive.folder import Archive
 from ...config import API_PREFIX
 from ...deps import get_archive, require
 

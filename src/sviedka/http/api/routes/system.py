@@ -13,7 +13,7 @@ from ....errors import Unavailable
 from ....model import KINDS
 from ....services.access import Permission
 from ....services.accounts import User
-from ....services.archive import Archive
+from ....services.archive.folder import Archive
 from ...config import API_PREFIX
 from ...deps import get_archive, require
 

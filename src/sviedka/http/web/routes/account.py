@@ -16,8 +16,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from ....errors import Invalid
 from ....services.accounts import TooManyAttempts, change_password
-from ....services.audit import audit_event
-from ....services.cases import N_
+from ....services.archive.audit import audit_event
+from ....services.records.cases import N_
 from ...deps import client_ip
 from ...sessions import start_session
 from ..pages import AccountPageDep, Page

@@ -23,9 +23,9 @@ from ....model import Confidentiality
 from ....services import accounts
 from ....services.access import PERMISSIONS, Permission, require
 from ....services.accounts import Role, User
-from ....services.audit import audit_event
-from ....services.cases import N_
-from ....services.keys import custodians
+from ....services.archive.audit import audit_event
+from ....services.archive.keys import custodians
+from ....services.records.cases import N_
 from ...deps import client_ip
 from ..labels import ENUMS
 from ..pages import Page, PageDep

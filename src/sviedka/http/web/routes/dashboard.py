@@ -12,8 +12,8 @@ from fastapi.responses import RedirectResponse, Response
 from ....errors import NotFound
 from ....model import Verdict
 from ....services.access import Permission, require
-from ....services.guarded import actor_of
-from ....services.resolver import judge
+from ....services.records.guarded import actor_of
+from ....services.records.resolver import judge
 from ..charts import render_svg
 from ..dashboard import dashboard_data
 from ..pages import PageDep

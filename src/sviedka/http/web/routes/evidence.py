@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from ....services.access import Permission, require
-from ....services.audit import audit_read
+from ....services.archive.audit import audit_read
 from ....services.evidence import custody_chain
 from ...deps import client_ip
 from ...files import StreamedForm

@@ -12,8 +12,8 @@ from starlette.datastructures import UploadFile
 
 from ....errors import Invalid
 from ....services.access import Permission, require
-from ....services.guarded import actor_of
 from ....services.importing import FORMATS, staging
+from ....services.records.guarded import actor_of
 from ..pages import Page, PageDep
 from ..uploads import close_files
 

@@ -14,7 +14,7 @@ from ....model import PartialDate
 from ....model.codec import dump
 from ....model.ids import is_record_id
 from ....services.access import Permission, require
-from ....services.guarded import read_history, read_record
+from ....services.records.guarded import read_history, read_record
 from ...deps import client_ip
 from ..dossier import dossier
 from ..labels import ENUMS

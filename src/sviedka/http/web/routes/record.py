@@ -13,8 +13,8 @@ from fastapi.responses import RedirectResponse, Response
 from ....errors import Invalid, NotFound
 from ....model import Confidentiality
 from ....policy import Permission, principal_of, require
-from ....services import cases
-from ....services.guarded import actor_of
+from ....services.records import cases
+from ....services.records.guarded import actor_of
 from ...deps import client_ip
 from .. import forms
 from ..options import form_options, levels

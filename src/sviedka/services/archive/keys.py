@@ -17,11 +17,11 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from ..errors import DecryptionFailed
-from ..ledger.checkpoints import Signer
-from ..vault import Unlocked, create_keys, load_keys, unlock
-from ..vault import keys as vault_keys
-from ..vault.crypto import DECRYPTION_FAILED, decrypt_stream, encrypt_stream
+from ...errors import DecryptionFailed
+from ...ledger.checkpoints import Signer
+from ...vault import Unlocked, create_keys, load_keys, unlock
+from ...vault import keys as vault_keys
+from ...vault.crypto import DECRYPTION_FAILED, decrypt_stream, encrypt_stream
 
 __all__ = [
     "LEDGER_KEY",

@@ -4,7 +4,7 @@ created and then tightened (a reader could open the file in between).
 
 SQLite's own files are made so by ``store.engine`` (the database first, and its ``-wal`` and
 ``-shm`` files take the database's mode); vault blobs by ``vault.blobs`` (0400 in 0700
-folders); keys by ``vault.keys`` and ``services.keys``.
+folders); keys by ``vault.keys`` and ``services.archive.keys``.
 """
 
 from __future__ import annotations

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from ..model import Vocabulary
-from ..store import Store, VocabInfo
+from ...model import Vocabulary
+from ...store import Store, VocabInfo
 
 __all__ = ["list_vocabularies", "shipped_vocabularies", "show_vocabulary"]
 
 
 def shipped_vocabularies() -> list[Vocabulary]:
     """Every vocabulary that ships with Sviedka (loaded into each new archive)."""
-    from ..vocab import all_vocabularies  # reads package data; only needed at init
+    from ...vocab import all_vocabularies
 
     return all_vocabularies()
 

@@ -17,8 +17,8 @@ from typing import Any
 import altair as alt
 import vl_convert
 
-from ..errors import Invalid
-from ..store import SqlStore
+from ...errors import Invalid
+from ...store import SqlStore
 from .stats import EVERYONE, Breakdown, Every, Scope, StatsResult, held_on, series
 
 __all__ = [

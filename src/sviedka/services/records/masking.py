@@ -15,9 +15,9 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..model import Record
-from ..model.codec import references
-from ..store import View
+from ...model import Record
+from ...model.codec import references
+from ...store import View
 
 __all__ = ["hidden_ids", "mask", "restore"]
 

@@ -17,14 +17,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..errors import Invalid
-from ..model import Confidentiality, EndMode, Organisation
-from ..spreadsheet import csv_text
-from ..store import SqlStore
-from ..store import schema as t
-from ..store.ledger.checkpoints import latest_checkpoint
-from ..store.ledger.log import tree_size
-from ..store.spell_counts import (
+from ...errors import Invalid
+from ...model import Confidentiality, EndMode, Organisation
+from ...spreadsheet import csv_text
+from ...store import SqlStore
+from ...store import schema as t
+from ...store.ledger.checkpoints import latest_checkpoint
+from ...store.ledger.log import tree_size
+from ...store.spell_counts import (
     Breakdown,
     Query,
     Who,
@@ -34,8 +34,8 @@ from ..store.spell_counts import (
     in_range,
     same_pairs,
 )
-from ..store.spells import Bound
-from ..store.sql import SqlView
+from ...store.spells import Bound
+from ...store.sql import SqlView
 
 __all__ = [
     "ALL_LEVELS",

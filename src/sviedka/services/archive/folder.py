@@ -19,19 +19,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import Conflict, NotAnArchive
-from ..ledger.checkpoints import Signer
-from ..model import Vocabulary
-from ..model.custom import CustomField, parse_declarations
-from ..model.ids import new_id
-from ..model.revision import timestamp
-from ..store import SqlStore, open_store
-from ..store.engine import sqlite_url
-from ..store.ledger.checkpoints import make_checkpoint
-from ..store.ledger.log import LedgerJournal
-from ..vault import BlobStore
-from ..vault.blobs import remove_stale_scratch
-from .accounts import lockout_secret
+from ...errors import Conflict, NotAnArchive
+from ...ledger.checkpoints import Signer
+from ...model import Vocabulary
+from ...model.custom import CustomField, parse_declarations
+from ...model.ids import new_id
+from ...model.revision import timestamp
+from ...store import SqlStore, open_store
+from ...store.engine import sqlite_url
+from ...store.ledger.checkpoints import make_checkpoint
+from ...store.ledger.log import LedgerJournal
+from ...vault import BlobStore
+from ...vault.blobs import remove_stale_scratch
+from ..accounts import lockout_secret
 from .keys import create_archive_keys
 from .owner_only import mkdir_owner_only, write_owner_only
 

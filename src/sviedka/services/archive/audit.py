@@ -21,21 +21,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model.revision import canonical, timestamp
-from ..policy import AuditSubject as Subject
-from ..policy import (
-    Permission,
-    Principal,
-    audit_subject,
-    may_see_audit,
-    principal_of,
-    require,
-)
-from ..store import SqlStore, View, Writer
-from ..store.audit_log import audit_entries
-from ..store.compartments import journal
-from ..store.scoped import ScopedView
-from .accounts import User
+from ...model.revision import canonical, timestamp
+from ...policy import AuditSubject as Subject
+from ...policy import Permission, Principal, audit_subject, may_see_audit, principal_of, require
+from ...store import SqlStore, View, Writer
+from ...store.audit_log import audit_entries
+from ...store.compartments import journal
+from ...store.scoped import ScopedView
+from ..accounts import User
 
 __all__ = [
     "KIND",

@@ -5,8 +5,8 @@ Statistics count clusters; undoing a merge is retracting the judgement, which is
 
 from __future__ import annotations
 
-from ..model import Verdict
-from ..store import Cluster, Judgement, Store
+from ...model import Verdict
+from ...store import Cluster, Judgement, Store
 
 __all__ = ["cluster_of", "judge", "retract"]
 

@@ -3,7 +3,7 @@ redacted and (when confidential or restricted) audited; every write checked agai
 clearance and compartments, and a restricted record granted to its author in the same
 transaction.
 
-The API and the web call these rather than ``services.records`` directly, so that both apply
+The API and the web call these rather than ``services.records.records`` directly, so that both apply
 the same rules. Each takes the request's ``User`` or any ``Principal`` (``principal_of``).
 """
 
@@ -13,11 +13,11 @@ import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ..errors import Invalid
-from ..model import Confidentiality, Record
-from ..model.codec import dump
-from ..model.revision import Revision
-from ..policy import (
+from ...errors import Invalid
+from ...model import Confidentiality, Record
+from ...model.codec import dump
+from ...model.revision import Revision
+from ...policy import (
     AUDITED,
     Permission,
     Principal,
@@ -29,22 +29,16 @@ from ..policy import (
     redact_state,
     require,
 )
-from ..store import Stored
-from ..store.scoped import level_of, scoped
-from ..store.sql import record_of
-from .accounts import User
-from .archive import Archive
-from .audit import audit_reads
-from .evidence import raised_to_links
-from .grants import grant_author
+from ...store import Stored
+from ...store.scoped import level_of, scoped
+from ...store.sql import record_of
+from ..accounts import User
+from ..archive.audit import audit_reads
+from ..archive.folder import Archive
+from ..archive.grants import grant_author
+from ..evidence import raised_to_links
 from .masking import hidden_ids, mask, restore
-from .records import (
-    build_record,
-    check_writable,
-    merge_patch,
-    parse_as_of,
-    record_class,
-)
+from .records import build_record, check_writable, merge_patch, parse_as_of, record_class
 
 __all__ = [
     "AUDITED",

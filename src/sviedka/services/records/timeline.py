@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
-from ..errors import NotFound
-from ..model import Detention, PartialDate, Person, Record
-from ..store import Store, View
+from ...errors import NotFound
+from ...model import Detention, PartialDate, Person, Record
+from ...store import Store, View
 
 __all__ = [
     "TimelineEntry",

@@ -6,16 +6,16 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from ..errors import Invalid
-from ..model import KINDS, Record
-from ..model.codec import dump, load, references
-from ..model.custom import CustomField
-from ..model.ids import is_record_id, new_id
-from ..model.revision import Revision, timestamp
-from ..policy import Principal, may_write, reach
-from ..store import Store, Stored, View
-from ..store.scoped import scoped
-from ..store.validate import problems
+from ...errors import Invalid
+from ...model import KINDS, Record
+from ...model.codec import dump, load, references
+from ...model.custom import CustomField
+from ...model.ids import is_record_id, new_id
+from ...model.revision import Revision, timestamp
+from ...policy import Principal, may_write, reach
+from ...store import Store, Stored, View
+from ...store.scoped import scoped
+from ...store.validate import problems
 
 __all__ = [
     "add_record",

@@ -24,16 +24,16 @@ import shutil
 from pathlib import Path, PurePosixPath
 from typing import Any, cast
 
-from ..errors import Conflict, IntegrityFailure, NotAnArchive
-from ..ledger.note import open_checkpoint
-from ..model.revision import timestamp
-from ..store import Problem
-from ..store.engine import sqlite_url
-from ..store.ledger.checkpoints import latest_checkpoint
-from ..store.ledger.log import tree_root, tree_size
-from ..store.snapshot import LedgerConnection, empty_database, open_snapshot
-from .archive import CONFIG, DATABASE, VAULT, Archive, open_archive, read_config
-from .evidence import check_vault
+from ...errors import Conflict, IntegrityFailure, NotAnArchive
+from ...ledger.note import open_checkpoint
+from ...model.revision import timestamp
+from ...store import Problem
+from ...store.engine import sqlite_url
+from ...store.ledger.checkpoints import latest_checkpoint
+from ...store.ledger.log import tree_root, tree_size
+from ...store.snapshot import LedgerConnection, empty_database, open_snapshot
+from ..evidence import check_vault
+from .folder import CONFIG, DATABASE, VAULT, Archive, open_archive, read_config
 from .keys import LEDGER_KEY
 from .owner_only import mkdir_owner_only, restrict_to_owner, write_owner_only
 from .verify import Report, verify_archive

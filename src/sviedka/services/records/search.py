@@ -24,12 +24,12 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from ..errors import Invalid, Unavailable
-from ..model import KINDS, Confidentiality, EndMode, InterventionStatus, PartialDate
-from ..model.codec import check_text
-from ..store import SqlStore, Store, View
-from ..store.search import Filters, RawHit, SearchIndex, Term
-from ..store.search_text import fold, is_unspaced, words
+from ...errors import Invalid, Unavailable
+from ...model import KINDS, Confidentiality, EndMode, InterventionStatus, PartialDate
+from ...model.codec import check_text
+from ...store import SqlStore, Store, View
+from ...store.search import Filters, RawHit, SearchIndex, Term
+from ...store.search_text import fold, is_unspaced, words
 
 __all__ = [
     "MAX_LIMIT",

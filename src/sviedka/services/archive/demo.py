@@ -30,20 +30,20 @@ import yaml
 from PIL import Image, ImageDraw
 from yaml.constructor import ConstructorError
 
-from ..errors import Conflict, Invalid, NotFound
-from ..model import KINDS, Verdict
-from ..model.codec import load
-from ..model.ids import new_id
-from ..store import Store
-from .accounts import add_demo_users
-from .archive import CONFIG, Archive, init_archive, open_archive
-from .evidence import Collection, ingest_file
-from .importing import Action, ImportOptions, ImportReport, run_import
+from ...errors import Conflict, Invalid, NotFound
+from ...model import KINDS, Verdict
+from ...model.codec import load
+from ...model.ids import new_id
+from ...store import Store
+from ..accounts import add_demo_users
+from ..evidence import Collection, ingest_file
+from ..importing import Action, ImportOptions, ImportReport, run_import
+from ..records.records import add_record, build_record, update_record
+from ..records.resolver import judge
+from ..records.vocab import shipped_vocabularies
+from .folder import CONFIG, Archive, init_archive, open_archive
 from .keys import unlock_archive
 from .ledger import checkpoint
-from .records import add_record, build_record, update_record
-from .resolver import judge
-from .vocab import shipped_vocabularies
 
 __all__ = [
     "DATA",

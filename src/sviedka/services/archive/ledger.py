@@ -7,31 +7,31 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import IntegrityFailure, Invalid, NotFound
-from ..ledger import merkle
-from ..ledger.checkpoints import CheckpointRecord
-from ..ledger.note import cosigner_key as note_cosigner_key
-from ..ledger.note import open_checkpoint, parse_verifier_key
-from ..ledger.timestamp import tsa_chain_pem
-from ..model.ids import is_record_id
-from ..store import Problem, Stored, View
-from ..store.ledger.checkpoints import (
+from ...errors import IntegrityFailure, Invalid, NotFound
+from ...ledger import merkle
+from ...ledger.checkpoints import CheckpointRecord
+from ...ledger.note import cosigner_key as note_cosigner_key
+from ...ledger.note import open_checkpoint, parse_verifier_key
+from ...ledger.timestamp import tsa_chain_pem
+from ...model.ids import is_record_id
+from ...store import Problem, Stored, View
+from ...store.ledger.checkpoints import (
     consistency_bundle,
     latest_checkpoint,
     make_checkpoint,
     proof_bundle,
 )
-from ..store.ledger.log import getter_for, tree_root, tree_size
-from ..store.ledger.witness import (
+from ...store.ledger.log import getter_for, tree_root, tree_size
+from ...store.ledger.witness import (
     add_cosignature,
     check_cosignatures,
     cosign_checkpoint,
     cosignatures,
 )
-from ..store.sql import SqlView
-from .access import may_read, readable_stored
-from .accounts import User
-from .archive import Archive
+from ...store.sql import SqlView
+from ..access import may_read, readable_stored
+from ..accounts import User
+from .folder import Archive
 from .keys import ArchiveKeys
 
 __all__ = [

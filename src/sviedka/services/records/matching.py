@@ -21,15 +21,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..model import Gender, PartialDate, Person, Verdict
-from ..names import MATCH_THRESHOLD, match_names
-from ..names.blocking import blocking_keys
-from ..store import Store, View
-from ..store import schema as t
-from ..store.name_keys import PersonFacts, blocks, judged_pairs, key_members, person_facts
-from ..store.sql import SqlView
-from .access import readable
-from .accounts import User
+from ...model import Gender, PartialDate, Person, Verdict
+from ...names import MATCH_THRESHOLD, match_names
+from ...names.blocking import blocking_keys
+from ...store import Store, View
+from ...store import schema as t
+from ...store.name_keys import PersonFacts, blocks, judged_pairs, key_members, person_facts
+from ...store.sql import SqlView
+from ..access import readable
+from ..accounts import User
 
 __all__ = [
     "Proposal",

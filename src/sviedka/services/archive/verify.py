@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..store import Problem
-from ..store.ledger.log import tree_size
-from ..store.ledger.verify import check_log
-from ..store.snapshot import LedgerConnection, Snapshot
-from .archive import Archive
+from ...store import Problem
+from ...store.ledger.log import tree_size
+from ...store.ledger.verify import check_log
+from ...store.snapshot import LedgerConnection, Snapshot
+from .folder import Archive
 
 __all__ = ["Report", "verify_archive"]
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ..errors import Invalid
-from ..model import (
+from ...errors import Invalid
+from ...model import (
     Act,
     Arrest,
     Charge,
@@ -47,12 +47,12 @@ from ..model import (
     Source,
     SourceLink,
 )
-from ..model.codec import check_text
-from ..model.ids import is_record_id, new_id
-from ..policy import Principal, clearance_levels, read_scope
-from ..store import Store, View, Writer
-from ..store.scoped import scoped
-from .grants import grant_author
+from ...model.codec import check_text
+from ...model.ids import is_record_id, new_id
+from ...policy import Principal, clearance_levels, read_scope
+from ...store import Store, View, Writer
+from ...store.scoped import scoped
+from ..archive.grants import grant_author
 
 __all__ = [
     "MESSAGES",

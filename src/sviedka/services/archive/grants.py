@@ -11,21 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..errors import Invalid, NotFound
-from ..model.revision import timestamp
-from ..policy import (
-    Grantee,
-    GranteeKind,
-    Permission,
-    Principal,
-    principal_of,
-    read_scope,
-    require,
-)
-from ..store import SqlStore, View, Writer
-from ..store.compartments import Grant, account_exists, drop_grant, grants_of, put_grant
-from ..store.scoped import scoped
-from .accounts import User
+from ...errors import Invalid, NotFound
+from ...model.revision import timestamp
+from ...policy import Grantee, GranteeKind, Permission, Principal, principal_of, read_scope, require
+from ...store import SqlStore, View, Writer
+from ...store.compartments import Grant, account_exists, drop_grant, grants_of, put_grant
+from ...store.scoped import scoped
+from ..accounts import User
 from .audit import audit_in
 
 __all__ = ["Grant", "add_grant", "grant_author", "grant_in", "list_grants", "remove_grant"]

@@ -1,0 +1,1 @@
+"""Analysis: exact statistics (held on a date, series, breakdowns) and their charts."""
