@@ -1,6 +1,7 @@
-"""The three catalogues are complete: every string of the templates, the web code and the case
-form's messages is in each, translated in Belarusian and Russian with the same placeholders,
-and nothing stale is left in them. Extraction is the one ``pybabel extract`` does (babel.cfg)."""
+"""The three catalogues are complete: every string of the templates, the web code, the case
+forms' and the form reader's messages is in each, translated in Belarusian and Russian with the
+same placeholders, and nothing stale is left in them. Extraction is the one ``pybabel extract``
+does (babel.cfg)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from sviedka.http.web.i18n import LANGUAGES, catalogue_path, from_accept_languag
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "sviedka"
 WEB = PACKAGE / "http" / "web"
-CASES = PACKAGE / "services" / "records" / "cases.py"
+# the case forms' messages, and the form reader's that they show
+CASES = [PACKAGE / "services" / "records" / name for name in ("cases.py", "forms.py")]
 KEYWORDS = {"_": None, "gettext": None, "N_": None}
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
@@ -28,7 +30,8 @@ def extracted() -> set[str]:
             str(WEB), method_map, keywords=KEYWORDS, comment_tags=()
         )
     }
-    found |= {m for _, m, _, _ in extract_from_file("python", str(CASES), keywords=KEYWORDS)}
+    for path in CASES:
+        found |= {m for _, m, _, _ in extract_from_file("python", str(path), keywords=KEYWORDS)}
     assert all(isinstance(m, str) for m in found), "no plural forms are used"
     return {str(m) for m in found}
 

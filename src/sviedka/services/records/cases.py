@@ -6,89 +6,80 @@ facility (picked or new), the judge's and prosecutor's involvement, and the sour
 ONE writer transaction: either everything is saved or nothing is. ``register_incident`` does the
 same for an event, its victims, the acts against each, and the perpetrators with their roles.
 
-Input is what a form sends: text, as typed (``None`` or blank for an empty field). Problems are
-raised together as ``Invalid`` whose ``errors`` map the form's field names (``arrest.date``,
-``charges.1.article``) to one of the messages below. The messages are fixed English texts marked
-with ``N_`` so that the web shows them in the user's language; they never repeat what was typed.
+Each form is a declaration: which of its fields go to which model path of which record
+(``case.verdict_date`` is the detention's ``court_cases.0.verdict_date``), read by the one form
+reader (``forms.read_form``), and which fields are pickers that point to a record or make one.
+What is left here is the glue between records: the person picked or new, a court found by its
+name, dates after the arrest, the grant of a restricted case in the same transaction.
+
+Input is what a form sends: text keyed by the form's field names (blank: not given). Problems are
+raised together as ``Invalid`` whose ``errors`` map those names (``arrest.date``,
+``charges.1.article``) to one of the messages marked with ``N_`` (here and in ``forms``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from ...errors import Invalid
 from ...model import (
     Act,
-    Arrest,
-    Charge,
     Confidentiality,
-    CourtCase,
-    Credibility,
-    DateRange,
     Detention,
     Event,
     Facility,
-    Gender,
     Involvement,
     NameForm,
     Organisation,
     OrgKind,
     PartialDate,
     Person,
-    Placement,
     Record,
-    Reliability,
     Role,
-    Sentence,
     Source,
     SourceLink,
 )
-from ...model.codec import check_text
+from ...model.codec import dump, load
 from ...model.ids import is_record_id, new_id
 from ...policy import Principal, clearance_levels, read_scope
 from ...store import Store, View, Writer
 from ...store.scoped import scoped
 from ..archive.grants import grant_author
+from .forms import (
+    CHOOSE,
+    DATE_FORMAT,
+    DATE_FUTURE,
+    DATE_REAL,
+    MAX_ROWS,
+    N_,
+    NO_RECORD,
+    RANGE,
+    REQUIRED,
+    Lookups,
+    pattern_of,
+    read_form,
+)
 
 __all__ = [
+    "DETENTION",
+    "INCIDENT",
     "MESSAGES",
     "N_",
-    "ChargeInput",
-    "DetentionCase",
-    "IncidentCase",
-    "PerpetratorInput",
-    "PersonInput",
-    "Pick",
     "Registered",
-    "SourceInput",
-    "VictimInput",
     "register_detention",
     "register_incident",
 ]
 
-Text = str | None
+Values = Mapping[str, str | None]
 Visible = Callable[[Record], bool]
 
-
-def N_(text: str) -> str:
-    """Mark a message for translation where it is shown (extracted by ``pybabel``)."""
-    return text
-
-
-REQUIRED = N_("Fill this in.")
-DATE_FORMAT = N_("Write the date as YYYY, YYYY-MM or YYYY-MM-DD.")
-DATE_REAL = N_("There is no such date.")
-DATE_FUTURE = N_("This date is in the future.")
 BEFORE_ARREST = N_("This is before the arrest.")
-RANGE = N_("The end is before the start.")
 PART = N_("A part is a whole number from 1 to 20.")
 TERM = N_("Give the term in months, a whole number from 1 to 1200.")
-CHOOSE = N_("Choose a value from the list.")
-NO_RECORD = N_("No such record; pick one from the list.")
 PERSON = N_("Pick a person or type a name.")
 ARTICLE = N_("Choose the article.")
 PENALTY = N_("Choose the penalty.")
@@ -98,135 +89,68 @@ URL = N_("A web address starts with https:// or http://.")
 VICTIM = N_("Add at least one victim.")
 ACT = N_("Choose what was done to this person.")
 EVENT = N_("Pick an event or give the new event a title.")
-BAD_TEXT = N_("This text has characters that cannot be stored.")
-TOO_LONG = N_("This is too long.")
 REJECTED = N_("This value was not accepted.")
-
 MESSAGES = (
-    REQUIRED,
-    DATE_FORMAT,
-    DATE_REAL,
-    DATE_FUTURE,
-    BEFORE_ARREST,
-    RANGE,
-    PART,
-    TERM,
-    CHOOSE,
-    NO_RECORD,
-    PERSON,
-    ARTICLE,
-    PENALTY,
-    FACILITY_TYPE,
-    SOURCE,
-    URL,
-    VICTIM,
-    ACT,
-    EVENT,
-    BAD_TEXT,
-    TOO_LONG,
-    REJECTED,
+    *(REQUIRED, DATE_FORMAT, DATE_REAL, DATE_FUTURE, RANGE, CHOOSE, NO_RECORD),
+    *(BEFORE_ARREST, PART, TERM, PERSON, ARTICLE, PENALTY, FACILITY_TYPE, SOURCE, URL),
+    *(VICTIM, ACT, EVENT, REJECTED),
 )
-_NAME_MAX = 300
-_DATE_SHAPE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_TEXT_MAX = 20_000
 
+# -- the declarations: form field -> model path ("*" is a row) --------------------------------
 
-@dataclass(frozen=True, kw_only=True)
-class Pick:
-    """An existing record by ``id``, or a new one named ``name``."""
+DETENTION = {
+    "arrest.date": "arrest.date",
+    "arrest.place": "arrest.place",
+    "charges.*.article": "charges.*.article",
+    "charges.*.part": "charges.*.part",
+    "charges.*.added": "charges.*.added",
+    "case.number": "court_cases.0.number",
+    "case.verdict_date": "court_cases.0.verdict_date",
+    "sentence.penalty": "sentences.0.penalty",
+    "sentence.term_months": "sentences.0.term_months",
+    "sentence.regime": "sentences.0.regime",
+    "sentence.date": "sentences.0.date",
+    "facility.start": "placements.0.start",
+    "notes": "notes",
+}
+INCIDENT = {
+    "event.title": "title",
+    "event.start": "dates.start",
+    "event.end": "dates.end",
+    "event.place": "place",
+    "event.region": "region",
+    "event.description": "description",
+}
+PERSON_FIELDS = {  # under ``person.`` or ``victims.N.``
+    "name": "names.0.full",
+    "lang": "names.0.lang",
+    "other_name": "names.1.full",
+    "other_lang": "names.1.lang",
+    "birth_date": "birth_date",
+    "gender": "gender",
+    "region": "region",
+}
+ACT_FIELDS = {"act_type": "type", "consequences": "consequences"}  # under ``victims.N.``
+SOURCE_FIELDS = {"title": "title", "url": "url"}  # a new source, under ``source.``
+LINK_FIELDS = {"reliability": "reliability", "credibility": "credibility", "locator": "locator"}
+ROLE_FIELDS = {"role": "role"}  # under ``perpetrators.N.``
 
-    id: Text = None
-    name: Text = None
+# Pickers of the detention form: the form field, the model path it fills, and what a new record
+# made from a typed name is: a person, or an organisation of a kind.
+DETENTION_PICKS: tuple[tuple[str, str, OrgKind | None], ...] = (
+    ("arrest.unit", "arrest.unit", OrgKind.POLICE),
+    ("case.court", "court_cases.0.court", OrgKind.COURT),
+    ("case.judge", "court_cases.0.judge", None),
+    ("case.prosecutor", "court_cases.0.prosecutor", None),
+    ("facility", "placements.0.facility", OrgKind.PENAL_FACILITY),
+)
+AFTER_ARREST = ("charges.*.added", "case.verdict_date", "sentence.date", "facility.start")
 
-
-@dataclass(frozen=True, kw_only=True)
-class PersonInput:
-    """An existing person by ``id``, or a new one: name forms, birth date, gender, region."""
-
-    id: Text = None
-    name: Text = None
-    lang: Text = None  # BCP 47: be, ru, en, be-Latn
-    other_name: Text = None
-    other_lang: Text = None
-    birth_date: Text = None
-    gender: Text = None
-    region: Text = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class ChargeInput:
-    article: Text = None
-    part: Text = None
-    added: Text = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class SourceInput:
-    """Where the facts came from (an existing source, or a new one) and how it is graded."""
-
-    id: Text = None
-    title: Text = None
-    url: Text = None
-    reliability: Text = None
-    credibility: Text = None
-    locator: Text = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class DetentionCase:
-    person: PersonInput
-    source: SourceInput
-    names_lang: Text = None  # the language names of new courts, judges… are typed in
-    confidentiality: Text = None
-    arrest_date: Text = None
-    arrest_place: Text = None
-    arrest_unit: Pick = field(default_factory=Pick)
-    charges: tuple[ChargeInput, ...] = ()
-    case_number: Text = None
-    court: Pick = field(default_factory=Pick)
-    judge: Pick = field(default_factory=Pick)
-    prosecutor: Pick = field(default_factory=Pick)
-    verdict_date: Text = None
-    penalty: Text = None
-    term_months: Text = None
-    regime: Text = None
-    sentence_date: Text = None
-    facility: Pick = field(default_factory=Pick)
-    facility_type: Text = None
-    placement_start: Text = None
-    notes: Text = None
-    reason: Text = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class VictimInput:
-    person: PersonInput
-    act_type: Text = None
-    consequences: Text = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class PerpetratorInput:
-    """A perpetrator (a person, or a unit by id) and their role in every act of the incident."""
-
-    who: Pick
-    role: Text = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class IncidentCase:
-    source: SourceInput
-    event: Pick = field(default_factory=Pick)  # an existing event, or ``name`` = a new title
-    names_lang: Text = None
-    confidentiality: Text = None
-    start: Text = None
-    end: Text = None
-    place: Text = None
-    region: Text = None
-    description: Text = None
-    victims: tuple[VictimInput, ...] = ()
-    perpetrators: tuple[PerpetratorInput, ...] = ()
-    reason: Text = None
+LIMIT = 300  # a name, a place, a case number
+LIMITS = {"notes": 20_000, "description": 20_000, "consequences": 20_000, "url": 2000}
+RANGES = {"charges.*.part": (1, 20, PART), "sentences.*.term_months": (1, 1200, TERM)}
+IN_GROUPS = {"charges.*.article": ARTICLE, "sentences.*.penalty": PENALTY}  # when missing
+_ROW = re.compile(r"\.(\d+)(?=\.|$)")
 
 
 @dataclass(frozen=True)
@@ -240,7 +164,7 @@ class Registered:
 
 def register_detention(
     store: Store,
-    case: DetentionCase,
+    values: Values,
     *,
     actor: str,
     visible: Visible | None = None,
@@ -254,15 +178,15 @@ def register_detention(
     the audit). ``visible`` narrows which existing records may be picked, ``levels`` at which
     confidentiality levels the case may be saved (default: all, or the principal's)."""
     with store.writer() as w:
-        form = _Form(w, visible, case.names_lang, case.confidentiality, levels, principal)
-        detention = _DetentionParts(form, case)
+        form = _Form(w, values, visible, levels, principal)
+        main, person = _detention(form)
         form.raise_problems()
-        return form.granted(detention.save(actor, case.reason), ip)
+        return form.granted(Registered(main, person, form.save(actor)), ip)
 
 
 def register_incident(
     store: Store,
-    case: IncidentCase,
+    values: Values,
     *,
     actor: str,
     visible: Visible | None = None,
@@ -273,52 +197,145 @@ def register_incident(
     """Save one incident (event, victims, acts, perpetrators, sources) in one transaction; the
     arguments are ``register_detention``'s."""
     with store.writer() as w:
-        form = _Form(w, visible, case.names_lang, case.confidentiality, levels, principal)
-        incident = _IncidentParts(form, case)
+        form = _Form(w, values, visible, levels, principal)
+        main = _incident(form)
         form.raise_problems()
-        return form.granted(incident.save(actor, case.reason), ip)
+        return form.granted(Registered(main, None, form.save(actor)), ip)
 
 
-def _blank(text: Text) -> bool:
+def _blank(text: str | None) -> bool:
     return text is None or not text.strip()
 
 
+def _rename(key: str, declared: Mapping[str, str], prefix: str = "") -> str | None:
+    """The model path of form field ``key`` (``charges.2.part`` -> ``charges.2.part``)."""
+    if not key.startswith(prefix):
+        return None
+    target = declared.get(pattern_of(key[len(prefix) :]))
+    if target is None:
+        return None
+    rows = iter(_ROW.findall(key[len(prefix) :]))
+    return re.sub(r"\*", lambda _: next(rows), target)
+
+
 class _Form:
-    """Reads one form's fields, collecting every problem under the field's name; queues the
-    records to add, and adds them all through the one writer when there is no problem."""
+    """One form being read: the values sent, every problem by field name, the records queued;
+    all added through the one writer when there is no problem."""
 
     def __init__(
         self,
         w: Writer,
+        values: Values,
         visible: Visible | None,
-        lang: Text,
-        level: Text,
         levels: Collection[Confidentiality] | None,
-        principal: Principal | None = None,
+        principal: Principal | None,
     ) -> None:
-        self.w = w
-        self.principal = principal
+        self.w, self.values, self.principal = w, values, principal
         # Existing records are picked through the principal's scope: one query, whether the id
         # is unknown or hidden.
         self.reader: View = w if principal is None else scoped(w, read_scope(principal))
         self.visible = visible or (lambda record: True)
         self.errors: dict[str, str] = {}
-        self.lang = lang.strip() if lang and lang.strip() else "und"
-        chosen = self.enum("confidentiality", level, Confidentiality) or Confidentiality.INTERNAL
-        if levels is None and principal is not None:
-            levels = clearance_levels(principal)
-        if levels is not None and chosen not in levels:
-            self.fail("confidentiality", CHOOSE)
-        self.level: Confidentiality = chosen
         self.new: list[Record] = []
+        self.lookups = Lookups(w.known_codes, self.pickable, date.today())
+        self.lang = (self.get("names_lang") or "und").strip()
+        self.level = self._level(levels)
         self.links: tuple[SourceLink, ...] = ()
+
+    def get(self, key: str) -> str | None:
+        text = self.values.get(key)
+        return None if _blank(text) else text
 
     def fail(self, key: str, message: str) -> None:
         self.errors.setdefault(key, message)
 
+    def _level(self, levels: Collection[Confidentiality] | None) -> Confidentiality:
+        chosen = Confidentiality.INTERNAL
+        given = (self.get("confidentiality") or "internal").strip()
+        if given in {c.value for c in Confidentiality}:
+            chosen = Confidentiality(given)
+        else:
+            self.fail("confidentiality", CHOOSE)
+        if levels is None and self.principal is not None:
+            levels = clearance_levels(self.principal)
+        if levels is not None and chosen not in levels:
+            self.fail("confidentiality", CHOOSE)
+        return chosen
+
+    def read(
+        self,
+        cls: type,
+        declared: Mapping[str, str],
+        prefix: str = "",
+        extra: Mapping[str, str | None] | None = None,
+        required: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """The state of a ``cls`` read from the declared fields under ``prefix``; problems are
+        reported under the form's field names."""
+        sent: dict[str, str | None] = {}
+        names: dict[str, str] = {}
+        for key, text in self.values.items():
+            path = _rename(key, declared, prefix)
+            if path is not None:
+                sent[path], names[path] = text, key
+        sent.update(extra or {})
+        reading = read_form(
+            cls,
+            sent,
+            self.lookups,
+            limit=LIMIT,
+            limits=LIMITS,
+            ranges=RANGES,
+            required={**IN_GROUPS, **(required or {})},
+        )
+        back = {pattern_of(v): pattern_of(k) for k, v in declared.items()}
+        for path, message in reading.problems.items():
+            self.fail(names.get(path) or _form_name(path, back, prefix), message)
+        return reading.state
+
+    def pickable(self, record_id: str, kinds: tuple[str, ...]) -> bool:
+        if any(r.id == record_id for r in self.new):
+            return True
+        return self.existing(record_id, kinds) is not None
+
+    def existing(self, record_id: str, kinds: Iterable[str]) -> Record | None:
+        """A record the user may pick: of one of ``kinds`` and visible (the same answer whether
+        it does not exist or is hidden: existence itself is not told)."""
+        found = self.reader.find(record_id) if is_record_id(record_id) else None
+        if found is None or found.record.KIND not in kinds or not self.visible(found.record):
+            return None
+        return found.record
+
+    def picked(self, key: str, kinds: tuple[str, ...], error: str | None = None) -> str | None:
+        """The id in ``<key>.id``, if a record one may pick; else the problem at ``error``."""
+        record_id = (self.get(f"{key}.id") or "").strip()
+        found = self.existing(record_id, kinds)
+        if found is None:
+            self.fail(error or key, NO_RECORD)
+            return None
+        return found.id
+
+    def add(self, record: Record) -> str:
+        self.new.append(record)
+        return record.id
+
     def raise_problems(self) -> None:
         if self.errors:
             raise Invalid("The case was not saved: some fields need attention.", self.errors)
+
+    def save(self, actor: str) -> tuple[str, ...]:
+        """Add every queued record; a problem only the writer finds (a race, a rule not checked
+        here) is reported as one form-level problem, and nothing is saved."""
+        why = (self.get("reason") or "").strip() or "recorded in one form"
+        try:
+            for record in self.new:
+                self.w.add(record, actor=actor, reason=why)
+        except Invalid as exc:
+            raise Invalid(
+                "The case was not saved: some fields need attention.",
+                {"(form)": REJECTED, **{f"(record).{k}": REJECTED for k in exc.errors}},
+            ) from exc
+        return tuple(r.id for r in self.new)
 
     def granted(self, done: Registered, ip: str | None) -> Registered:
         """A restricted case is granted to its author in its own transaction: a crash leaves
@@ -327,430 +344,233 @@ class _Form:
             grant_author(self.w, self.principal, done.created, ip=ip)
         return done
 
-    def text(self, key: str, value: Text, *, limit: int = _NAME_MAX) -> str | None:
-        if _blank(value):
-            return None
-        assert value is not None
-        try:
-            check_text(value)
-        except ValueError:
-            self.fail(key, BAD_TEXT)
-            return None
-        if len(value) > limit:
-            self.fail(key, TOO_LONG)
-            return None
-        return value.strip()
+    def record(self, cls: type[Record], state: Mapping[str, Any], **fields: Any) -> Record:
+        base = {"id": new_id(), "confidentiality": self.level, "sources": self.links}
+        return load(cls, {**state, **_dumped(base | fields)})
 
-    def date(self, key: str, value: Text) -> PartialDate | None:
-        if _blank(value):
-            return None
-        assert value is not None
-        if not _DATE_SHAPE.match(value.strip()):
-            self.fail(key, DATE_FORMAT)
-            return None
-        try:
-            parsed = PartialDate.parse(value)
-        except ValueError:
-            self.fail(key, DATE_REAL)
-            return None
-        if parsed.earliest() > date.today():
-            self.fail(key, DATE_FUTURE)
-            return None
-        return parsed
 
-    def number(self, key: str, value: Text, low: int, high: int, message: str) -> int | None:
-        if _blank(value):
-            return None
-        assert value is not None
-        text = value.strip()
-        if not text.isascii() or not text.isdigit() or not low <= int(text) <= high:
-            self.fail(key, message)
-            return None
-        return int(text)
+def _form_name(path: str, back: Mapping[str, str], prefix: str) -> str:
+    rows = iter(_ROW.findall(path))
+    name = back.get(pattern_of(path), path)
+    return prefix + re.sub(r"\*", lambda _: next(rows, "0"), name)
 
-    def code(self, key: str, value: Text, vocab: str) -> str | None:
-        if _blank(value):
-            return None
-        assert value is not None
-        if value.strip() not in self.w.known_codes(vocab):
-            self.fail(key, CHOOSE)
-            return None
-        return value.strip()
 
-    def enum(self, key: str, value: Text, enum: Any) -> Any:
-        if _blank(value):
-            return None
-        assert value is not None
-        try:
-            return enum(value.strip())
-        except ValueError:
-            self.fail(key, CHOOSE)
-            return None
+def _dumped(fields: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: dump(v) for k, v in fields.items() if v is not None}
 
-    def url(self, key: str, value: Text) -> str | None:
-        text = self.text(key, value, limit=2000)
-        if text is not None and not text.startswith(("https://", "http://")):
-            self.fail(key, URL)
-            return None
-        return text
 
-    def existing(self, key: str, record_id: Text, *kinds: str) -> Record | None:
-        """A record the user may pick: of one of ``kinds`` and visible, else ``NO_RECORD`` (the
-        same answer whether it does not exist or is hidden: existence itself is not told)."""
-        if _blank(record_id):
-            return None
-        assert record_id is not None
-        found = self.reader.find(record_id.strip()) if is_record_id(record_id.strip()) else None
-        if found is None or found.record.KIND not in kinds or not self.visible(found.record):
-            self.fail(key, NO_RECORD)
-            return None
-        return found.record
+# -- the glue between records ------------------------------------------------------------------
 
-    def add(self, record: Record) -> str:
-        self.new.append(record)
-        return record.id
 
-    def save(self, actor: str, reason: Text) -> tuple[str, ...]:
-        why = (reason or "").strip() or "recorded in one form"
-        for record in self.new:
-            self.w.add(record, actor=actor, reason=why)
-        return tuple(r.id for r in self.new)
-
-    # -- shared parts ------------------------------------------------------------------
-
-    def names(
-        self, key: str, name: Text, lang: Text, other: Text, other_lang: Text
-    ) -> tuple[NameForm, ...]:
-        forms = []
-        first = self.text(f"{key}.name", name)
-        if first:
-            forms.append(NameForm(full=first, lang=(lang or "").strip() or self.lang))
-        second = self.text(f"{key}.other_name", other)
-        if second:
-            forms.append(NameForm(full=second, lang=(other_lang or "").strip() or "und"))
-        return tuple(forms)
-
-    def person(self, key: str, given: PersonInput) -> str | None:
-        """The id of the person picked, or of a new person made from the typed fields."""
-        if not _blank(given.id):
-            found = self.existing(f"{key}.id", given.id, "person")
-            return found.id if found else None
-        names = self.names(key, given.name, given.lang, given.other_name, given.other_lang)
-        if not names:
-            self.fail(f"{key}.name", PERSON)
-            return None
-        person = Person(
-            id=new_id(),
-            confidentiality=self.level,
-            sources=self.links,
-            names=names,
-            birth_date=self.date(f"{key}.birth_date", given.birth_date),
-            gender=self.enum(f"{key}.gender", given.gender, Gender) or Gender.UNKNOWN,
-            region=self.code(f"{key}.region", given.region, "regions_by"),
-        )
-        return self.add(person)
-
-    def someone(self, key: str, pick: Pick, *, kinds: tuple[str, ...] = ("person",)) -> str | None:
-        """A person (or, where ``kinds`` allows, a unit) picked by id, or a new person named."""
-        if not _blank(pick.id):
-            found = self.existing(key, pick.id, *kinds)
-            return found.id if found else None
-        name = self.text(key, pick.name)
-        if name is None:
-            return None
-        level = max(self.level, Confidentiality.INTERNAL, key=_rank)
-        names = (NameForm(full=name, lang=self.lang),)
-        return self.add(Person(id=new_id(), confidentiality=level, sources=self.links, names=names))
-
-    def organisation(
-        self, key: str, pick: Pick, kind: OrgKind, facility: Facility | None = None
-    ) -> str | None:
-        """An organisation picked by id, an existing one of ``kind`` with exactly the typed name,
-        or a new one (a public body: public unless the case is more protected)."""
-        if not _blank(pick.id):
-            found = self.existing(key, pick.id, "organisation")
-            return found.id if found else None
-        name = self.text(key, pick.name)
-        if name is None:
-            return None
-        same = self._organisation_named(kind, name)
-        if same is not None:
-            return same
-        names = (NameForm(full=name, lang=self.lang),)
-        # A confidential case must not reveal, through a public record made from it, the name
-        # of a place or unit it mentions (an unofficial place of detention, say).
-        protected = _rank(self.level) > _rank(Confidentiality.INTERNAL)
-        org = Organisation(
-            id=new_id(),
-            confidentiality=self.level if protected else Confidentiality.PUBLIC,
-            sources=self.links,
-            names=names,
-            kind=kind,
-            facility=facility,
-        )
-        return self.add(org)
-
-    def _organisation_named(self, kind: OrgKind, name: str) -> str | None:
-        wanted = name.casefold()
-        for record in [*self.new, *_all(self.reader, "organisation", {"kind": kind.value})]:
-            if not isinstance(record, Organisation) or record.kind is not kind:
-                continue
-            if self.visible(record) and any(n.full.casefold() == wanted for n in record.names):
-                return record.id
-        return None
-
-    def source(self, given: SourceInput) -> None:
-        """Set ``links``: the source (picked or new) with this case's grades."""
-        reliability = self.enum("source.reliability", given.reliability, Reliability)
-        credibility = self.enum("source.credibility", given.credibility, Credibility)
-        locator = self.text("source.locator", given.locator)
-        if not _blank(given.id):
-            found = self.existing("source.id", given.id, "source")
-            source_id = found.id if found else None
-        else:
-            source_id = self._new_source(given)
-        if source_id is None:
+def _source(form: _Form) -> None:
+    """Set ``links``: the source (picked or new) with this case's grades."""
+    link = form.read(SourceLink, LINK_FIELDS, "source.")
+    if form.get("source.id"):
+        source_id = form.picked("source", ("source",), "source.id")
+    else:
+        state = form.read(Source, SOURCE_FIELDS, "source.")
+        url = state.get("url")
+        if url and not url.startswith(("https://", "http://")):
+            form.fail("source.url", URL)
+        if "title" not in state:
+            form.fail("source.title", SOURCE)
+        if "source.title" in form.errors or "source.url" in form.errors:
             return
-        self.links = (
-            SourceLink(
-                source=source_id,
-                reliability=reliability or Reliability.F,
-                credibility=credibility or Credibility.UNKNOWN,
-                locator=locator,
-            ),
-        )
+        source_id = form.add(form.record(Source, state))
+    if source_id is not None and not any(k.startswith("source.") for k in form.errors):
+        form.links = (load(SourceLink, {**link, "source": source_id}),)
 
-    def _new_source(self, given: SourceInput) -> str | None:
-        title = self.text("source.title", given.title)
-        url = self.url("source.url", given.url)
-        if title is None:
-            if "source.title" not in self.errors:
-                self.fail("source.title", SOURCE)
+
+def _person(form: _Form, key: str) -> str | None:
+    """The id of the person picked, or of a new person made from the typed fields."""
+    if form.get(f"{key}.id"):
+        return form.picked(key, ("person",), f"{key}.id")
+    name, other = form.get(f"{key}.name"), form.get(f"{key}.other_name")
+    if name is None and other is None:
+        form.fail(f"{key}.name", PERSON)
+        return None
+    extra = {  # a language goes with a name typed: the case's language if none is chosen
+        "names.0.lang": (form.get(f"{key}.lang") or form.lang) if name else None,
+        "names.1.lang": (form.get(f"{key}.other_lang") or "und") if other else None,
+    }
+    state = form.read(Person, PERSON_FIELDS, f"{key}.", extra)
+    if any(k.startswith(f"{key}.") for k in form.errors):
+        return None
+    return form.add(form.record(Person, state))
+
+
+def _someone(
+    form: _Form, key: str, kinds: tuple[str, ...] = ("person",), error: str | None = None
+) -> str | None:
+    """A person (or, where ``kinds`` allows, a unit) picked by id, or a new person named."""
+    if form.get(f"{key}.id"):
+        return form.picked(key, kinds, error)
+    name = _name(form, key, error)
+    if name is None:
+        return None
+    level = max(form.level, Confidentiality.INTERNAL, key=_rank)
+    state = {"names": [{"full": name, "lang": form.lang}]}
+    return form.add(form.record(Person, state, confidentiality=level))
+
+
+def _organisation(form: _Form, key: str, kind: OrgKind) -> str | None:
+    """An organisation picked by id, an existing one of ``kind`` with exactly the typed name,
+    or a new one (a public body: public unless the case is more protected)."""
+    if form.get(f"{key}.id"):
+        return form.picked(key, ("organisation",))
+    name = _name(form, key)
+    if name is None:
+        return None
+    same = _organisation_named(form, kind, name)
+    if same is not None:
+        return same
+    facility = None
+    if kind is OrgKind.PENAL_FACILITY:
+        facility = _facility(form)
+        if facility is None:
             return None
-        return self.add(Source(id=new_id(), confidentiality=self.level, title=title, url=url))
+    # A confidential case must not reveal, through a public record made from it, the name of a
+    # place or unit it mentions (an unofficial place of detention, say).
+    protected = _rank(form.level) > _rank(Confidentiality.INTERNAL)
+    state = {"names": [{"full": name, "lang": form.lang}], "kind": kind.value}
+    level = form.level if protected else Confidentiality.PUBLIC
+    return form.add(form.record(Organisation, state, confidentiality=level, facility=facility))
+
+
+def _facility(form: _Form) -> Facility | None:
+    state = form.read(Facility, {"facility.type": "type"})
+    if "facility.type" in form.errors:
+        return None
+    if "type" not in state:
+        form.fail("facility.type", FACILITY_TYPE)
+        return None
+    return load(Facility, state)
+
+
+def _name(form: _Form, key: str, error: str | None = None) -> str | None:
+    """A picker's typed name, read as a name form; a problem is shown at the picker."""
+    reading = read_form(NameForm, {"full": form.get(f"{key}.name")}, form.lookups, limit=LIMIT)
+    for message in reading.problems.values():
+        form.fail(error or key, message)
+    full = reading.state.get("full")
+    return full if isinstance(full, str) else None
+
+
+def _organisation_named(form: _Form, kind: OrgKind, name: str) -> str | None:
+    wanted = name.casefold()
+    existing = form.reader.records("organisation", where={"kind": kind.value}, limit=100_000)
+    for record in [*form.new, *(s.record for s in existing)]:
+        if not isinstance(record, Organisation) or record.kind is not kind:
+            continue
+        if form.visible(record) and any(n.full.casefold() == wanted for n in record.names):
+            return record.id
+    return None
 
 
 def _rank(level: Confidentiality) -> int:
     return list(Confidentiality).index(level)
 
 
-def _all(view: View, kind: str, where: dict[str, str]) -> Iterable[Record]:
-    return [s.record for s in view.records(kind, where=where, limit=100_000)]
+def _detention(form: _Form) -> tuple[str, str | None]:
+    _source(form)
+    person = _person(form, "person")
+    picks: dict[str, str | None] = {}
+    for key, path, kind in DETENTION_PICKS:
+        picks[path] = _someone(form, key) if kind is None else _organisation(form, key, kind)
+    declared = {**DETENTION, **{key: path for key, path, _ in DETENTION_PICKS}}
+    required = {"arrest.date": REQUIRED}
+    state = form.read(Detention, declared, extra={"person": person, **picks}, required=required)
+    _after_arrest(form)
+    if form.errors:
+        return "", person
+    detention = form.add(form.record(Detention, state))
+    court = state.get("court_cases", [{}])[0]
+    for path, role in (("judge", Role.JUDGE), ("prosecutor", Role.PROSECUTOR)):
+        if court.get(path):
+            form.add(_involvement(form, court[path], role, detention=detention))
+    return detention, person
 
 
-class _DetentionParts:
-    """The records of one detention case, read from the form (problems go to the form)."""
+def _after_arrest(form: _Form) -> None:
+    arrested = _date(form.get("arrest.date"))
+    if arrested is None:
+        return
+    for key in form.values:
+        if pattern_of(key) in AFTER_ARREST and key not in form.errors:
+            day = _date(form.get(key))
+            if day and day.certainly_before(arrested):
+                form.fail(key, BEFORE_ARREST)
 
-    def __init__(self, form: _Form, case: DetentionCase) -> None:
-        self.form = form
-        form.source(case.source)
-        self.person = form.person("person", case.person)
-        self.arrest = self._arrest(case)
-        self.charges = tuple(self._charges(case.charges))
-        self.court_case = self._court_case(case)
-        self.sentence = self._sentence(case)
-        self.placement = self._placement(case)
-        self.notes = form.text("notes", case.notes, limit=_TEXT_MAX)
 
-    def _arrest(self, case: DetentionCase) -> Arrest:
-        f = self.form
-        day = f.date("arrest.date", case.arrest_date)
-        if _blank(case.arrest_date):
-            f.fail("arrest.date", REQUIRED)
-        unit = f.organisation("arrest.unit", case.arrest_unit, OrgKind.POLICE)
-        self.arrested = day
-        return Arrest(date=day, place=f.text("arrest.place", case.arrest_place), unit=unit)
-
-    def _charges(self, rows: Iterable[ChargeInput]) -> Iterable[Charge]:
-        for i, row in enumerate(rows):
-            if all(_blank(v) for v in (row.article, row.part, row.added)):
-                continue
-            key = f"charges.{i}"
-            article = self.form.code(f"{key}.article", row.article, "criminal_code_by")
-            if _blank(row.article):
-                self.form.fail(f"{key}.article", ARTICLE)
-            part = self.form.number(f"{key}.part", row.part, 1, 20, PART)
-            added = self._after_arrest(f"{key}.added", row.added)
-            if article is not None:
-                yield Charge(article=article, part=part, added=added)
-
-    def _after_arrest(self, key: str, value: Text) -> PartialDate | None:
-        day = self.form.date(key, value)
-        if day and self.arrested and day.certainly_before(self.arrested):
-            self.form.fail(key, BEFORE_ARREST)
-        return day
-
-    def _court_case(self, case: DetentionCase) -> CourtCase | None:
-        f = self.form
-        number = f.text("case.number", case.case_number)
-        court = f.organisation("case.court", case.court, OrgKind.COURT)
-        self.judge = f.someone("case.judge", case.judge)
-        self.prosecutor = f.someone("case.prosecutor", case.prosecutor)
-        verdict = self._after_arrest("case.verdict_date", case.verdict_date)
-        parts = (number, court, self.judge, self.prosecutor, verdict)
-        if all(p is None for p in parts):
-            return None
-        return CourtCase(
-            number=number,
-            court=court,
-            judge=self.judge,
-            prosecutor=self.prosecutor,
-            verdict_date=verdict,
-        )
-
-    def _sentence(self, case: DetentionCase) -> Sentence | None:
-        f = self.form
-        penalty = f.code("sentence.penalty", case.penalty, "penalty_types")
-        term = f.number("sentence.term_months", case.term_months, 1, 1200, TERM)
-        regime = f.code("sentence.regime", case.regime, "facility_regimes")
-        day = self._after_arrest("sentence.date", case.sentence_date)
-        given = (case.term_months, case.regime, case.sentence_date)
-        if _blank(case.penalty) and not all(_blank(v) for v in given):
-            f.fail("sentence.penalty", PENALTY)
-        if penalty is None:
-            return None
-        return Sentence(penalty=penalty, date=day, term_months=term, regime=regime)
-
-    def _placement(self, case: DetentionCase) -> Placement | None:
-        f = self.form
-        kind = f.code("facility.type", case.facility_type, "facility_types")
-        if _blank(case.facility.id) and not _blank(case.facility.name) and kind is None:
-            f.fail("facility.type", FACILITY_TYPE)
-        details = Facility(type=kind) if kind else None
-        facility = f.organisation("facility", case.facility, OrgKind.PENAL_FACILITY, details)
-        start = self._after_arrest("facility.start", case.placement_start)
-        return Placement(facility=facility, start=start) if facility else None
-
-    def save(self, actor: str, reason: Text) -> Registered:
-        f = self.form
-        assert self.person is not None
-        detention = Detention(
-            id=new_id(),
-            confidentiality=f.level,
-            sources=f.links,
-            person=self.person,
-            arrest=self.arrest,
-            charges=self.charges,
-            court_cases=(self.court_case,) if self.court_case else (),
-            sentences=(self.sentence,) if self.sentence else (),
-            placements=(self.placement,) if self.placement else (),
-            notes=self.notes,
-        )
-        f.add(detention)
-        for who, role in ((self.judge, Role.JUDGE), (self.prosecutor, Role.PROSECUTOR)):
-            if who is not None:
-                f.add(_involvement(f, who, role, detention=detention.id))
-        created = _saved(f, actor, reason)
-        return Registered(detention.id, self.person, created)
+def _date(text: str | None) -> PartialDate | None:
+    try:
+        return PartialDate.parse(text) if text else None
+    except ValueError:
+        return None
 
 
 def _involvement(
     form: _Form, who: str, role: Role, *, act: str | None = None, detention: str | None = None
-) -> Involvement:
-    return Involvement(
-        id=new_id(),
-        confidentiality=form.level,
-        sources=form.links,
-        perpetrator=who,
-        role=role,
-        act=act,
-        detention=detention,
-    )
+) -> Record:
+    state = {"perpetrator": who, "role": role.value, "act": act, "detention": detention}
+    return form.record(Involvement, {k: v for k, v in state.items() if v})
 
 
-def _saved(form: _Form, actor: str, reason: Text) -> tuple[str, ...]:
-    """Add every queued record; a problem only the writer finds (a race, a rule we do not check
-    here) is reported as one form-level problem, and nothing is saved."""
-    try:
-        return form.save(actor, reason)
-    except Invalid as exc:
-        raise Invalid(
-            "The case was not saved: some fields need attention.",
-            {"(form)": REJECTED, **{f"(record).{k}": REJECTED for k in exc.errors}},
-        ) from exc
+def _incident(form: _Form) -> str:
+    _source(form)
+    state = form.read(Event, INCIDENT)
+    event = _event(form, state)
+    dates = {"dates": state["dates"]} if state.get("dates") else {}
+    victims = [_victim(form, i) for i in _rows(form, "victims") if _filled(form, f"victims.{i}")]
+    if not victims:
+        form.fail("victims.0.name", VICTIM)
+    perpetrators = [p for i in _rows(form, "perpetrators") if (p := _perpetrator(form, i))]
+    if form.errors or event is None:
+        return ""
+    for victim, act_state in victims:
+        assert victim is not None
+        act = form.add(form.record(Act, {**act_state, **dates}, victim=victim, event=event))
+        for who, role in perpetrators:
+            form.add(_involvement(form, who, role, act=act))
+    return event
 
 
-class _IncidentParts:
-    def __init__(self, form: _Form, case: IncidentCase) -> None:
-        self.form = form
-        form.source(case.source)
-        self.dates = self._dates(case)
-        self.event = self._event(case)
-        self.victims = [self._victim(i, v) for i, v in enumerate(case.victims) if _filled(v)]
-        if not self.victims:
-            form.fail("victims.0.name", VICTIM)
-        self.perpetrators = [
-            p for i, row in enumerate(case.perpetrators) if (p := self._perpetrator(i, row))
-        ]
-
-    def _dates(self, case: IncidentCase) -> DateRange | None:
-        start = self.form.date("event.start", case.start)
-        end = self.form.date("event.end", case.end)
-        if start and end and end.certainly_before(start):
-            self.form.fail("event.end", RANGE)
-            return None
-        return DateRange(start, end) if start or end else None
-
-    def _event(self, case: IncidentCase) -> str | None:
-        f = self.form
-        if not _blank(case.event.id):
-            found = f.existing("event.id", case.event.id, "event")
-            return found.id if found else None
-        title = f.text("event.title", case.event.name)
-        if title is None:
-            f.fail("event.title", EVENT)
-            return None
-        event = Event(
-            id=new_id(),
-            confidentiality=f.level,
-            sources=f.links,
-            title=title,
-            dates=self.dates,
-            place=f.text("event.place", case.place),
-            region=f.code("event.region", case.region, "regions_by"),
-            description=f.text("event.description", case.description, limit=_TEXT_MAX),
-        )
-        return f.add(event)
-
-    def _victim(self, i: int, row: VictimInput) -> tuple[str | None, str | None, str | None]:
-        key = f"victims.{i}"
-        person = self.form.person(key, row.person)
-        act = self.form.code(f"{key}.act_type", row.act_type, "types_of_acts")
-        if _blank(row.act_type):
-            self.form.fail(f"{key}.act_type", ACT)
-        consequences = self.form.text(f"{key}.consequences", row.consequences, limit=_TEXT_MAX)
-        return person, act, consequences
-
-    def _perpetrator(self, i: int, row: PerpetratorInput) -> tuple[str, Role] | None:
-        key = f"perpetrators.{i}"
-        if _blank(row.who.id) and _blank(row.who.name):
-            return None
-        who = self.form.someone(f"{key}.name", row.who, kinds=("person", "organisation"))
-        role = self.form.enum(f"{key}.role", row.role, Role) or Role.OTHER
-        return (who, role) if who else None
-
-    def save(self, actor: str, reason: Text) -> Registered:
-        f = self.form
-        assert self.event is not None
-        for victim, kind, consequences in self.victims:
-            assert victim is not None and kind is not None
-            act = Act(
-                id=new_id(),
-                confidentiality=f.level,
-                sources=f.links,
-                victim=victim,
-                type=kind,
-                event=self.event,
-                dates=self.dates,
-                consequences=consequences,
-            )
-            f.add(act)
-            for who, role in self.perpetrators:
-                f.add(_involvement(f, who, role, act=act.id))
-        created = _saved(f, actor, reason)
-        return Registered(self.event, None, created)
+def _event(form: _Form, state: Mapping[str, Any]) -> str | None:
+    """The event picked, or a new one from the form's event fields."""
+    if form.get("event.id"):
+        return form.picked("event", ("event",), "event.id")
+    if "title" not in state:
+        form.fail("event.title", EVENT)
+        return None
+    if any(k.startswith("event.") for k in form.errors):
+        return None
+    return form.add(form.record(Event, state))
 
 
-def _filled(row: VictimInput) -> bool:
-    p = row.person
-    return not all(_blank(v) for v in (p.id, p.name, p.other_name, p.birth_date, row.act_type))
+def _rows(form: _Form, group: str) -> list[int]:
+    """The row numbers sent for ``group`` (``victims.3.name``: 3), in order."""
+    found = {int(m.group(1)) for k in form.values if (m := re.match(rf"{group}\.(\d+)\.", k))}
+    return sorted(n for n in found if n < MAX_ROWS)
+
+
+def _filled(form: _Form, key: str) -> bool:
+    names = ("id", "name", "other_name", "birth_date", "act_type")
+    return any(form.get(f"{key}.{n}") for n in names)
+
+
+def _victim(form: _Form, i: int) -> tuple[str | None, dict[str, Any]]:
+    key = f"victims.{i}"
+    person = _person(form, key)
+    act = form.read(Act, ACT_FIELDS, f"{key}.")
+    if "type" not in act:
+        form.fail(f"{key}.act_type", ACT)
+    return person, act
+
+
+def _perpetrator(form: _Form, i: int) -> tuple[str, Role] | None:
+    key = f"perpetrators.{i}"
+    if not form.get(f"{key}.id") and not form.get(f"{key}.name"):
+        return None
+    who = _someone(form, key, ("person", "organisation"), error=f"{key}.name")
+    state = form.read(Involvement, ROLE_FIELDS, f"{key}.")
+    return (who, Role(state.get("role", "other"))) if who else None

@@ -40,9 +40,9 @@ _PICKS = {
     "incident": ("event", "source"),
 }
 
-_FORMS: dict[str, tuple[str, Callable[..., Any], Callable[..., cases.Registered]]] = {
-    "detention": ("record/detention.html", forms.detention_case, cases.register_detention),
-    "incident": ("record/incident.html", forms.incident_case, cases.register_incident),
+_FORMS: dict[str, tuple[str, Callable[..., cases.Registered]]] = {
+    "detention": ("record/detention.html", cases.register_detention),
+    "incident": ("record/incident.html", cases.register_incident),
 }
 
 
@@ -98,11 +98,11 @@ async def _save(request: Request, page: Page, kind: str) -> Response:
     more = values.pop("more", None)
     if more in (*forms.ROWS, "check"):
         return _show(page, kind, values, {}, more=more)
-    _, parse, register = _FORMS[kind]
+    _, register = _FORMS[kind]
     try:
         done = register(
             page.archive.store,
-            parse(values),
+            values,
             actor=actor_of(page.me),
             levels=[Confidentiality(code) for code, _ in levels(page)],
             principal=principal_of(page.me),
