@@ -27,9 +27,8 @@ from sviedka.model import (
 )
 from sviedka.model import Testimony as Statement  # not collected as a test class
 from sviedka.model.ids import new_id
-from sviedka.store import SqlStore, open_store
+from sviedka.store import SqlStore, open_store, search_base
 from sviedka.store import schema as t
-from sviedka.store import search as search_module
 from sviedka.store.search import Filters, SearchIndex, Term
 from sviedka.store.search_text import document, fold, words
 
@@ -264,7 +263,7 @@ def test_fold_is_what_sqlite_unicode61_does_for_latin_and_cyrillic() -> None:
 def test_above_the_rank_limit_the_most_recent_are_ranked_and_the_total_stays_exact(
     db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(search_module, "RANK_LIMIT", 3)
+    monkeypatch.setattr(search_base, "RANK_LIMIT", 3)
     store = open_store(db_url, indexes=[SearchIndex()])
     named = [person("Ігар Лосік") for _ in range(5)]
     mentions = [Event(id=new_id(), title=f"Лосік {i}") for i in range(4)]

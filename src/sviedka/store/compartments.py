@@ -13,6 +13,7 @@ from . import schema as t
 from .base import View, Writer
 from .scoped import ScopedView
 from .sql import SqlView
+from .writer import SqlWriter
 
 __all__ = ["Grant", "account_exists", "drop_grant", "grants_of", "journal", "put_grant"]
 
@@ -77,7 +78,5 @@ def account_exists(view: View, user_id: str) -> bool:
 
 def journal(writer: Writer, kind: str, ref: str, entry: bytes) -> None:
     """Append an entry to the transparency log, in the writer's transaction."""
-    from .writer import SqlWriter  # builds on the view; imported late to avoid a cycle
-
     assert isinstance(writer, SqlWriter)
     writer.journal.append(kind, ref, entry)

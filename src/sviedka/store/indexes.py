@@ -4,7 +4,8 @@ Statistics (detention spells) and search (name and text index) read tables that 
 the current records. The writer hands every record it adds or changes to each index before the
 transaction commits, so an index is never behind the records it was made from. When an index's
 ``version`` changes (new columns, new rules), ``bring_up_to_date`` rebuilds it from the records
-once, at open; the version built is kept in ``meta`` under ``index:<name>``.
+once, at open; the version built is kept in ``meta`` under ``index:<name>``. The indexes a store
+keeps are listed in ``sql.default_indexes``; the writer sees them only through ``Index``.
 
 An index is derived data: it holds nothing that is not in the records, is not hashed or logged,
 and can always be dropped and rebuilt.
@@ -20,8 +21,9 @@ import sqlalchemy as sa
 
 from ..model import Record
 from . import schema as t
+from .rows import record_of, state_of
 
-__all__ = ["Index", "bring_up_to_date", "default_indexes", "records_of_kinds", "stale"]
+__all__ = ["Index", "bring_up_to_date", "records_of_kinds", "stale"]
 
 _BATCH = 2000
 
@@ -42,19 +44,8 @@ class Index(ABC):
         """Remove everything (before a rebuild)."""
 
 
-def default_indexes() -> list[Index]:
-    """The indexes every store keeps. Add a new one here."""
-    from .name_keys import NameKeyIndex
-    from .search import SearchIndex
-    from .spells import SpellIndex  # late: each index module imports this one
-
-    return [SpellIndex(), SearchIndex(), NameKeyIndex()]
-
-
 def records_of_kinds(conn: sa.Connection, kinds: frozenset[str]) -> Iterator[list[Record]]:
     """All current records of ``kinds``, in batches by id (for rebuilds; memory stays flat)."""
-    from .sql import record_of, state_of  # late: sql.py imports this module
-
     columns = (t.records.c.id, t.records.c.kind, t.records.c.data, t.records.c.sensitive)
     last = ""
     while True:

@@ -1,7 +1,7 @@
 """Numbered schema migrations, recorded in ``schema_migrations`` and safe to re-run.
 
 Each migration is idempotent on its own (it checks before it creates or alters), so that a fresh
-database, created from the current ``schema.py`` by migration 1, and an old one, migrated step by
+database, created from the current ``schema/`` by migration 1, and an old one, migrated step by
 step, end in the same state. Concurrent ``migrate`` calls are serialised: PostgreSQL by an advisory
 lock, SQLite by its single writer. Add a migration by appending to ``MIGRATIONS``; never edit one
 that has shipped.
@@ -30,7 +30,7 @@ class Migration:
 
 
 def _create_missing(conn: sa.Connection) -> None:
-    """Create every table and index of ``schema.py`` that does not exist yet (a migration that
+    """Create every table and index of ``schema/`` that does not exist yet (a migration that
     only adds tables or indexes is exactly this)."""
     tables = [t for t in schema.metadata.sorted_tables if t is not schema.migrations_table]
     existing = set(sa.inspect(conn).get_table_names())

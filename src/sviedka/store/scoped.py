@@ -19,9 +19,11 @@ from ..model.revision import Revision
 from ..policy import Grantee, ReadScope, Subject
 from . import schema as t
 from .base import BlobRecord, Cluster, Judgement, Stored, View, VocabInfo
+from .dialect import json_text
+from .rows import stored_of
 from .scoping import admitted, to_grantees
 from .search_query import Filters, Hits, SearchTexts, Term
-from .sql import SqlView, _json_text, _stored
+from .view import SqlView
 
 __all__ = ["ScopedView", "level_of", "scoped"]
 
@@ -58,7 +60,7 @@ class ScopedView(View):
     def find(self, record_id: str) -> Stored | None:
         query = sa.select(t.records).where(t.records.c.id == record_id, admitted(self.scope))
         row = self.conn.execute(query).first()
-        return None if row is None else _stored(row)
+        return None if row is None else stored_of(row)
 
     def get(self, record_id: str, *, as_of: str | None = None) -> Stored:
         """The record now, or as it was at ``as_of`` if it was readable then too."""
@@ -82,7 +84,7 @@ class ScopedView(View):
     ) -> list[Stored]:
         query = self.inner._filtered(sa.select(t.records), kind, where)
         query = query.where(admitted(self.scope)).order_by(t.records.c.id)
-        return [_stored(row) for row in self.conn.execute(query.limit(limit).offset(offset))]
+        return [stored_of(row) for row in self.conn.execute(query.limit(limit).offset(offset))]
 
     def count(self, kind: str, *, where: Mapping[str, str] | None = None) -> int:
         counting = sa.select(sa.func.count()).select_from(t.records)
@@ -136,7 +138,7 @@ class ScopedView(View):
         scope admits describes."""
         wanted = sorted(set(hashes))
         dialect = self.conn.dialect.name
-        sha, thumb = _json_text(dialect, "sha256"), _json_text(dialect, "thumbnail")
+        sha, thumb = json_text(dialect, "sha256"), json_text(dialect, "thumbnail")
         found: set[str] = set()
         for i in range(0, len(wanted), _CHUNK):
             chunk = wanted[i : i + _CHUNK]

@@ -16,11 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from . import schema as t
-from .search import (
+from .search_base import (
     Entry,
-    Filters,
-    RawHit,
-    Term,
     best_in_sql,
     candidates,
     conditions,
@@ -29,6 +26,7 @@ from .search import (
     hit_columns,
     rank_limit,
 )
+from .search_query import Filters, RawHit, Term
 from .search_text import fold, words
 
 __all__ = ["Postgres"]

@@ -11,13 +11,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from . import schema as t
-from .search import (
+from .search_base import (
     ALL_LEVELS,
     RESTRICTED,
     Entry,
-    Filters,
-    RawHit,
-    Term,
     best_in_sql,
     candidates,
     conditions,
@@ -27,6 +24,7 @@ from .search import (
     hit_columns,
     rank_limit,
 )
+from .search_query import Filters, RawHit, Term
 from .search_text import YEARS, tag
 
 __all__ = ["MAX_CLOSED", "FtsQuery", "Sqlite"]

@@ -23,9 +23,10 @@ from ..model.custom import CustomField
 from ..model.revision import Revision, canonical, sha256_hex, timestamp
 from . import schema as t
 from .base import BlobRecord, Journal, Judgement, Stored, Writer
+from .dialect import upsert
 from .indexes import Index
-from .sql import SqlView, upsert
 from .validate import problems
+from .view import SqlView
 
 __all__ = ["SqlWriter", "state_of_record"]
 

@@ -21,7 +21,8 @@ from ...services.access import may_read, readable, readable_ids, redact, visible
 from ...services.accounts import User
 from ...store import SqlStore, Stored, View
 from ...store import schema as t
-from ...store.sql import SqlView, _json_text, record_of, state_of  # the store's JSON path
+from ...store.dialect import json_text  # the store's JSON path
+from ...store.sql import SqlView, record_of, state_of
 
 __all__ = [
     "Change",
@@ -122,7 +123,7 @@ def _record(user: User, row: Any) -> Record:
 
 def _detentions(view: SqlView, user: User, *conditions: Any) -> sa.Select[Any]:
     """The person ids of the readable detentions that meet ``conditions``."""
-    person = _json_text(view.conn.dialect.name, "person")
+    person = json_text(view.conn.dialect.name, "person")
     query = sa.select(person).where(t.records.c.kind == "detention", readable(user), *conditions)
     return query.correlate(None)  # never tied to the outer query on the same table
 
@@ -131,7 +132,7 @@ def _detention_filters(
     view: SqlView, user: User, wanted: PeopleFilter, query: sa.Select[Any]
 ) -> sa.Select[Any]:
     dialect, data, person_id = view.conn.dialect.name, t.records.c.data, t.records.c.id
-    ended = _json_text(dialect, "end").is_not(None)
+    ended = json_text(dialect, "end").is_not(None)
     if wanted.status == "held":
         query = query.where(person_id.in_(_detentions(view, user, sa.not_(ended))))
     elif wanted.status == "released":
@@ -160,7 +161,7 @@ def _arrested_between(
     before 2021-09-15."""
     if start is None and end is None:
         return None
-    day = _json_text(dialect, "arrest.date")
+    day = json_text(dialect, "arrest.date")
     conditions = [day.is_not(None)]
     if start is not None:
         first = start.earliest().isoformat()
@@ -175,7 +176,7 @@ def _detentions_of(view: SqlView, user: User, people: list[str]) -> list[Detenti
     """The readable detentions of these people (one page of the list), oldest first."""
     if not people:
         return []
-    person = _json_text(view.conn.dialect.name, "person")
+    person = json_text(view.conn.dialect.name, "person")
     query = (
         sa.select(t.records)
         .where(t.records.c.kind == "detention", readable(user), person.in_(people))
