@@ -1,7 +1,7 @@
 """API tokens: scoped, expiring, shown once, stored as SHA-256.
 
 A token is ``svk_`` and 43 random URL-safe characters. It is sent as ``Authorization: Bearer
-svk_…``; it acts as its user, narrowed to its scopes (``access.SCOPES``), until it expires, is
+svk_…``; it acts as its user, narrowed to its scopes (``policy.SCOPES``), until it expires, is
 revoked, or its user is disabled.
 """
 
