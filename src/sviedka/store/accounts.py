@@ -22,8 +22,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..errors import Conflict
-from . import schema as t
 from .engine import WRITE
+from .schema import api_tokens, login_failures, meta, sessions, user_groups, users
 from .sql import SqlStore
 
 __all__ = [
@@ -84,18 +84,18 @@ class TokenInfo:
     revoked_at: str | None
 
 
-_U, _G, _S, _K = t.users.c, t.user_groups.c, t.sessions.c, t.api_tokens.c
+_U, _G, _S, _K = users.c, user_groups.c, sessions.c, api_tokens.c
 _USER = [getattr(_U, f.name) for f in fields(UserRow) if f.name != "groups"]
-_WITH_GROUPS = t.users.outerjoin(t.user_groups, _G.user_id == _U.id)
+_WITH_GROUPS = users.outerjoin(user_groups, _G.user_id == _U.id)
 
 _TOKEN_HOLDER = (
     sa.select(_K.revoked_at, _K.expires_at, _K.scopes, *_USER, _G.group_name)
-    .select_from(t.api_tokens.join(_WITH_GROUPS, _U.id == _K.user_id))
+    .select_from(api_tokens.join(_WITH_GROUPS, _U.id == _K.user_id))
     .where(_K.token_sha256 == sa.bindparam("digest"))
 )
 _SESSION_HOLDER = (
     sa.select(_S.seen_at, _S.expires_at, *_USER, _G.group_name)
-    .select_from(t.sessions.join(_WITH_GROUPS, _U.id == _S.user_id))
+    .select_from(sessions.join(_WITH_GROUPS, _U.id == _S.user_id))
     .where(_S.id_sha256 == sa.bindparam("digest"))
 )
 
@@ -158,26 +158,26 @@ class AccountTables:
     def add_user(self, user: UserRow, at: str) -> None:
         """Store a new user (``user.groups`` are added with ``add_group``)."""
         row = {k: v for k, v in asdict(user).items() if k != "groups"}
-        self.conn.execute(sa.insert(t.users), {**row, "created_at": at, "updated_at": at})
+        self.conn.execute(sa.insert(users), {**row, "created_at": at, "updated_at": at})
 
     def update_user(self, user_id: str, **values: Any) -> bool:
         """Set columns of the user's row; False if there is no such user."""
-        done = self.conn.execute(sa.update(t.users).where(_U.id == user_id).values(**values))
+        done = self.conn.execute(sa.update(users).where(_U.id == user_id).values(**values))
         return bool(done.rowcount)
 
     def add_group(self, user_id: str, group: str) -> None:
-        self.conn.execute(sa.insert(t.user_groups), {"user_id": user_id, "group_name": group})
+        self.conn.execute(sa.insert(user_groups), {"user_id": user_id, "group_name": group})
 
     def remove_group(self, user_id: str, group: str) -> None:
         self.conn.execute(
-            sa.delete(t.user_groups).where(_G.user_id == user_id, _G.group_name == group)
+            sa.delete(user_groups).where(_G.user_id == user_id, _G.group_name == group)
         )
 
     def revoke_access(self, user_id: str, at: str) -> None:
         """End every session of the user and revoke every API token they have, for good: tokens
         stay revoked whatever happens to the account afterwards (enabling it again included)."""
-        self.conn.execute(sa.delete(t.sessions).where(_S.user_id == user_id))
-        live = sa.update(t.api_tokens).where(_K.user_id == user_id, _K.revoked_at.is_(None))
+        self.conn.execute(sa.delete(sessions).where(_S.user_id == user_id))
+        live = sa.update(api_tokens).where(_K.user_id == user_id, _K.revoked_at.is_(None))
         self.conn.execute(live.values(revoked_at=at))
 
     def _user(self, where: sa.ColumnElement[bool]) -> UserRow | None:
@@ -198,18 +198,18 @@ class AccountTables:
 
     def add_session(self, digest: str, user_id: str, at: str, expires_at: str) -> None:
         row = {"id_sha256": digest, "user_id": user_id, "created_at": at, "seen_at": at}
-        self.conn.execute(sa.insert(t.sessions), {**row, "expires_at": expires_at})
+        self.conn.execute(sa.insert(sessions), {**row, "expires_at": expires_at})
 
     def end_session(self, digest: str) -> None:
-        self.conn.execute(sa.delete(t.sessions).where(_S.id_sha256 == digest))
+        self.conn.execute(sa.delete(sessions).where(_S.id_sha256 == digest))
 
     def end_stale_sessions(self, now: str, idle_since: str) -> None:
         """Sessions expired by ``now`` or not seen since ``idle_since``."""
         stale = sa.or_(_S.expires_at <= now, _S.seen_at <= idle_since)
-        self.conn.execute(sa.delete(t.sessions).where(stale))
+        self.conn.execute(sa.delete(sessions).where(stale))
 
     def touch_session(self, digest: str, seen_at: str) -> None:
-        query = sa.update(t.sessions).where(_S.id_sha256 == digest)
+        query = sa.update(sessions).where(_S.id_sha256 == digest)
         self.conn.execute(query.values(seen_at=seen_at))
 
     # -- API tokens
@@ -217,11 +217,11 @@ class AccountTables:
     def add_token(self, token: TokenInfo, digest: str) -> None:
         row = {k: v for k, v in asdict(token).items() if k != "username"}
         row["scopes"] = " ".join(token.scopes)
-        self.conn.execute(sa.insert(t.api_tokens), {**row, "token_sha256": digest})
+        self.conn.execute(sa.insert(api_tokens), {**row, "token_sha256": digest})
 
     def tokens(self, username: str | None = None) -> list[TokenInfo]:
         """Every token (of the user of this stored name), oldest first."""
-        query = sa.select(t.api_tokens, _U.username).join(t.users, _U.id == _K.user_id)
+        query = sa.select(api_tokens, _U.username).join(users, _U.id == _K.user_id)
         if username is not None:
             query = query.where(_U.username == username)
         rows = self.conn.execute(query.order_by(_K.created_at)).all()
@@ -229,33 +229,33 @@ class AccountTables:
 
     def revoke_token(self, token_id: str, at: str) -> bool:
         """Revoke a live token; False if there is no live token with this id."""
-        live = sa.update(t.api_tokens).where(_K.id == token_id, _K.revoked_at.is_(None))
+        live = sa.update(api_tokens).where(_K.id == token_id, _K.revoked_at.is_(None))
         return bool(self.conn.execute(live.values(revoked_at=at)).rowcount)
 
     # -- failed logins and the archive's secrets in ``meta``
 
     def meta(self, key: str) -> str | None:
-        value = self.conn.scalar(sa.select(t.meta.c.value).where(t.meta.c.key == key))
+        value = self.conn.scalar(sa.select(meta.c.value).where(meta.c.key == key))
         return None if value is None else str(value)
 
     def add_meta(self, key: str, value: str) -> None:
         """``Conflict`` (at the end of the transaction) if the key is there already."""
-        self.conn.execute(sa.insert(t.meta), {"key": key, "value": value})
+        self.conn.execute(sa.insert(meta), {"key": key, "value": value})
 
     def failures(self, key: str, since: str) -> int:
         """How many failed logins are counted under ``key`` since ``since``."""
-        f = t.login_failures.c
+        f = login_failures.c
         query = sa.select(sa.func.count()).where(f.key == key, f.at >= since)
         return int(self.conn.scalar(query) or 0)
 
     def add_failures(self, keys: Iterable[str], at: str) -> None:
-        self.conn.execute(sa.insert(t.login_failures), [{"key": k, "at": at} for k in keys])
+        self.conn.execute(sa.insert(login_failures), [{"key": k, "at": at} for k in keys])
 
     def forget_failures(self, key: str) -> None:
-        self.conn.execute(sa.delete(t.login_failures).where(t.login_failures.c.key == key))
+        self.conn.execute(sa.delete(login_failures).where(login_failures.c.key == key))
 
     def forget_failures_before(self, at: str) -> None:
-        self.conn.execute(sa.delete(t.login_failures).where(t.login_failures.c.at < at))
+        self.conn.execute(sa.delete(login_failures).where(login_failures.c.at < at))
 
 
 def _groups(rows: Sequence[Any]) -> frozenset[str]:
