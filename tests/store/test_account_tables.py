@@ -86,6 +86,16 @@ def test_a_user_reads_back_with_its_groups_by_id_and_by_name(store: SqlStore) ->
         assert tables.users()[1].groups == frozenset()
 
 
+def test_a_known_and_an_unknown_name_cost_the_same_statements(store: SqlStore) -> None:
+    """A login looks the name up before it checks the password: the lookup must not tell."""
+    add_user(store, "u1", "anna", "lawyers", "minsk")
+    with selects(store) as known, account_tables(store) as tables:
+        assert tables.user_named("anna") is not None
+    with selects(store) as unknown, account_tables(store) as tables:
+        assert tables.user_named("boris") is None
+    assert len(known) == len(unknown) == 1
+
+
 def test_a_name_taken_twice_is_a_conflict_and_nothing_is_written(store: SqlStore) -> None:
     add_user(store, "u1", "anna")
     with (

@@ -88,6 +88,7 @@ _U, _G, _S, _K = users.c, user_groups.c, sessions.c, api_tokens.c
 _USER = [getattr(_U, f.name) for f in fields(UserRow) if f.name != "groups"]
 _WITH_GROUPS = users.outerjoin(user_groups, _G.user_id == _U.id)
 
+_USER_WITH_GROUPS = sa.select(*_USER, _G.group_name).select_from(_WITH_GROUPS)
 _TOKEN_HOLDER = (
     sa.select(_K.revoked_at, _K.expires_at, _K.scopes, *_USER, _G.group_name)
     .select_from(api_tokens.join(_WITH_GROUPS, _U.id == _K.user_id))
@@ -181,10 +182,10 @@ class AccountTables:
         self.conn.execute(live.values(revoked_at=at))
 
     def _user(self, where: sa.ColumnElement[bool]) -> UserRow | None:
-        row = self.conn.execute(sa.select(*_USER).where(where)).first()
-        if row is None:
-            return None
-        return _user_of(row, self._groups_of([row.id]).get(row.id, frozenset()))
+        """One statement, whether the user exists or not: a login by an unknown name costs
+        what a login by a known one does (``services/accounts/login.py``)."""
+        rows = self.conn.execute(_USER_WITH_GROUPS.where(where)).all()
+        return _user_of(rows[0], _groups(rows)) if rows else None
 
     def _groups_of(self, ids: Sequence[str]) -> dict[str, frozenset[str]]:
         found: dict[str, set[str]] = {}
