@@ -18,13 +18,12 @@ import hmac
 import secrets
 from datetime import UTC, datetime, timedelta
 
-import sqlalchemy as sa
 from fastapi import Request, Response
 
 from ..model.revision import timestamp
-from ..services.accounts import User, users_joined, write_transaction
+from ..services.accounts import User, user_of
 from ..store import SqlStore
-from ..store import schema as t
+from ..store.accounts import account_tables, session_holder
 from .config import ServerConfig
 from .errors import CsrfFailed
 from .files import STREAMED_FORMS, StreamedForm
@@ -64,22 +63,14 @@ def start_session(response: Response, request: Request, store: SqlStore, user: U
     raw = secrets.token_urlsafe(32)
     now = datetime.now(UTC)
     config = _config(request)
-    row = {
-        "id_sha256": _digest(raw),
-        "user_id": user.id,
-        "created_at": timestamp(now),
-        "seen_at": timestamp(now),
-        "expires_at": timestamp(now + timedelta(hours=config.session_max_hours)),
-    }
+    expires_at = timestamp(now + timedelta(hours=config.session_max_hours))
     idle_since = timestamp(now - timedelta(minutes=config.session_idle_minutes))
-    s = t.sessions.c
-    with write_transaction(store) as conn:
+    with account_tables(store, write=True) as tables:
         if old:
-            conn.execute(sa.delete(t.sessions).where(s.id_sha256 == _digest(old)))
+            tables.end_session(_digest(old))
         # Sessions nobody ended (the browser was closed): gone at the next login of anyone.
-        stale = sa.or_(s.expires_at <= timestamp(now), s.seen_at <= idle_since)
-        conn.execute(sa.delete(t.sessions).where(stale))
-        conn.execute(sa.insert(t.sessions), row)
+        tables.end_stale_sessions(timestamp(now), idle_since)
+        tables.add_session(_digest(raw), user.id, timestamp(now), expires_at)
     request.state.session_raw = raw
     request.state.user = user
     request.state.user_id = user.id  # for the log line of the login itself
@@ -91,8 +82,8 @@ def end_session(request: Request, response: Response, store: SqlStore) -> None:
     """Log out: the session is deleted on the server and the cookie in the browser."""
     raw = request.cookies.get(SESSION_COOKIE)
     if raw:
-        with write_transaction(store) as conn:
-            conn.execute(sa.delete(t.sessions).where(t.sessions.c.id_sha256 == _digest(raw)))
+        with account_tables(store, write=True) as tables:
+            tables.end_session(_digest(raw))
     request.state.session_raw = None
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
 
@@ -100,29 +91,20 @@ def end_session(request: Request, response: Response, store: SqlStore) -> None:
 def session_user(store: SqlStore, raw: str, config: ServerConfig) -> User | None:
     """The user of a live session, or None (unknown, idle too long, expired, disabled)."""
     digest = _digest(raw)
+    found = session_holder(store, digest)
+    if found is None:
+        return None
+    session, holder = found
     now = datetime.now(UTC)
-    s = t.sessions.c
-    query = (
-        sa.select(s.seen_at, s.expires_at)
-        .select_from(t.sessions)
-        .join(t.users, t.users.c.id == s.user_id)
-        .where(s.id_sha256 == digest)
-    )
-    with store.engine.connect() as conn:
-        found = users_joined(query, conn)
-    if not found:
-        return None
-    row, user = found[0]
     idle_since = timestamp(now - timedelta(minutes=config.session_idle_minutes))
-    if row.expires_at <= timestamp(now) or row.seen_at <= idle_since:
-        with write_transaction(store) as conn:
-            conn.execute(sa.delete(t.sessions).where(s.id_sha256 == digest))
+    if session.expires_at <= timestamp(now) or session.seen_at <= idle_since:
+        with account_tables(store, write=True) as tables:
+            tables.end_session(digest)
         return None
-    if row.seen_at <= timestamp(now - timedelta(seconds=_TOUCH_SECONDS)):
-        with write_transaction(store) as conn:
-            touch = sa.update(t.sessions).where(s.id_sha256 == digest)
-            conn.execute(touch.values(seen_at=timestamp(now)))
-    return None if user.disabled else user
+    if session.seen_at <= timestamp(now - timedelta(seconds=_TOUCH_SECONDS)):
+        with account_tables(store, write=True) as tables:
+            tables.touch_session(digest, timestamp(now))
+    return None if holder.disabled else user_of(holder)
 
 
 def csrf_token(request: Request) -> str:

@@ -2,8 +2,8 @@
 
 ::
 
-    model.py      Role, Scope, User
-    rows.py       the account tables: transactions, users from rows, revoking access
+    model.py      User (Role and Scope are the policy's, named here too)
+    rows.py       users from their stored rows (the SQL is store/accounts.py)
     users.py      add, find, list; role, clearance, groups, disabled, language
     hashing.py    Argon2id hashes (HASHER)
     passwords.py  a user's own change; an administrator's reset (forced change at next login)
@@ -32,7 +32,7 @@ from .passwords import (
     set_password,
     temporary_password,
 )
-from .rows import users_joined, write_transaction
+from .rows import user_of
 from .totp import confirm_totp, enrol_totp, require_totp
 from .users import (
     add_group,
@@ -79,6 +79,5 @@ __all__ = [
     "set_role",
     "temporary_password",
     "unlock",
-    "users_joined",
-    "write_transaction",
+    "user_of",
 ]

@@ -17,13 +17,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import sqlalchemy as sa
-
 from ...errors import Conflict, SviedkaError
 from ...model.revision import timestamp
 from ...store import SqlStore
-from ...store import schema as t
-from .rows import read_transaction, write_transaction
+from ...store.accounts import account_tables
 
 __all__ = [
     "LOCKOUT",
@@ -84,9 +81,8 @@ def lockout_secret(store: SqlStore) -> bytes:
     found = _stored_secret(store)
     if found is None:
         try:
-            with write_transaction(store) as conn:
-                row = {"key": LOCKOUT_SECRET, "value": secrets.token_hex(32)}
-                conn.execute(sa.insert(t.meta), row)
+            with account_tables(store, write=True) as tables:
+                tables.add_meta(LOCKOUT_SECRET, secrets.token_hex(32))
         except Conflict:
             pass  # another worker made it meanwhile
         found = _stored_secret(store)
@@ -95,9 +91,8 @@ def lockout_secret(store: SqlStore) -> bytes:
 
 
 def _stored_secret(store: SqlStore) -> str | None:
-    with read_transaction(store) as conn:
-        value = conn.scalar(sa.select(t.meta.c.value).where(t.meta.c.key == LOCKOUT_SECRET))
-    return None if value is None else str(value)
+    with account_tables(store) as tables:
+        return tables.meta(LOCKOUT_SECRET)
 
 
 def failure_keys(store: SqlStore, name: str, ip: str) -> tuple[str, str]:
@@ -123,26 +118,23 @@ def check_not_locked(store: SqlStore, keys: tuple[str, str]) -> None:
     """``TooManyAttempts`` while the name (or address) has its limit of failures within the
     window: a lock ends by itself once the oldest of them is older than the window, or by
     ``unlock``."""
-    f = t.login_failures.c
     since = _since(LOCKOUT.window_minutes)
-    with read_transaction(store) as conn:
+    with account_tables(store) as tables:
         for key, limit in zip(keys, (LOCKOUT.per_name, LOCKOUT.per_address), strict=True):
-            query = sa.select(sa.func.count()).where(f.key == key, f.at >= since)
-            if int(conn.scalar(query) or 0) >= limit:
+            if tables.failures(key, since) >= limit:
                 raise TooManyAttempts()
 
 
 def record_failure(store: SqlStore, keys: tuple[str, str]) -> None:
     at = timestamp()
-    with write_transaction(store) as conn:
-        conn.execute(sa.insert(t.login_failures), [{"key": k, "at": at} for k in keys])
-        old = _since(10 * LOCKOUT.window_minutes)
-        conn.execute(sa.delete(t.login_failures).where(t.login_failures.c.at < old))
+    with account_tables(store, write=True) as tables:
+        tables.add_failures(keys, at)
+        tables.forget_failures_before(_since(10 * LOCKOUT.window_minutes))
 
 
 def forget_failures(store: SqlStore, key: str) -> None:
-    with write_transaction(store) as conn:
-        conn.execute(sa.delete(t.login_failures).where(t.login_failures.c.key == key))
+    with account_tables(store, write=True) as tables:
+        tables.forget_failures(key)
 
 
 def unlock(store: SqlStore, username: str) -> None:

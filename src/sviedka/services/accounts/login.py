@@ -7,10 +7,8 @@ the account), and an unknown name costs the same Argon2id work as a known one.
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
 from ...store import SqlStore
-from ...store import schema as t
+from ...store.accounts import account_tables
 from . import hashing
 from .lockout import (
     LoginFailed,
@@ -21,9 +19,8 @@ from .lockout import (
     record_failure,
 )
 from .model import User
-from .rows import read_transaction, write_transaction
+from .rows import user_of
 from .totp import totp_ok
-from .users import get_user
 
 __all__ = ["authenticate"]
 
@@ -36,16 +33,14 @@ def authenticate(
     A user whose password was reset logs in with it, and may then only change it."""
     keys = failure_keys(store, username, ip)
     check_not_locked(store, keys)
-    with read_transaction(store) as conn:
-        query = sa.select(t.users).where(t.users.c.username == login_name(username))
-        row = conn.execute(query).first()
+    with account_tables(store) as tables:
+        row = tables.user_named(login_name(username))
     ok = hashing.password_ok(row.password_hash if row is not None else None, password)
     if row is None or not ok or row.disabled or not totp_ok(store, row, totp):
         record_failure(store, keys)
         raise LoginFailed()
     forget_failures(store, keys[0])
     if hashing.HASHER.check_needs_rehash(row.password_hash):
-        with write_transaction(store) as conn:
-            rehash = sa.update(t.users).where(t.users.c.id == row.id)
-            conn.execute(rehash.values(password_hash=hashing.HASHER.hash(password)))
-    return get_user(store, row.id)
+        with account_tables(store, write=True) as tables:
+            tables.update_user(row.id, password_hash=hashing.HASHER.hash(password))
+    return user_of(row)

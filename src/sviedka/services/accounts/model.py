@@ -1,34 +1,16 @@
-"""Who a user is: a role, a clearance, groups, and what an API token narrows that to."""
+"""Who a user is: a role, a clearance, groups, and what an API token narrows that to.
+
+``Role`` and ``Scope`` are the policy's own (``policy/roles.py``), named here too for callers
+of the accounts."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
 from ...model import Confidentiality
+from ...policy import Role, Scope
 
 __all__ = ["Role", "Scope", "User"]
-
-
-class Scope(StrEnum):
-    """What an API token may be used for, within its user's role (``access.SCOPES``)."""
-
-    READ = "read"
-    WRITE = "write"
-    EVIDENCE = "evidence"
-    IMPORT = "import"
-    ADMIN = "admin"
-
-
-class Role(StrEnum):
-    """What a user may do; ``access.PERMISSIONS`` is the table. Declared from the least to the
-    most: each role may do what the ones before it may."""
-
-    VIEWER = "viewer"
-    DOCUMENTER = "documenter"
-    VERIFIER = "verifier"
-    COORDINATOR = "coordinator"
-    ADMIN = "admin"
 
 
 @dataclass(frozen=True)

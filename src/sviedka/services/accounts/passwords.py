@@ -12,16 +12,13 @@ from __future__ import annotations
 
 import secrets
 
-import sqlalchemy as sa
-
 from ...errors import Invalid, NotFound, SviedkaError
 from ...model.revision import timestamp
 from ...store import SqlStore
-from ...store import schema as t
+from ...store.accounts import account_tables
 from .hashing import hash_password, password_ok
 from .lockout import check_not_locked, failure_keys, forget_failures, record_failure, unlock
 from .model import User
-from .rows import read_transaction, revoke_access, write_transaction
 from .users import change_user, get_user
 
 __all__ = [
@@ -57,8 +54,8 @@ def temporary_password() -> str:
 def change_password(store: SqlStore, user_id: str, current: str, new: str, *, ip: str) -> User:
     """The user's own change: ``current`` must be their password and ``new`` another one.
     Ends the reset state; ends every session and revokes every token."""
-    with read_transaction(store) as conn:
-        row = conn.execute(sa.select(t.users).where(t.users.c.id == user_id)).first()
+    with account_tables(store) as tables:
+        row = tables.user(user_id)
     if row is None:
         raise NotFound(f"No user with id {user_id}.")
     keys = failure_keys(store, row.username, ip)
@@ -76,11 +73,11 @@ def change_password(store: SqlStore, user_id: str, current: str, new: str, *, ip
             {"new_password": "the same as the current password"},
         )
     new_hash = hash_password(new, "new_password")
-    with write_transaction(store) as conn:
-        query = sa.update(t.users).where(t.users.c.id == user_id)
-        values = {"password_hash": new_hash, "must_change_password": False}
-        conn.execute(query.values(**values, updated_at=timestamp()))
-        revoke_access(conn, user_id)
+    with account_tables(store, write=True) as tables:
+        tables.update_user(
+            user_id, password_hash=new_hash, must_change_password=False, updated_at=timestamp()
+        )
+        tables.revoke_access(user_id, timestamp())
     return get_user(store, user_id)
 
 

@@ -7,23 +7,20 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pyotp
-import sqlalchemy as sa
 
 from ...errors import Invalid, NotFound
 from ...model.revision import timestamp
 from ...store import SqlStore
-from ...store import schema as t
+from ...store.accounts import UserRow, account_tables
 from .model import User
-from .rows import read_transaction, write_transaction
 from .users import change_user, get_user
 
 __all__ = ["confirm_totp", "enrol_totp", "require_totp", "totp_ok"]
 
 
-def totp_ok(store: SqlStore, row: Any, code: str | None) -> bool:
+def totp_ok(store: SqlStore, row: UserRow, code: str | None) -> bool:
     """Whether ``code`` is good for the user's row. No code needed unless enrolled; a code that
     passes is recorded, so that it cannot be used again."""
     if row.totp_secret is None:
@@ -31,9 +28,8 @@ def totp_ok(store: SqlStore, row: Any, code: str | None) -> bool:
     step = _totp_step(row.totp_secret, code)
     if step is None or (row.totp_last is not None and step <= row.totp_last):
         return False
-    with write_transaction(store) as conn:
-        query = sa.update(t.users).where(t.users.c.id == row.id)
-        conn.execute(query.values(totp_last=step))
+    with account_tables(store, write=True) as tables:
+        tables.update_user(row.id, totp_last=step)
     return True
 
 
@@ -55,25 +51,23 @@ def enrol_totp(store: SqlStore, user_id: str, *, issuer: str = "Sviedka") -> str
     text). It takes effect when ``confirm_totp`` receives a valid code."""
     user = get_user(store, user_id)
     secret = pyotp.random_base32()
-    with write_transaction(store) as conn:
-        query = sa.update(t.users).where(t.users.c.id == user.id)
-        conn.execute(query.values(totp_pending=secret, updated_at=timestamp()))
+    with account_tables(store, write=True) as tables:
+        tables.update_user(user.id, totp_pending=secret, updated_at=timestamp())
     return pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=issuer)
 
 
 def confirm_totp(store: SqlStore, user_id: str, code: str) -> User:
     """Make the offered secret the user's second factor, if ``code`` is right for it."""
-    with read_transaction(store) as conn:
-        row = conn.execute(sa.select(t.users).where(t.users.c.id == user_id)).first()
+    with account_tables(store) as tables:
+        row = tables.user(user_id)
     if row is None:
         raise NotFound(f"No user with id {user_id}.")
     step = _totp_step(row.totp_pending, code) if row.totp_pending else None
     if step is None:
         raise Invalid("That code does not match; try the next one.", {"code": "wrong code"})
-    with write_transaction(store) as conn:
-        query = sa.update(t.users).where(t.users.c.id == user_id)
-        values = {"totp_secret": row.totp_pending, "totp_pending": None, "totp_last": step}
-        conn.execute(query.values(**values, updated_at=timestamp()))
+    values = {"totp_secret": row.totp_pending, "totp_pending": None, "totp_last": step}
+    with account_tables(store, write=True) as tables:
+        tables.update_user(user_id, **values, updated_at=timestamp())
     return get_user(store, user_id)
 
 
@@ -87,7 +81,6 @@ def require_totp(
     if not required or user.totp_enabled:
         return None
     secret = pyotp.random_base32()
-    with write_transaction(store) as conn:
-        query = sa.update(t.users).where(t.users.c.id == user.id)
-        conn.execute(query.values(totp_secret=secret, totp_pending=None, totp_last=None))
+    with account_tables(store, write=True) as tables:
+        tables.update_user(user.id, totp_secret=secret, totp_pending=None, totp_last=None)
     return pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=issuer)

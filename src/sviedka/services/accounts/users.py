@@ -3,8 +3,9 @@ state and language.
 
 Whatever takes access away takes it away at once and for good: disabling an account, and
 lowering its role or its clearance, end every session of the user and revoke every API token
-(``rows.revoke_access``) in the same transaction as the change. Enabling the account again, or
-raising it back, brings none of them back: the user logs in again and is given new tokens.
+(``store.accounts``: ``revoke_access``) in the same transaction as the change. Enabling the
+account again, or raising it back, brings none of them back: the user logs in again and is
+given new tokens.
 """
 
 from __future__ import annotations
@@ -13,17 +14,15 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import sqlalchemy as sa
-
 from ...errors import Conflict, Invalid, NotFound
 from ...model import Confidentiality
 from ...model.ids import new_id
 from ...model.revision import timestamp
 from ...store import SqlStore
-from ...store import schema as t
+from ...store.accounts import UserRow, account_tables
 from .hashing import hash_password
 from .model import Role, User
-from .rows import load_user, load_users, read_transaction, revoke_access, write_transaction
+from .rows import user_of
 
 __all__ = [
     "add_group",
@@ -58,49 +57,49 @@ def add_user(
 ) -> User:
     """Create an account; ``Conflict`` if the name is taken."""
     name = _username(username)
-    user_id = new_id()
-    row: dict[str, Any] = {
-        "id": user_id,
-        "username": name,
-        "password_hash": hash_password(password),
-        "role": _role(role).value,
-        "clearance": _clearance(clearance).value,
-        "language": language,
-        "totp_required": False,
-        "disabled": False,
-        "must_change_password": False,
-        "created_at": timestamp(),
-        "updated_at": timestamp(),
-    }
-    with write_transaction(store) as conn:
-        if conn.scalar(sa.select(t.users.c.id).where(t.users.c.username == name)):
+    row = UserRow(
+        id=new_id(),
+        username=name,
+        password_hash=hash_password(password),
+        role=_role(role).value,
+        clearance=_clearance(clearance).value,
+        language=language,
+        totp_secret=None,
+        totp_pending=None,
+        totp_last=None,
+        totp_required=False,
+        disabled=False,
+        must_change_password=False,
+    )
+    with account_tables(store, write=True) as tables:
+        if tables.has_user_named(name):
             raise Conflict(f"There is a user named {name} already.")
-        conn.execute(sa.insert(t.users), row)
+        tables.add_user(row, timestamp())
         for group in groups:
-            _insert_group(conn, user_id, group)
-    return get_user(store, user_id)
+            tables.add_group(row.id, _group(group))
+    return get_user(store, row.id)
 
 
 def get_user(store: SqlStore, user_id: str) -> User:
-    with read_transaction(store) as conn:
-        found = load_user(conn, t.users.c.id == user_id)
+    with account_tables(store) as tables:
+        found = tables.user(user_id)
     if found is None:
         raise NotFound(f"No user with id {user_id}.")
-    return found
+    return user_of(found)
 
 
 def find_user(store: SqlStore, username: str) -> User:
     """The user with this name; ``NotFound`` otherwise (for administrators, not for logins)."""
-    with read_transaction(store) as conn:
-        found = load_user(conn, t.users.c.username == username.strip().lower())
+    with account_tables(store) as tables:
+        found = tables.user_named(username.strip().lower())
     if found is None:
         raise NotFound(f"No user named {username}.")
-    return found
+    return user_of(found)
 
 
 def list_users(store: SqlStore) -> list[User]:
-    with read_transaction(store) as conn:
-        return load_users(conn)
+    with account_tables(store) as tables:
+        return [user_of(row) for row in tables.users()]
 
 
 def set_role(store: SqlStore, username: str, role: Role | str) -> User:
@@ -131,29 +130,24 @@ def set_disabled(store: SqlStore, username: str, disabled: bool = True) -> User:
 def set_language(store: SqlStore, user_id: str, lang: str | None) -> None:
     if lang is not None and not _LANGUAGE.fullmatch(lang):
         raise Invalid("Bad language.", {"language": "give a language tag such as be, ru or en"})
-    with write_transaction(store) as conn:
-        done = conn.execute(
-            sa.update(t.users)
-            .where(t.users.c.id == user_id)
-            .values(language=lang, updated_at=timestamp())
-        )
-    if done.rowcount == 0:
+    with account_tables(store, write=True) as tables:
+        done = tables.update_user(user_id, language=lang, updated_at=timestamp())
+    if not done:
         raise NotFound(f"No user with id {user_id}.")
 
 
 def add_group(store: SqlStore, username: str, group: str) -> User:
     user = find_user(store, username)
-    with write_transaction(store) as conn:
+    with account_tables(store, write=True) as tables:
         if group not in user.groups:
-            _insert_group(conn, user.id, group)
+            tables.add_group(user.id, _group(group))
     return get_user(store, user.id)
 
 
 def remove_group(store: SqlStore, username: str, group: str) -> User:
     user = find_user(store, username)
-    g = t.user_groups.c
-    with write_transaction(store) as conn:
-        conn.execute(sa.delete(t.user_groups).where(g.user_id == user.id, g.group_name == group))
+    with account_tables(store, write=True) as tables:
+        tables.remove_group(user.id, group)
     return get_user(store, user.id)
 
 
@@ -164,21 +158,21 @@ def change_user(
     and revoke their tokens in the same transaction. The row is read inside the transaction, so
     a concurrent change cannot slip between the test and the write."""
     name = username.strip().lower()
-    with write_transaction(store) as conn:
-        before = load_user(conn, t.users.c.username == name)
-        if before is None:
+    with account_tables(store, write=True) as tables:
+        row = tables.user_named(name)
+        if row is None:
             raise NotFound(f"No user named {username}.")
-        query = sa.update(t.users).where(t.users.c.id == before.id)
-        conn.execute(query.values(**values, updated_at=timestamp()))
+        before = user_of(row)
+        tables.update_user(before.id, **values, updated_at=timestamp())
         if lowers is not None and lowers(before):
-            revoke_access(conn, before.id)
+            tables.revoke_access(before.id, timestamp())
     return get_user(store, before.id)
 
 
-def _insert_group(conn: sa.Connection, user_id: str, group: str) -> None:
+def _group(group: str) -> str:
     if not _GROUP.fullmatch(group):
         raise Invalid("Bad group name.", {"group": "letters, digits, '.', '_' or '-', at most 64"})
-    conn.execute(sa.insert(t.user_groups), {"user_id": user_id, "group_name": group})
+    return group
 
 
 def _username(name: str) -> str:
