@@ -18,7 +18,6 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "sviedka"
 # Modules that still hold SQL outside store/ (issue 12, item 3): each must move, none may join.
 SQL_NOT_YET_IN_STORE = frozenset(
     {
-        "sviedka.http.api.routes.review",
         "sviedka.http.api.routes.search",
         "sviedka.http.sessions",
         "sviedka.http.tokens",
@@ -31,11 +30,7 @@ SQL_NOT_YET_IN_STORE = frozenset(
         "sviedka.services.accounts.rows",
         "sviedka.services.accounts.totp",
         "sviedka.services.accounts.users",
-        "sviedka.services.importing.staging",
         "sviedka.services.records.matching",
-        "sviedka.services.sanctions.reach",
-        "sviedka.services.sanctions.review",
-        "sviedka.services.sanctions.screen",
         "sviedka.services.analysis.stats",
     }
 )
