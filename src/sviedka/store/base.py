@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from ..model import Record, Verdict, Vocabulary
 from ..model.custody import CustodyEvent
 from ..model.revision import Revision
-from ..policy import Principal
+from ..policy import CUSTODIAN, Principal
 from .integrity import Problem
 from .search_query import Filters, Hits, SearchTexts, Term
 
@@ -246,6 +246,10 @@ class Store(ABC):
     def view(self, principal: Principal | None = None) -> AbstractContextManager[View]:
         """Reads as ``principal`` may read them (``None``: unscoped, until every caller names
         one; ask for the whole store with ``view(CUSTODIAN)``)."""
+
+    def unscoped_view(self) -> AbstractContextManager[View]:
+        """Every record, whoever may read it: for the custodian, verify, backup."""
+        return self.view(CUSTODIAN)
 
     @abstractmethod
     def writer(self) -> AbstractContextManager[Writer]: ...

@@ -1,8 +1,13 @@
-"""The sanctions list tables: each import of a list file is a version, and the current version's
-entries are the list as loaded (see ``services/sanctions/lists.py`` for what they mean).
+"""The sanctions tables: each import of a list file is a version, and the current version's
+entries are the list as loaded (see ``services/sanctions/lists.py`` for what they mean); the
+reviewers' decisions on proposed matches (``services/sanctions/review.py``).
 
 A list entry is stored as the JSON its parser made; reading it back into a ``ListEntry`` is the
 sanctions service's business, so the functions here hand out the JSON text.
+
+A decision names a person and perhaps a sanction record, so it is read through the view's scope
+(``store.view(principal)``): a view reads the decisions on the persons it reads, and a
+confirmation only with its sanction record. Lists and their entries are public data, read alike.
 """
 
 from __future__ import annotations
@@ -16,11 +21,16 @@ from ..errors import NotFound
 from . import schema as t
 from .base import View, Writer
 from .connection import connection
+from .reach import scope_of
+from .scoping import admitted_ids
 
 __all__ = [
+    "Decision",
     "EntryRow",
     "ListVersion",
+    "add_decision",
     "add_version",
+    "cite_version",
     "current_entry_data",
     "current_version",
     "current_versions",
@@ -28,10 +38,13 @@ __all__ = [
     "entry_digests",
     "get_version",
     "list_versions",
+    "verdict_of",
+    "verdicts",
 ]
 
 L = t.sanction_lists.c
 E = t.sanction_entries.c
+D = t.sanction_decisions.c
 
 
 @dataclass(frozen=True)
@@ -59,6 +72,21 @@ class EntryRow:
     name: str  # the primary name, for people reading tables
     data: str
     digest: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A reviewer's verdict on one proposed match: ``person`` is (not) the list's entry ``ref``."""
+
+    person_id: str
+    list: str
+    ref: str
+    verdict: str  # confirmed | rejected
+    version_id: str
+    sanction_id: str | None  # the sanction record a confirmation made
+    actor: str
+    at: str
+    reason: str | None
 
 
 def current_version(view: View, name: str) -> ListVersion | None:
@@ -125,3 +153,41 @@ def add_version(
         conn.execute(sa.delete(t.sanction_entries).where(E.version_id == replaces))
         done = sa.update(t.sanction_lists).where(L.id == replaces)
         conn.execute(done.values(replaced_by=version.id))
+
+
+def cite_version(writer: Writer, version_id: str, source_id: str) -> None:
+    """Record the source record that cites a list version (made when it is first cited)."""
+    done = sa.update(t.sanction_lists).where(L.id == version_id).values(source_id=source_id)
+    connection(writer).execute(done)
+
+
+# -- decisions ---------------------------------------------------------------------------------
+
+
+def _decisions_read(view: View) -> sa.Select[tuple[str, str, str, str]]:
+    """``(person, list, ref, verdict)`` of the decisions ``view`` reads."""
+    query = sa.select(D.person_id, D.list, D.ref, D.verdict)
+    scope = scope_of(view)
+    if scope is None:
+        return query
+    readable = admitted_ids(scope)
+    return query.where(
+        D.person_id.in_(readable), sa.or_(D.sanction_id.is_(None), D.sanction_id.in_(readable))
+    )
+
+
+def verdicts(view: View) -> dict[tuple[str, str, str], str]:
+    """``{(person, list, ref): verdict}`` of every decision ``view`` reads."""
+    rows = connection(view).execute(_decisions_read(view))
+    return {(row.person_id, row.list, row.ref): row.verdict for row in rows}
+
+
+def verdict_of(view: View, person: str, list_name: str, ref: str) -> str | None:
+    """The verdict on ``person`` being the entry ``ref`` of ``list_name``, if ``view`` reads one."""
+    query = _decisions_read(view).where(D.person_id == person, D.list == list_name, D.ref == ref)
+    row = connection(view).execute(query).first()
+    return None if row is None else str(row.verdict)
+
+
+def add_decision(writer: Writer, decision: Decision) -> None:
+    connection(writer).execute(sa.insert(t.sanction_decisions), asdict(decision))

@@ -11,13 +11,13 @@ module on top.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 
 from ..errors import Conflict, Invalid, Unavailable
 from ..model.custom import CustomField
-from ..policy import CUSTODIAN, Principal, read_scope
+from ..policy import Principal, read_scope
 from .base import Journal, NoJournal, Store, View, Writer
 from .dialect import upsert
 from .engine import WRITE, create_engine
@@ -99,10 +99,6 @@ class SqlStore(Store):
                 yield view
             else:
                 yield scoped(view, read_scope(principal))
-
-    def unscoped_view(self) -> AbstractContextManager[View]:
-        """Every record, whoever may read it: for the custodian, verify, backup."""
-        return self.view(CUSTODIAN)
 
     @contextmanager
     def writer(self) -> Iterator[Writer]:

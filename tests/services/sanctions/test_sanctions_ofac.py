@@ -13,9 +13,10 @@ from sviedka.errors import Invalid
 from sviedka.services.archive.folder import Archive
 from sviedka.services.importing import Action, ImportOptions
 from sviedka.services.sanctions.entries import BirthSpan, ListedName, ListEntry
-from sviedka.services.sanctions.lists import connection, current_versions, list_versions
+from sviedka.services.sanctions.lists import current_versions, list_versions
 from sviedka.services.sanctions.ofac import import_ofac_sdn, natural_order, parse_sdn
 from sviedka.store import schema as t
+from sviedka.store.connection import connection
 
 OPTIONS = ImportOptions(actor="test")
 

@@ -24,14 +24,12 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-import sqlalchemy as sa
-
+from ... import policy
 from ...errors import Invalid, NotFound
 from ...model import Confidentiality
 from ...model.ids import is_record_id, new_id
 from ...model.revision import timestamp
-from ...store import schema as t
-from ..access import Forbidden, Permission, can, clearance_levels, readable, require
+from ...policy import Forbidden, Permission, principal_of
 from ..accounts import User
 from ..archive.folder import Archive
 from ..evidence import safe_name
@@ -116,7 +114,7 @@ def stage(
 def staged(archive: Archive, user: User, import_id: str) -> Staged:
     """A staged import of this user's, its report as they may see it now; ``NotFound`` for
     anyone else's, an expired one, or an unknown id, with the same message."""
-    require(user, Permission.IMPORT)
+    policy.require(principal_of(user), Permission.IMPORT)
     found = _load(archive, import_id)
     if found is None or found.user_id != user.id:
         raise NotFound(f"No staged import with id {import_id}.")
@@ -125,7 +123,7 @@ def staged(archive: Archive, user: User, import_id: str) -> Staged:
 
 def waiting(archive: Archive, user: User) -> list[Staged]:
     """This user's staged imports, newest first (none for a user who may not import)."""
-    if not can(user, Permission.IMPORT):
+    if not policy.can(principal_of(user), Permission.IMPORT):
         return []
     sweep(archive)
     mine = []
@@ -176,8 +174,9 @@ def sweep(archive: Archive, *, now: float | None = None) -> None:
 
 
 def _check_may_import(user: User, fmt: str) -> None:
-    require(user, Permission.IMPORT)
-    if Confidentiality.INTERNAL not in clearance_levels(user):
+    principal = principal_of(user)
+    policy.require(principal, Permission.IMPORT)
+    if Confidentiality.INTERNAL not in policy.clearance_levels(principal):
         raise Forbidden("Imports make internal records; your clearance does not reach them.")
     if fmt not in FORMATS:
         raise Invalid("Unknown format.", {"format": f"one of {', '.join(sorted(FORMATS))}"})
@@ -211,14 +210,8 @@ def _visible(archive: Archive, user: User, report: dict[str, Any]) -> dict[str, 
 
 
 def _readable_among(archive: Archive, user: User, ids: set[str]) -> set[str]:
-    wanted = sorted(ids)
-    found: set[str] = set()
-    with archive.store.engine.connect() as conn:
-        for i in range(0, len(wanted), 500):
-            chunk = wanted[i : i + 500]
-            query = sa.select(t.records.c.id).where(t.records.c.id.in_(chunk), readable(user))
-            found.update(conn.scalars(query))
-    return found
+    with archive.store.view(principal_of(user)) as view:
+        return set(view.kinds_of(ids))
 
 
 # -- the folder --------------------------------------------------------------------------------

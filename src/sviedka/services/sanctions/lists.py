@@ -20,7 +20,6 @@ from ...errors import Invalid, NotFound
 from ...model.ids import new_id
 from ...model.revision import timestamp
 from ...store import View, Writer
-from ...store.connection import connection  # re-exported: other sanctions modules query with it
 from ...store.sanctions import (
     EntryRow,
     ListVersion,
@@ -41,7 +40,6 @@ __all__ = [
     "ListFile",
     "ListVersion",
     "ParsedRow",
-    "connection",
     "csv_rows",
     "current_entries",
     "current_versions",

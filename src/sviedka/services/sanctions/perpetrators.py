@@ -5,25 +5,28 @@ A perpetrator is a person who appears as ``Involvement.perpetrator``, as judge o
 same by the resolver are one perpetrator (the cluster's canonical record speaks for it), with the
 name forms, birth dates and citizenships of every member.
 
-Within a ``Reach`` (``reach.py``): what a user may not read is not drawn on at all — not its
-roles, cases, positions or counts, not a cluster member's names, not a judgement that joins
-through it — so that a user's screening is the same whatever they may not read.
+Read through one view (``store.view(principal)``), within its ``Reach`` (``reach.py``): what a
+user may not read is not drawn on at all — not its roles, cases, positions or counts, not a
+cluster member's names, not a judgement that joins through it — so that a user's screening is
+the same whatever they may not read.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ...model import Detention, Involvement, PartialDate, Person, Position, Record
-from ...store import Store, View
+from ...store import View
+from ...store.connection import connection
 from ...store.spell_counts import same_pairs
 from ..analysis.stats import clusters
-from .lists import connection
-from .reach import EVERYTHING, Reach
+from .reach import Reach, reach_of
 
-__all__ = ["KINDS", "Perpetrator", "documented_perpetrators", "label_of"]
+__all__ = ["KINDS", "Perpetrator", "documented_perpetrators", "each_record", "label_of"]
+
+_PAGE = 1000
 
 # The kinds of record a screening draws on.
 KINDS = ("involvement", "detention", "position", "person", "act", "organisation", "sanction")
@@ -56,18 +59,28 @@ class _Found:
     detentions: set[str] = field(default_factory=set)
 
 
-def documented_perpetrators(store: Store, reach: Reach = EVERYTHING) -> list[Perpetrator]:
-    """Every documented perpetrator within ``reach``, one per cluster, in the order of their
-    canonical ids."""
+def documented_perpetrators(view: View) -> list[Perpetrator]:
+    """Every documented perpetrator that ``view`` reads, drawn only from what it reads, one per
+    cluster, in the order of their canonical ids."""
+    reach = reach_of(view, KINDS)
     found: dict[str, _Found] = {}
-    for stored in store.iter_kind("involvement"):
-        _involvement(found, stored.record, reach)
-    for stored in store.iter_kind("detention"):
-        _detention(found, stored.record, reach)
-    for stored in store.iter_kind("position"):
-        _position(found, stored.record, reach)
-    with store.view() as view:
-        return _clusters(view, found, reach)
+    for record in each_record(view, "involvement"):
+        _involvement(found, record, reach)
+    for record in each_record(view, "detention"):
+        _detention(found, record, reach)
+    for record in each_record(view, "position"):
+        _position(found, record, reach)
+    return _clusters(view, found, reach)
+
+
+def each_record(view: View, kind: str) -> Iterator[Record]:
+    """Every record of ``kind`` that ``view`` reads, a page at a time, by id."""
+    offset = 0
+    while page := view.records(kind, limit=_PAGE, offset=offset):
+        yield from (stored.record for stored in page)
+        if len(page) < _PAGE:
+            return
+        offset += len(page)
 
 
 def _involvement(found: dict[str, _Found], record: Record, reach: Reach) -> None:

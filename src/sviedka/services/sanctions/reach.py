@@ -1,19 +1,15 @@
-"""Which records a screening may draw on: every record for the custodian (the CLI), only those a
-user may read otherwise — the perpetrator's roles, cases, positions, counts, names and confirmed
-sanctions alike, so that the answer is the same whatever the user may not read."""
+"""Which records a screening may draw on: those its view reads — every record through the
+custodian's unscoped view (the CLI), only those a user may read through theirs
+(``store.view(principal)``) — the perpetrator's roles, cases, positions, counts, names and
+confirmed sanctions alike, so that the answer is the same whatever the user may not read."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import sqlalchemy as sa
-
 from ...store import View
-from ...store import schema as t
-from ..access import readable
-from ..accounts import User
-from .lists import connection
+from ...store.reach import ids_within
 
 __all__ = ["EVERYTHING", "Reach", "reach_of"]
 
@@ -35,10 +31,6 @@ class Reach:
 EVERYTHING = Reach()
 
 
-def reach_of(view: View, reader: User | None, kinds: Iterable[str]) -> Reach:
-    """The records of these kinds that ``reader`` may read (``None``: the custodian, all)."""
-    if reader is None:
-        return EVERYTHING
-    r = t.records.c
-    query = sa.select(r.id).where(r.kind.in_(sorted(kinds)), readable(reader))
-    return Reach(frozenset(connection(view).scalars(query)))
+def reach_of(view: View, kinds: Iterable[str]) -> Reach:
+    """The records of these kinds that ``view`` reads (all of them for an unscoped view)."""
+    return Reach(ids_within(view, kinds))

@@ -10,8 +10,6 @@ rejection cannot be slipped into the table unseen.
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
 from ...errors import Conflict, Invalid
 from ...model import (
     Confidentiality,
@@ -25,14 +23,12 @@ from ...model import (
     SourceLink,
 )
 from ...model.ids import new_id
-from ...model.revision import canonical, timestamp
+from ...model.revision import timestamp
 from ...store import Store, Writer
-from ...store import schema as t
-from ...store.writer import SqlWriter
-from ..archive.audit import KIND as AUDIT
-from ..archive.audit import AuditEvent
+from ...store.sanctions import Decision, add_decision, cite_version, verdict_of
+from ..archive.audit import audit_in
 from .entries import ListEntry
-from .lists import ListVersion, connection, find_entry
+from .lists import ListVersion, find_entry
 
 __all__ = ["confirm_match", "reject_match"]
 
@@ -65,11 +61,8 @@ def reject_match(
 
 
 def _log_rejection(writer: Writer, person: str, version: ListVersion, ref: str, actor: str) -> None:
-    if not isinstance(writer, SqlWriter):
-        raise TypeError("sanctions review needs the SQL store")
     details = {"list": version.list, "ref": ref, "version": version.id}
-    event = AuditEvent("sanction_reject", person, actor, None, timestamp(), None, details)
-    writer.journal.append(AUDIT, person, canonical(event.data()))
+    audit_in(writer, "sanction_reject", person, actor=actor, details=details)
 
 
 def _person(writer: Writer, person: str) -> Person:
@@ -82,9 +75,7 @@ def _person(writer: Writer, person: str) -> Person:
 
 
 def _not_decided(writer: Writer, person: str, list_name: str, ref: str) -> None:
-    c = t.sanction_decisions.c
-    query = sa.select(c.verdict).where(c.person_id == person, c.list == list_name, c.ref == ref)
-    verdict = connection(writer).scalar(query)
+    verdict = verdict_of(writer, person, list_name, ref)
     if verdict is not None:
         raise Conflict(f"This match was {verdict} already; nothing was changed.")
 
@@ -103,9 +94,7 @@ def _version_source(writer: Writer, version: ListVersion, actor: str) -> str:
         f"imported {version.imported_at} by {version.imported_by}.",
     )
     writer.add(source, actor=actor, reason="cited by a confirmed sanctions match")
-    c = t.sanction_lists.c
-    update = sa.update(t.sanction_lists).where(c.id == version.id).values(source_id=source.id)
-    connection(writer).execute(update)
+    cite_version(writer, version.id, source.id)
     return source.id
 
 
@@ -145,15 +134,7 @@ def _decide(
     actor: str,
     reason: str | None,
 ) -> None:
-    row = {
-        "person_id": person,
-        "list": version.list,
-        "ref": ref,
-        "verdict": verdict,
-        "version_id": version.id,
-        "sanction_id": sanction,
-        "actor": actor,
-        "at": timestamp(),
-        "reason": reason,
-    }
-    connection(writer).execute(sa.insert(t.sanction_decisions), row)
+    decision = Decision(
+        person, version.list, ref, verdict, version.id, sanction, actor, timestamp(), reason
+    )
+    add_decision(writer, decision)

@@ -8,27 +8,26 @@ entries cost a few thousand comparisons, not thirty million. Then ``scoring.asse
 Read-only: confirming or rejecting a match is ``review``. A rejected match is not proposed
 again; a confirmed one (a ``sanction`` record) is reported as sanctioned whatever the scores.
 
-A user's screening (``reader``) draws only on what they may read (``reach.py``): a confirmed
-match whose sanction record they may not read is proposed from the scores as if undecided.
+A user's screening (``reader``) reads through their view (``store.view(principal)``) and draws
+only on what it reads (``reach.py``): a confirmed match whose sanction record they may not read
+is proposed from the scores as if undecided.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-
-import sqlalchemy as sa
 
 from ... import names
 from ...model import Sanction
+from ...policy import Account, Principal, principal_of
 from ...store import Store, View
-from ...store import schema as t
-from ..accounts import User
+from ...store.sanctions import verdicts
 from .entries import ListEntry
-from .lists import ListVersion, connection, current_entries, current_versions
-from .perpetrators import KINDS, Perpetrator, documented_perpetrators
-from .reach import Reach, reach_of
+from .lists import ListVersion, current_entries, current_versions
+from .perpetrators import Perpetrator, documented_perpetrators, each_record
 from .scoring import THRESHOLD, assess
 
 __all__ = ["Hit", "Screened", "Screening", "screen"]
@@ -94,17 +93,17 @@ class _Entries:
         return [i for i, n in shared.items() if n >= min(2, len(keys), len(self.keys[i]))]
 
 
-def screen(store: Store, *, reader: User | None = None, threshold: float = THRESHOLD) -> Screening:
+def screen(
+    store: Store, *, reader: Account | Principal | None = None, threshold: float = THRESHOLD
+) -> Screening:
     """Match every documented perpetrator against the current version of every loaded list:
     those ``reader`` may read, from what they may read (``None``: the custodian, everything)."""
-    with store.view() as view:
-        reach = reach_of(view, reader, KINDS)
-    perpetrators = documented_perpetrators(store, reach)
-    with store.view() as view:
+    with _view_of(store, reader) as view:
+        perpetrators = documented_perpetrators(view)
         versions = current_versions(view)
         index = _index(view, versions)
-        decisions = _decisions(view, reach)
-    confirmed = _confirmed(store, {m for p in perpetrators for m in p.members}, reach)
+        decisions = verdicts(view)
+        confirmed = _confirmed(view, {m for p in perpetrators for m in p.members})
     result = Screening(versions, threshold)
     for perpetrator in perpetrators:
         recorded = [h for m in perpetrator.members for h in confirmed.get(m, [])]
@@ -112,6 +111,13 @@ def screen(store: Store, *, reader: User | None = None, threshold: float = THRES
     result.possible.sort(key=lambda s: -s.hits[0].confidence)
     result.not_sanctioned.sort(key=lambda s: (-(s.acts + s.detentions), s.name))
     return result
+
+
+def _view_of(store: Store, reader: Account | Principal | None) -> AbstractContextManager[View]:
+    if reader is None:
+        # Unscoped by intent: the custodian screens at the CLI, and reads every record.
+        return store.unscoped_view()
+    return store.view(principal_of(reader))
 
 
 def _index(view: View, versions: list[ListVersion]) -> _Entries:
@@ -122,24 +128,11 @@ def _index(view: View, versions: list[ListVersion]) -> _Entries:
     return index
 
 
-def _decisions(view: View, reach: Reach) -> dict[tuple[str, str, str], str]:
-    """The verdicts on (person, list, ref); a confirmation counts only with its record in reach."""
-    c = t.sanction_decisions.c
-    query = sa.select(c.person_id, c.list, c.ref, c.verdict, c.sanction_id)
-    rows = connection(view).execute(query)
-    return {
-        (r.person_id, r.list, r.ref): r.verdict
-        for r in rows
-        if r.sanction_id is None or r.sanction_id in reach
-    }
-
-
-def _confirmed(store: Store, people: set[str], reach: Reach) -> dict[str, list[Hit]]:
-    """Sanction records (within reach) linked to documented perpetrators, by their id."""
+def _confirmed(view: View, people: set[str]) -> dict[str, list[Hit]]:
+    """Sanction records (that ``view`` reads) linked to documented perpetrators, by their id."""
     found: dict[str, list[Hit]] = defaultdict(list)
-    for stored in store.iter_kind("sanction"):
-        record = stored.record
-        if isinstance(record, Sanction) and record.subject in people and record.id in reach:
+    for record in each_record(view, "sanction"):
+        if isinstance(record, Sanction) and record.subject in people:
             found[record.subject].append(_recorded(record))
     return found
 

@@ -9,18 +9,16 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated, Any, Literal
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query
 from pydantic import Field
 
-from ....services.access import Permission, readable, readable_stored
+from ....policy import Permission, principal_of
 from ....services.accounts import User
 from ....services.archive.folder import Archive
 from ....services.records.guarded import actor_of
 from ....services.records.matching import propose_pairs
 from ....services.sanctions.review import confirm_match, reject_match
 from ....services.sanctions.screen import Screened, screen
-from ....store import schema as t
 from ...config import API_PREFIX
 from ...deps import get_archive, require
 from ..models import Strict
@@ -32,15 +30,8 @@ Reviewer = Annotated[User, Depends(require(Permission.JUDGE))]
 
 
 def _readable(archive: Archive, user: User, ids: set[str]) -> set[str]:
-    wanted = sorted(ids)
-    found: set[str] = set()
-    with archive.store.engine.connect() as conn:
-        for i in range(0, len(wanted), 500):
-            query = sa.select(t.records.c.id).where(
-                t.records.c.id.in_(wanted[i : i + 500]), readable(user)
-            )
-            found.update(conn.scalars(query))
-    return found
+    with archive.store.view(principal_of(user)) as view:
+        return set(view.kinds_of(ids))
 
 
 @router.get("/match/persons")
@@ -84,8 +75,8 @@ class DecisionIn(Strict):
 @router.post("/sanctions/decisions", status_code=201)
 def decide(archive: ArchiveDep, user: Reviewer, body: DecisionIn) -> dict[str, Any]:
     """Confirm a proposed match (a sanction record is made) or reject it (not proposed again)."""
-    with archive.store.view() as view:
-        readable_stored(view, user, body.person)
+    with archive.store.view(principal_of(user)) as view:
+        view.get(body.person)  # NotFound, as for an unknown id, unless the user may read it
     actor = actor_of(user)
     if body.verdict == "confirmed":
         made = confirm_match(
