@@ -19,11 +19,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "sviedka"
 SQL_NOT_YET_IN_STORE = frozenset(
     {
         "sviedka.http.api.routes.review",
-        "sviedka.http.api.routes.search",
         "sviedka.http.sessions",
         "sviedka.http.tokens",
-        "sviedka.http.web.dashboard",
-        "sviedka.http.web.queries",
         "sviedka.services.access",  # the shim of the old names over policy/ and scoped views
         "sviedka.services.accounts.lockout",
         "sviedka.services.accounts.login",
@@ -32,11 +29,9 @@ SQL_NOT_YET_IN_STORE = frozenset(
         "sviedka.services.accounts.totp",
         "sviedka.services.accounts.users",
         "sviedka.services.importing.staging",
-        "sviedka.services.records.matching",
         "sviedka.services.sanctions.reach",
         "sviedka.services.sanctions.review",
         "sviedka.services.sanctions.screen",
-        "sviedka.services.analysis.stats",
     }
 )
 

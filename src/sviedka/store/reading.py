@@ -8,8 +8,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..policy import Principal, read_scope
 from .base import View
-from .scoped import ScopedView
+from .scoped import ScopedView, scoped
 from .scoping import admitted, admitted_ids
 from .sql import SqlView
 
@@ -36,3 +37,10 @@ def admitted_ids_of(view: View) -> sa.Select[Any] | None:
     if not isinstance(view, ScopedView):
         return None
     return admitted_ids(view.scope)
+
+
+def read_by(view: View, principal: Principal) -> View:
+    """The records of ``view`` (a view or a writer, scoped or not) as ``principal`` may read
+    them: its read scope in place of any the view had."""
+    inner = view.inner if isinstance(view, ScopedView) else view
+    return scoped(inner, read_scope(principal))

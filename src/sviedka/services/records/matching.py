@@ -27,7 +27,7 @@ from ...names.blocking import blocking_keys
 from ...policy import Principal
 from ...store import Store, View
 from ...store.name_blocks import PersonFacts, facts, judgements, members, shared_keys
-from ...store.scoped import scoped
+from ...store.reading import read_by
 from ..accounts import User
 
 __all__ = [
@@ -143,7 +143,7 @@ def likely_duplicates(
     import that flushes every few rows is also warned about duplicates within its own sheet.
     """
     if reader is not None:
-        view = scoped(view, policy.read_scope(policy.principal_of(reader)))
+        view = read_by(view, policy.principal_of(reader))
     year = birth_date.year if birth_date is not None else None
     found = members(view, blocking_keys(names, year), most=_MOST)
     ids = {pid for key, persons in found.items() if _usable(key, persons) for pid in persons}
