@@ -14,7 +14,7 @@ from .scoped import ScopedView, scoped
 from .scoping import admitted, admitted_ids
 from .sql import SqlView
 
-__all__ = ["admitted_ids_of", "condition", "connection"]
+__all__ = ["admitted_ids_of", "condition", "connection", "read_by"]
 
 
 def connection(view: View) -> sa.Connection:
