@@ -18,12 +18,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "sviedka"
 # Modules that still hold SQL outside store/ (issue 12, item 3): each must move, none may join.
 SQL_NOT_YET_IN_STORE = frozenset(
     {
-        "sviedka.http.api.routes.search",
-        "sviedka.http.web.dashboard",
-        "sviedka.http.web.queries",
         "sviedka.services.access",  # the shim of the old names over policy/ and scoped views
-        "sviedka.services.records.matching",
-        "sviedka.services.analysis.stats",
     }
 )
 

@@ -60,27 +60,38 @@ class NameKeyIndex(Index):
         conn.execute(sa.delete(t.name_keys))
 
 
-def key_members(conn: sa.Connection, keys: Iterable[str], *, most: int) -> dict[str, list[str]]:
-    """The persons filed under each of ``keys``, leaving out keys with more than ``most``.
+def key_members(
+    conn: sa.Connection, keys: Iterable[str], *, most: int, among: sa.Select[Any] | None = None
+) -> dict[str, list[str]]:
+    """The persons filed under each of ``keys`` (those ``among`` selects, if given: their ids),
+    leaving out keys with more than ``most``.
 
     Two queries, each on the primary key's index: the sizes of the keys asked for, then the
     members of those small enough (one query with a subquery made PostgreSQL scan the table).
     """
-    counts = sa.select(K.key, sa.func.count()).where(K.key.in_(sorted(set(keys)))).group_by(K.key)
-    usable = sorted(key for key, size in conn.execute(counts) if size <= most)
+    within = _within(among)
+    counts = sa.select(K.key, sa.func.count()).where(K.key.in_(sorted(set(keys))), *within)
+    usable = sorted(key for key, size in conn.execute(counts.group_by(K.key)) if size <= most)
     found: dict[str, list[str]] = {}
     if not usable:
         return found
-    query = sa.select(K.key, K.person_id).where(K.key.in_(usable)).order_by(K.key, K.person_id)
+    query = sa.select(K.key, K.person_id).where(K.key.in_(usable), *within)
+    query = query.order_by(K.key, K.person_id)
     for key, person_id in conn.execute(query):
         found.setdefault(key, []).append(person_id)
     return found
 
 
-def blocks(conn: sa.Connection, *, most: int) -> Iterator[tuple[str, list[str]]]:
-    """Every key shared by 2 to ``most`` persons, with them, in key order (streamed)."""
-    sizes = sa.select(K.key).group_by(K.key).having(sa.func.count().between(2, most))
-    query = sa.select(K.key, K.person_id).where(K.key.in_(sizes)).order_by(K.key, K.person_id)
+def blocks(
+    conn: sa.Connection, *, most: int, among: sa.Select[Any] | None = None
+) -> Iterator[tuple[str, list[str]]]:
+    """Every key shared by 2 to ``most`` persons (of those ``among`` selects, if given), with
+    them, in key order (streamed)."""
+    within = _within(among)
+    sizes = sa.select(K.key).where(*within).group_by(K.key)
+    sizes = sizes.having(sa.func.count().between(2, most))
+    query = sa.select(K.key, K.person_id).where(K.key.in_(sizes), *within)
+    query = query.order_by(K.key, K.person_id)
     current, members = "", list[str]()
     for key, person_id in conn.execution_options(yield_per=5000).execute(query):
         if key != current and members:
@@ -92,6 +103,10 @@ def blocks(conn: sa.Connection, *, most: int) -> Iterator[tuple[str, list[str]]]
         yield current, members
 
 
+def _within(among: sa.Select[Any] | None) -> list[sa.ColumnElement[bool]]:
+    return [] if among is None else [K.person_id.in_(among)]
+
+
 class PersonFacts(NamedTuple):
     """What matching compares, read straight from a person's stored state."""
 
@@ -101,8 +116,11 @@ class PersonFacts(NamedTuple):
     region: str | None
 
 
-def person_facts(conn: sa.Connection, ids: Iterable[str]) -> dict[str, PersonFacts]:
-    """Names, birth date, gender and region of the persons among ``ids``, by id.
+def person_facts(
+    conn: sa.Connection, ids: Iterable[str], *, where: sa.ColumnElement[bool] | None = None
+) -> dict[str, PersonFacts]:
+    """Names, birth date, gender and region of the persons among ``ids`` (those that meet
+    ``where``, a condition on ``records``, if given), by id.
 
     Reads the few fields matching needs from the stored JSON (the canonical form every record
     is hashed in) instead of decoding whole records: on 100,000 persons, half the time of
@@ -114,6 +132,7 @@ def person_facts(conn: sa.Connection, ids: Iterable[str]) -> dict[str, PersonFac
         query = sa.select(t.records.c.id, t.records.c.data).where(
             t.records.c.id.in_(wanted[i : i + _CHUNK]), t.records.c.kind == Person.KIND
         )
+        query = query if where is None else query.where(where)
         for record_id, data in conn.execute(query):
             found[record_id] = _facts(json.loads(data))
     return found

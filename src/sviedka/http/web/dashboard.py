@@ -6,14 +6,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
-
-from ...model import Verdict
-from ...services.access import readable_ids
+from ... import policy
 from ...services.importing import staging
-from ...store import schema as t
-from ...store.sql import SqlView
-from .charts import breakdown, held_chart, scope_of
+from ...store.listings import unsure_pairs
+from .charts import breakdown, held_chart
 from .queries import recent_changes, titles
 
 if TYPE_CHECKING:
@@ -35,7 +31,8 @@ class Held:
 def held(page: Page, on: date) -> Held:
     from ...services.analysis import stats
 
-    row = stats.held_on(page.archive.store, on, scope=scope_of(page)).rows[0]
+    scope = stats.Scope.of(policy.principal_of(page.me))
+    row = stats.held_on(page.archive.store, on, scope=scope).rows[0]
     return Held(on, int(row["certain"]), int(row["possible"]), int(row["undated"]))
 
 
@@ -43,15 +40,8 @@ def review_queue(page: Page, *, limit: int = 20) -> list[dict[str, Any]]:
     """Pairs judged "unsure": someone must decide whether they are the same person. Only pairs
     of records the user may read are fetched, so that others never push them off the list."""
     store, user = page.archive.store, page.me
-    j = t.judgements.c
-    mine = readable_ids(user)
-    query = sa.select(t.judgements).where(
-        j.verdict == Verdict.UNSURE.value, j.left_id.in_(mine), j.right_id.in_(mine)
-    )
-    with store.view() as view:
-        assert isinstance(view, SqlView)
-        rows = view.conn.execute(query.order_by(j.at.desc()).limit(limit)).all()
-    pairs = {(r.left_id, r.right_id): r for r in rows}
+    with store.view(policy.principal_of(user)) as view:
+        pairs = {(j.left, j.right): j for j in unsure_pairs(view, limit=limit)}
     visible = titles(store, user, [i for pair in pairs for i in pair])
     return [
         {"left": visible[a], "right": visible[b], "judgement": j}

@@ -1,41 +1,29 @@
 """Statistics of political imprisonment: how many were held on a date, over time, and the flows
 in and out — exact, reproducible, and each with its method stated.
 
-The counting rules are in ``docs/statistics.md``; the SQL over the detention-spell index is in
-``store/spells.py``. Every function takes a ``Scope``: which detentions count, and which
-confidentiality levels the caller may see (the CLI sees all; the server passes a user's).
+The counting rules are in ``docs/statistics.md``; the reads, in one snapshot, are in
+``store/stats.py`` (over the detention-spell index, ``store/spell_counts.py``). Every function
+takes a ``Scope``: which detentions count, and which confidentiality levels the caller may see
+(the CLI sees all; the server passes a user's, ``Scope.of(principal)``).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-import sqlalchemy as sa
-
 from ...errors import Invalid
 from ...model import Confidentiality, EndMode, Organisation
+from ...policy import Principal
 from ...spreadsheet import csv_text
 from ...store import SqlStore
-from ...store import schema as t
-from ...store.ledger.checkpoints import latest_checkpoint
-from ...store.ledger.log import tree_size
-from ...store.spell_counts import (
-    Breakdown,
-    Query,
-    Who,
-    count_persons,
-    held_counts,
-    held_query,
-    in_range,
-    same_pairs,
-)
+from ...store.spell_counts import Breakdown, Who
 from ...store.spells import Bound
-from ...store.sql import SqlView
+from ...store.stats import ArchiveState, Counts, archive_state, clusters, counting, levels_of
 
 __all__ = [
     "ALL_LEVELS",
@@ -58,7 +46,6 @@ __all__ = [
 
 ALL_LEVELS = frozenset(Confidentiality)
 MAX_POINTS = 1000  # a series longer than this is refused: ask for a coarser step
-S = t.spells.c
 
 
 class Every(StrEnum):
@@ -76,6 +63,11 @@ class Scope:
     all_detentions: bool = False  # every detention, not only those recognised as political
     recognised_by_date: bool = False  # only recognitions dated on or before the date asked
 
+    @classmethod
+    def of(cls, principal: Principal, *, all_detentions: bool = False) -> Scope:
+        """What ``principal`` may count: the levels its read scope opens without a grant."""
+        return cls(levels_of(principal), all_detentions)
+
     def who(self) -> Who:
         levels = None if self.levels >= ALL_LEVELS else frozenset(str(v) for v in self.levels)
         return Who(levels, self.all_detentions, self.recognised_by_date)
@@ -89,18 +81,6 @@ class Scope:
 
 
 EVERYONE = Scope()  # recognised political prisoners, every confidentiality level
-
-
-@dataclass(frozen=True)
-class ArchiveState:
-    """What the numbers were computed on: the latest signed checkpoint, the size of the log now,
-    and the latest revision (revisions are numbered from 1 as they are written)."""
-
-    checkpoint_size: int | None
-    checkpoint_root: str | None
-    log_size: int
-    revisions: int
-    latest_revision_at: str | None
 
 
 @dataclass(frozen=True)
@@ -174,14 +154,13 @@ def held_on(
     lang: str = "en",
 ) -> StatsResult:
     """How many persons were held on ``on``: certainly, possibly, and undated; or broken down."""
-    with store.snapshot() as conn:
-        counter = _Counter(conn, scope)
+    with counting(store, scope.who()) as counts:
         dates = {"on": on.isoformat()}
-        headline = counter.headlines([on])[0]
+        headline = _headlines(counts, [on])[0]
         if by is None:
-            return StatsResult(_method(conn, "held", dates, scope), _HEADLINE, (headline,))
-        rows = tuple(counter.breakdown(on, by, _Labels(conn, scope, lang)))
-        method = _method(conn, "held", dates, scope, by=by, totals=_totals(headline))
+            return StatsResult(_method(counts, "held", dates, scope), _HEADLINE, (headline,))
+        rows = tuple(_breakdown(counts, on, by, _Labels(counts, scope, lang)))
+        method = _method(counts, "held", dates, scope, by=by, totals=_totals(headline))
     return StatsResult(method, _BREAKDOWN, rows)
 
 
@@ -198,16 +177,15 @@ def series(
     """``held_on`` on the first day of each period from ``start`` to ``end``."""
     points = period_starts(start, end, every)
     dates = {"from": start.isoformat(), "to": end.isoformat(), "every": every.value}
-    with store.snapshot() as conn:
-        counter = _Counter(conn, scope)
-        method = _method(conn, "held over time", dates, scope, by=by)
+    with counting(store, scope.who()) as counts:
+        method = _method(counts, "held over time", dates, scope, by=by)
         if by is None:
-            return StatsResult(method, _HEADLINE, tuple(counter.headlines(points)))
-        labels = _Labels(conn, scope, lang)
+            return StatsResult(method, _HEADLINE, tuple(_headlines(counts, points)))
+        labels = _Labels(counts, scope, lang)
         rows = tuple(
             {"date": p.isoformat()} | row
             for p in points
-            for row in counter.breakdown(p, by, labels)
+            for row in _breakdown(counts, p, by, labels)
         )
     return StatsResult(method, ("date", *_BREAKDOWN), rows)
 
@@ -217,10 +195,9 @@ def flows(store: SqlStore, start: date, end: date, *, scope: Scope = EVERYONE) -
     if end < start:
         raise Invalid("The range ends before it starts.", {"to": "must be on or after from"})
     dates = {"from": start.isoformat(), "to": end.isoformat()}
-    with store.snapshot() as conn:
-        counter = _Counter(conn, Scope(scope.levels, scope.all_detentions))
-        rows = tuple(counter.flow(name, mode, start, end) for name, mode in _FLOWS)
-        method = _method(conn, "flows", dates, scope, flows=True)
+    with counting(store, Scope(scope.levels, scope.all_detentions).who()) as counts:
+        rows = tuple(_flow(counts, name, mode, start, end) for name, mode in _FLOWS)
+        method = _method(counts, "flows", dates, scope, flows=True)
     return StatsResult(method, ("flow", "mode", "certain", "possible", "undated"), rows)
 
 
@@ -279,85 +256,31 @@ def _next(day: date, every: Every) -> date:
 # -- counting ----------------------------------------------------------------------------------
 
 
-def clusters(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """``{person: canonical}`` for every person in a cluster of two or more; the canonical id
-    is the smallest (earliest-created) member, as ``View.cluster`` names it."""
-    parent: dict[str, str] = {}
-
-    def root(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for left, right in pairs:
-        a, b = root(left), root(right)
-        if a != b:
-            parent[max(a, b)] = min(a, b)
-    return {x: root(x) for x in parent}
+def _headlines(counts: Counts, days: Sequence[date]) -> list[dict[str, Any]]:
+    return [
+        {"date": day.isoformat(), "certain": found[Bound.CERTAIN]}
+        | {"possible": found[Bound.POSSIBLE]}
+        | {"undated": found[Bound.ANY] - found[Bound.POSSIBLE]}
+        for day, found in zip(days, counts.held(days), strict=True)
+    ]
 
 
-class _Counter:
-    """Counts within one snapshot, with the resolver's clusters read once."""
-
-    def __init__(self, conn: sa.Connection, scope: Scope) -> None:
-        self.conn, self.who = conn, scope.who()
-        self.canonical = clusters(same_pairs(conn))
-
-    def _count(self, query: Query) -> dict[Any, int]:
-        return count_persons(self.conn, query, self.canonical)
-
-    def headlines(self, days: Sequence[date]) -> list[dict[str, Any]]:
-        found = held_counts(self.conn, days, self.who, self.canonical)
-        return [
-            {"date": day.isoformat(), "certain": counts[Bound.CERTAIN]}
-            | {"possible": counts[Bound.POSSIBLE]}
-            | {"undated": counts[Bound.ANY] - counts[Bound.POSSIBLE]}
-            for day, counts in zip(days, found, strict=True)
-        ]
-
-    def breakdown(self, on: date, by: Breakdown, labels: _Labels) -> list[dict[str, Any]]:
-        certain = self._count(held_query(on, Bound.CERTAIN, self.who, by))
-        possible = self._count(held_query(on, Bound.POSSIBLE, self.who, by))
-        merged: dict[str, dict[str, Any]] = {}
-        for key in {*certain, *possible}:
-            shown = labels.key(by, key)
-            row = merged.setdefault(shown, {"key": shown, "label": labels.label(by, shown)})
-            row["certain"] = row.get("certain", 0) + certain.get(key, 0)
-            row["possible"] = row.get("possible", 0) + possible.get(key, 0)
-        return sorted(merged.values(), key=lambda r: (-r["certain"], -r["possible"], r["key"]))
-
-    def flow(self, name: str, mode: EndMode | None, start: date, end: date) -> dict[str, Any]:
-        found: dict[str, Any] = {"flow": name, "mode": mode.value if mode else ""}
-        for bound in (Bound.CERTAIN, Bound.POSSIBLE):
-            lo, hi, kind = _flow_dates(name, mode)
-            where = (in_range(lo, hi, start, end, bound), kind, *self._who_flows(name))
-            found[bound.value] = self._count(Query(t.spells, None, where)).get(None, 0)
-        lo, _, kind = _flow_dates(name, mode)
-        undated = (lo.is_(None), kind, *self._who_flows(name))
-        if name in ("released", "died"):  # only ends that may fall before the range's end
-            undated += (sa.or_(S.start_lo.is_(None), S.start_lo <= end),)
-        found["undated"] = self._count(Query(t.spells, None, undated)).get(None, 0)
-        return found
-
-    def _who_flows(self, name: str) -> list[sa.ColumnElement[bool]]:
-        who = self.who if name != "recognised" else Who(self.who.levels)
-        return who.conditions(date.max, Bound.POSSIBLE)  # no date: recognition by then is not asked
+def _breakdown(counts: Counts, on: date, by: Breakdown, labels: _Labels) -> list[dict[str, Any]]:
+    certain = counts.held_by(on, by, Bound.CERTAIN)
+    possible = counts.held_by(on, by, Bound.POSSIBLE)
+    merged: dict[str, dict[str, Any]] = {}
+    for key in {*certain, *possible}:
+        shown = labels.key(by, key)
+        row = merged.setdefault(shown, {"key": shown, "label": labels.label(by, shown)})
+        row["certain"] = row.get("certain", 0) + certain.get(key, 0)
+        row["possible"] = row.get("possible", 0) + possible.get(key, 0)
+    return sorted(merged.values(), key=lambda r: (-r["certain"], -r["possible"], r["key"]))
 
 
-def _flow_dates(
-    name: str, mode: EndMode | None
-) -> tuple[sa.ColumnElement[Any], sa.ColumnElement[Any], sa.ColumnElement[bool]]:
-    """The date bounds of the event a flow counts, and which spells have that event."""
-    if name == "recognised":
-        return S.recognised_lo, S.recognised_hi, S.recognised == sa.true()
-    if name == "detained":
-        return S.start_lo, S.start_hi, sa.true()
-    if mode is None:
-        kind = sa.and_(S.end_mode.is_not(None), S.end_mode != EndMode.DEATH.value)
-    else:
-        kind = S.end_mode == mode.value
-    return S.end_date_lo, S.end_date_hi, kind
+def _flow(
+    counts: Counts, name: str, mode: EndMode | None, start: date, end: date
+) -> dict[str, Any]:
+    return {"flow": name, "mode": mode.value if mode else ""} | counts.flow(name, mode, start, end)
 
 
 def _totals(headline: Mapping[str, Any]) -> dict[str, int]:
@@ -385,8 +308,8 @@ _VOCABS = {
 class _Labels:
     """Keys as shown (facilities the caller may not see merged into one bucket) and labels."""
 
-    def __init__(self, conn: sa.Connection, scope: Scope, lang: str) -> None:
-        self.view, self.levels, self.lang = SqlView(conn), scope.levels, lang
+    def __init__(self, counts: Counts, scope: Scope, lang: str) -> None:
+        self.counts, self.levels, self.lang = counts, scope.levels, lang
         self._terms: dict[str, dict[str, str]] = {}
         self._facilities: dict[str, str | None] = {}
 
@@ -409,18 +332,15 @@ class _Labels:
 
     def _term(self, vocab: str, code: str) -> str:
         if vocab not in self._terms:
-            terms = self.view.vocabulary(vocab).terms
+            terms = self.counts.vocabulary(vocab).terms
             self._terms[vocab] = {term.code: term.label(self.lang) for term in terms}
         return self._terms[vocab].get(code, code)
 
     def _facility(self, facility_id: str) -> str | None:
         """The facility's name, or None if the caller may not see it."""
         if facility_id not in self._facilities:
-            found = self.view.find(facility_id)
-            record = found.record if found else None
-            visible = record is not None and record.confidentiality in self.levels
-            name = _name(record, self.lang) if visible and record is not None else None
-            self._facilities[facility_id] = name
+            record = self.counts.record_at(facility_id, self.levels)
+            self._facilities[facility_id] = None if record is None else _name(record, self.lang)
         return self._facilities[facility_id]
 
 
@@ -434,20 +354,8 @@ def _name(record: object, lang: str) -> str:
 # -- the method --------------------------------------------------------------------------------
 
 
-def archive_state(conn: sa.Connection) -> ArchiveState:
-    """The latest signed checkpoint, the log's size, and the latest revision's number and time
-    (read by primary key: counting rows would cost more than the statistics)."""
-    checkpoint = latest_checkpoint(conn)
-    R = t.revisions.c
-    latest = conn.execute(sa.select(R.id, R.at).order_by(R.id.desc()).limit(1)).first()
-    size = checkpoint.size if checkpoint else None
-    root = checkpoint.root.hex() if checkpoint else None
-    number, at = (int(latest.id), str(latest.at)) if latest else (0, None)
-    return ArchiveState(size, root, tree_size(conn), number, at)
-
-
 def _method(
-    conn: sa.Connection,
+    counts: Counts,
     question: str,
     dates: Mapping[str, str],
     scope: Scope,
@@ -461,7 +369,7 @@ def _method(
         filters.pop("who")
         filters["who"] = _who_flows(scope)
     rules = _FLOW_RULES if flows else _HELD_RULES + (_BY_RULES[by] if by else "")
-    state = archive_state(conn) if scope.levels >= ALL_LEVELS else None
+    state = counts.archive_state() if scope.levels >= ALL_LEVELS else None
     return Method(question, dict(dates), state, rules, filters, totals)
 
 

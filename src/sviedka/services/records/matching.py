@@ -15,20 +15,19 @@ persons (a common surname) makes no pairs on its own, the finer keys still do.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
-import sqlalchemy as sa
-
+from ... import policy
 from ...model import Gender, PartialDate, Person, Verdict
 from ...names import MATCH_THRESHOLD, match_names
 from ...names.blocking import blocking_keys
+from ...policy import Principal
 from ...store import Store, View
-from ...store import schema as t
-from ...store.name_keys import PersonFacts, blocks, judged_pairs, key_members, person_facts
-from ...store.sql import SqlView
-from ..access import readable
+from ...store.name_blocks import PersonFacts, facts, judgements, members, shared_keys
+from ...store.reading import read_by
 from ..accounts import User
 
 __all__ = [
@@ -74,12 +73,6 @@ class Proposal:
 def _facts(person: Person) -> PersonFacts:
     names = tuple(n.full for n in person.names)
     return PersonFacts(names, person.birth_date, person.gender, person.region)
-
-
-def _conn(view: View) -> sa.Connection:
-    if not isinstance(view, SqlView):
-        raise TypeError("matching needs a view of a SQL store")
-    return view.conn
 
 
 def _birth(a: PartialDate | None, b: PartialDate | None) -> tuple[float, float, str | None]:
@@ -139,43 +132,37 @@ def likely_duplicates(
     birth_date: PartialDate | None,
     *,
     limit: int = 5,
-    reader: User | None = None,
+    reader: User | Principal | None = None,
 ) -> list[tuple[str, float, tuple[str, ...]]]:
     """Persons in the archive who may be the person with these names: (id, score, why), best
     first, those scoring at least ``MATCH_THRESHOLD`` only, at most ``limit``; with ``reader``,
-    only among the persons that user may read (else among all: the custodian).
+    only among the persons it may read (the view is scoped to it: blocks are found, sized and
+    scored on those alone), else among those ``view`` admits (all, for the custodian's).
 
     ``view`` may be an open writer: what it has flushed counts (``SqlWriter.flush()``), so an
     import that flushes every few rows is also warned about duplicates within its own sheet.
     """
-    conn = _conn(view)
+    if reader is not None:
+        view = read_by(view, policy.principal_of(reader))
     year = birth_date.year if birth_date is not None else None
-    members = key_members(conn, blocking_keys(names, year), most=_MOST)
-    if reader is not None:  # before the sizes are checked: they must not count the unreadable
-        allowed = _readable_among(conn, {p for found in members.values() for p in found}, reader)
-        members = {key: [p for p in found if p in allowed] for key, found in members.items()}
-    ids = {pid for key, found in members.items() if _usable(key, found) for pid in found}
-    facts = PersonFacts(tuple(names), birth_date, Gender.UNKNOWN, None)
+    found = members(view, blocking_keys(names, year), most=_MOST)
+    ids = {pid for key, persons in found.items() if _usable(key, persons) for pid in persons}
+    entered = PersonFacts(tuple(names), birth_date, Gender.UNKNOWN, None)
     scored = []
-    for person_id, other in person_facts(conn, ids).items():
-        score, _, _, why = _score(facts, other, MATCH_THRESHOLD)
+    for person_id, other in facts(view, ids).items():
+        score, _, _, why = _score(entered, other, MATCH_THRESHOLD)
         if score >= MATCH_THRESHOLD:
             scored.append((person_id, score, why))
     scored.sort(key=lambda x: (-x[1], x[0]))
     return scored[:limit]
 
 
-def _readable_among(conn: sa.Connection, ids: set[str], reader: User) -> set[str]:
-    query = sa.select(t.records.c.id).where(t.records.c.id.in_(sorted(ids)), readable(reader))
-    return set(conn.scalars(query))
-
-
 def candidate_pairs(view: View) -> set[tuple[str, str]]:
     """Every pair of persons sharing a usable blocking key, each as (smaller id, larger id)."""
     pairs: set[tuple[str, str]] = set()
-    for key, members in blocks(_conn(view), most=_MOST):
-        if _usable(key, members):
-            pairs.update(combinations(members, 2))  # members come sorted
+    for key, persons in shared_keys(view, most=_MOST):
+        if _usable(key, persons):
+            pairs.update(combinations(persons, 2))  # they come sorted
     return pairs
 
 
@@ -212,27 +199,34 @@ def propose_pairs(
     threshold: float = MATCH_THRESHOLD,
     limit: int | None = None,
     progress: Progress | None = None,
+    principal: Principal | None = None,
 ) -> list[Proposal]:
-    """Pairs of persons that may be one, scoring at least ``threshold``, best first.
+    """Pairs of persons that may be one, scoring at least ``threshold``, best first; with
+    ``principal``, pairs of persons it may read only (else of every person: the custodian's).
 
     One proposal per pair of clusters (the best-scoring pair of their members); pairs within a
     cluster or between clusters already judged are left out. ``progress(done, total)`` is
     called as pairs are scored.
     """
-    with store.view() as view:
-        conn = _conn(view)
-        resolved = _Resolved(judged_pairs(conn))
+    with _view(store, principal) as view:
+        resolved = _Resolved(judgements(view))
         pairs = sorted(p for p in candidate_pairs(view) if not resolved.settled(*p))
-        facts = person_facts(conn, (x for pair in pairs for x in pair))
+        known = facts(view, (x for pair in pairs for x in pair))
     best: dict[frozenset[str], Proposal] = {}
     for done, (a, b) in enumerate(pairs, 1):
         if progress is not None and (done % 1000 == 0 or done == len(pairs)):
             progress(done, len(pairs))
-        if a not in facts or b not in facts:
+        if a not in known or b not in known:
             continue
-        score, left_name, right_name, why = _score(facts[a], facts[b], threshold)
+        score, left_name, right_name, why = _score(known[a], known[b], threshold)
         key = frozenset((resolved.root(a), resolved.root(b)))
         if score >= threshold and (key not in best or score > best[key].score):
             best[key] = Proposal(a, b, score, left_name, right_name, why)
     ranked = sorted(best.values(), key=lambda p: (-p.score, p.left, p.right))
     return ranked if limit is None else ranked[:limit]
+
+
+def _view(store: Store, principal: Principal | None) -> AbstractContextManager[View]:
+    # Without a principal, unscoped by name: the custodian's ``sviedka match persons`` (and the
+    # review route, which shows a pair only if its user may read both) pairs every person.
+    return store.view(principal or policy.CUSTODIAN)

@@ -6,17 +6,16 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query, Request
 
-from ....model import Confidentiality
-from ....services.access import Permission, granted_ids, visible_levels
+from .... import policy
+from ....policy import Permission
 from ....services.accounts import User
 from ....services.archive.audit import audit_reads
 from ....services.archive.folder import Archive
 from ....services.records.guarded import AUDITED
 from ....services.records.search import search
-from ....store import schema as t
+from ....store.listings import granted_restricted, levels_of
 from ...config import API_PREFIX
 from ...deps import client_ip, get_archive, require
 
@@ -24,18 +23,6 @@ router = APIRouter(prefix=API_PREFIX, tags=["search"])
 
 ArchiveDep = Annotated[Archive, Depends(get_archive)]
 Reader = Annotated[User, Depends(require(Permission.READ))]
-
-
-def _granted(archive: Archive, user: User) -> frozenset[str]:
-    with archive.store.engine.connect() as conn:
-        return frozenset(conn.scalars(granted_ids(user)))
-
-
-def _levels_of(archive: Archive, ids: list[str]) -> dict[str, str]:
-    r = t.records.c
-    with archive.store.engine.connect() as conn:
-        rows = conn.execute(sa.select(r.id, r.confidentiality).where(r.id.in_(ids)))
-        return {row.id: row.confidentiality for row in rows}
 
 
 @router.get("/search")
@@ -52,11 +39,9 @@ def find(
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> dict[str, Any]:
     """Records matching the words, best first; ``total`` counts only what you may read."""
-    granted = (
-        _granted(archive, user)
-        if Confidentiality.RESTRICTED in visible_levels(user)
-        else frozenset()
-    )
+    me = policy.principal_of(user)
+    with archive.store.view(me) as view:
+        granted = granted_restricted(view)  # the restricted records its grants open
     found = search(
         archive.store,
         q,
@@ -64,12 +49,13 @@ def find(
         date_from=date_from,
         date_to=date_to,
         status=status,
-        levels=visible_levels(user),
+        levels=policy.visible_levels(me),
         visible=granted.__contains__,
         limit=limit,
         offset=offset,
     )
-    levels = _levels_of(archive, [hit.id for hit in found.hits])
+    with archive.store.view(me) as view:
+        levels = levels_of(view, [hit.id for hit in found.hits])
     audited = [h.id for h in found.hits if levels.get(h.id) in AUDITED]
     audit_reads(archive.store, user, "search", audited, ip=client_ip(request))
     return {
