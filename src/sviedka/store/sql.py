@@ -27,6 +27,7 @@ from .base import (
     BlobRecord,
     Cluster,
     Journal,
+    JournalSession,
     Judgement,
     NoJournal,
     Store,
@@ -35,6 +36,7 @@ from .base import (
     VocabInfo,
     Writer,
 )
+from .decoded import decoded
 from .engine import WRITE, create_engine
 from .indexes import Index, bring_up_to_date, default_indexes, stale
 from .integrity import Problem
@@ -150,6 +152,18 @@ class SqlStore(Store):
             with conn.begin():
                 self.journal.open(conn)  # takes the log's lock where there is one
                 yield conn
+
+    @contextmanager
+    def journal_transaction(self) -> Iterator[JournalSession]:
+        """A write transaction holding only the journal's session (its lock taken once),
+        flushed before it commits: for entries that change nothing else, such as audit
+        events."""
+        with _translated(), self.engine.connect() as conn:
+            conn = conn.execution_options(**{WRITE: True})
+            with conn.begin():
+                session = self.journal.open(conn)
+                yield session
+                session.flush()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -359,7 +373,10 @@ def record_of(kind: str, record_id: str, state: dict[str, Any]) -> Record:
 
 
 def _stored(row: Any) -> Stored:
-    record = record_of(row.kind, row.id, state_of(row.data, row.sensitive))
+    def decode() -> Record:
+        return record_of(row.kind, row.id, state_of(row.data, row.sensitive))
+
+    record = decoded(row.kind, row.id, row.sha256, decode)
     return Stored(record, row.revision, row.sha256, row.created_at, row.updated_at)
 
 

@@ -13,7 +13,7 @@ from ....services.accounts import User
 from ....services.archive import Archive
 from ....store import Stored
 from ...config import API_PREFIX
-from ...deps import client_ip, current_user, get_archive
+from ...deps import Credentials, client_ip, credentials, current_user, get_archive
 from ..models import (
     HistoryOut,
     Page,
@@ -29,6 +29,8 @@ router = APIRouter(prefix=API_PREFIX, tags=["records"])
 
 ArchiveDep = Annotated[Archive, Depends(get_archive)]
 UserDep = Annotated[User, Depends(current_user)]
+# The reads look the user up in their own threadpool hop (``deps.Credentials``).
+CredentialsDep = Annotated[Credentials, Depends(credentials)]
 
 
 def _out(archive: Archive, user: User, stored: Stored, changed: bool | None = None) -> RecordOut:
@@ -49,13 +51,14 @@ def _where(items: list[str]) -> dict[str, str]:
 def list_records(
     request: Request,
     archive: ArchiveDep,
-    user: UserDep,
+    who: CredentialsDep,
     kind: Annotated[str, Query(max_length=32, description="person, detention, …")],
     where: Annotated[list[str], Query(max_length=20, description="path=value, repeatable")] = [],  # noqa: B006
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
 ) -> Page:
     """One page of the records of a kind that you may read; ``total`` counts only those."""
+    user = who.user()
     page, total = guarded.list_records(
         archive, user, kind, where=_where(where), limit=limit, offset=offset, ip=client_ip(request)
     )
@@ -80,11 +83,12 @@ def create_record(
 def read_record(
     request: Request,
     archive: ArchiveDep,
-    user: UserDep,
+    who: CredentialsDep,
     record_id: str,
     as_of: Annotated[str | None, Query(max_length=40, description="a date or ISO time")] = None,
 ) -> RecordOut:
     """A record now, or as it was at ``as_of``. 404 if it does not exist or you may not read it."""
+    user = who.user()
     stored = guarded.read_record(archive, user, record_id, as_of=as_of, ip=client_ip(request))
     return _out(archive, user, stored)
 
@@ -127,9 +131,10 @@ def patch_record(
 
 @router.get("/records/{record_id}/history", response_model=HistoryOut)
 def record_history(
-    request: Request, archive: ArchiveDep, user: UserDep, record_id: str
+    request: Request, archive: ArchiveDep, who: CredentialsDep, record_id: str
 ) -> HistoryOut:
     """Every revision you may read (one made while the record was above your clearance is left
     out): who, when, why, the state and the hash chain."""
+    user = who.user()
     revisions = guarded.read_history(archive, user, record_id, ip=client_ip(request))
     return HistoryOut(id=record_id, revisions=[revision_out(r) for r in revisions])

@@ -17,12 +17,13 @@ from ....services.accounts import User
 from ....services.archive import Archive
 from ....services.stats import Breakdown, Every, Scope, flows, held_on, series
 from ...config import API_PREFIX
-from ...deps import get_archive, require
+from ...deps import Credentials, credentials, get_archive
 
 router = APIRouter(prefix=API_PREFIX, tags=["statistics"])
 
 ArchiveDep = Annotated[Archive, Depends(get_archive)]
-Reader = Annotated[User, Depends(require(Permission.READ))]
+# The user is looked up in the route's own threadpool hop (``deps.Credentials``).
+Reader = Annotated[Credentials, Depends(credentials)]
 Lang = Annotated[str, Query(pattern="^(en|be|ru)$")]
 AllDetentions = Annotated[bool, Query(description="every detention, not only political")]
 
@@ -35,21 +36,22 @@ def scope_of(user: User, all_detentions: bool = False) -> Scope:
 @router.get("/stats/held")
 def held(
     archive: ArchiveDep,
-    user: Reader,
+    who: Reader,
     on: date,
     by: Breakdown | None = None,
     all_detentions: AllDetentions = False,
     lang: Lang = "en",
 ) -> dict[str, Any]:
     """How many were held on a date (certainly, possibly, undated), or broken down."""
-    found = held_on(archive.store, on, by=by, scope=scope_of(user, all_detentions), lang=lang)
+    scope = scope_of(who.user(Permission.READ), all_detentions)
+    found = held_on(archive.store, on, by=by, scope=scope, lang=lang)
     return {"ok": True, **found.as_dict()}
 
 
 @router.get("/stats/series")
 def held_series(
     archive: ArchiveDep,
-    user: Reader,
+    who: Reader,
     start: Annotated[date, Query(alias="from")],
     end: Annotated[date, Query(alias="to")],
     every: Every = Every.MONTH,
@@ -58,7 +60,7 @@ def held_series(
     lang: Lang = "en",
 ) -> dict[str, Any]:
     """The number held on the first day of each period."""
-    scope = scope_of(user, all_detentions)
+    scope = scope_of(who.user(Permission.READ), all_detentions)
     found = series(archive.store, start, end, every=every, by=by, scope=scope, lang=lang)
     return {"ok": True, **found.as_dict()}
 
@@ -66,11 +68,12 @@ def held_series(
 @router.get("/stats/flows")
 def flows_between(
     archive: ArchiveDep,
-    user: Reader,
+    who: Reader,
     start: Annotated[date, Query(alias="from")],
     end: Annotated[date, Query(alias="to")],
     all_detentions: AllDetentions = False,
 ) -> dict[str, Any]:
     """Persons recognised, detained, released (by how) and died in a period."""
-    found = flows(archive.store, start, end, scope=scope_of(user, all_detentions))
+    scope = scope_of(who.user(Permission.READ), all_detentions)
+    found = flows(archive.store, start, end, scope=scope)
     return {"ok": True, **found.as_dict()}
