@@ -10,6 +10,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
+from starlette.concurrency import run_in_threadpool
 
 from ....model import Confidentiality
 from ....services.access import Permission, visible_levels
@@ -22,7 +23,8 @@ from ...deps import Credentials, credentials, get_archive
 router = APIRouter(prefix=API_PREFIX, tags=["statistics"])
 
 ArchiveDep = Annotated[Archive, Depends(get_archive)]
-# The user is looked up in the route's own threadpool hop (``deps.Credentials``).
+# The routes are coroutines that do their blocking work, the user's lookup included, in one
+# threadpool hop (``deps.Credentials``).
 Reader = Annotated[Credentials, Depends(credentials)]
 Lang = Annotated[str, Query(pattern="^(en|be|ru)$")]
 AllDetentions = Annotated[bool, Query(description="every detention, not only political")]
@@ -34,7 +36,7 @@ def scope_of(user: User, all_detentions: bool = False) -> Scope:
 
 
 @router.get("/stats/held")
-def held(
+async def held(
     archive: ArchiveDep,
     who: Reader,
     on: date,
@@ -43,13 +45,17 @@ def held(
     lang: Lang = "en",
 ) -> dict[str, Any]:
     """How many were held on a date (certainly, possibly, undated), or broken down."""
-    scope = scope_of(who.user(Permission.READ), all_detentions)
-    found = held_on(archive.store, on, by=by, scope=scope, lang=lang)
-    return {"ok": True, **found.as_dict()}
+
+    def count() -> dict[str, Any]:
+        scope = scope_of(who.user(Permission.READ), all_detentions)
+        found = held_on(archive.store, on, by=by, scope=scope, lang=lang)
+        return {"ok": True, **found.as_dict()}
+
+    return await run_in_threadpool(count)
 
 
 @router.get("/stats/series")
-def held_series(
+async def held_series(
     archive: ArchiveDep,
     who: Reader,
     start: Annotated[date, Query(alias="from")],
@@ -60,13 +66,17 @@ def held_series(
     lang: Lang = "en",
 ) -> dict[str, Any]:
     """The number held on the first day of each period."""
-    scope = scope_of(who.user(Permission.READ), all_detentions)
-    found = series(archive.store, start, end, every=every, by=by, scope=scope, lang=lang)
-    return {"ok": True, **found.as_dict()}
+
+    def count() -> dict[str, Any]:
+        scope = scope_of(who.user(Permission.READ), all_detentions)
+        found = series(archive.store, start, end, every=every, by=by, scope=scope, lang=lang)
+        return {"ok": True, **found.as_dict()}
+
+    return await run_in_threadpool(count)
 
 
 @router.get("/stats/flows")
-def flows_between(
+async def flows_between(
     archive: ArchiveDep,
     who: Reader,
     start: Annotated[date, Query(alias="from")],
@@ -74,6 +84,11 @@ def flows_between(
     all_detentions: AllDetentions = False,
 ) -> dict[str, Any]:
     """Persons recognised, detained, released (by how) and died in a period."""
-    scope = scope_of(who.user(Permission.READ), all_detentions)
-    found = flows(archive.store, start, end, scope=scope)
-    return {"ok": True, **found.as_dict()}
+
+    def count() -> dict[str, Any]:
+        found = flows(
+            archive.store, start, end, scope=scope_of(who.user(Permission.READ), all_detentions)
+        )
+        return {"ok": True, **found.as_dict()}
+
+    return await run_in_threadpool(count)
