@@ -118,7 +118,9 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-def wait_ready(base: str, seconds: float = 60) -> None:
+def wait_ready(base: str, seconds: float = 300) -> None:
+    """Until health answers: a loaded machine (or migrations queued behind other archives' on
+    one PostgreSQL server) can hold a start up for minutes."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
