@@ -6,12 +6,14 @@ it from this process with N concurrent asyncio clients (httpx) for D seconds: re
 record, pages of a list, and `held on` statistics, as a documenter with a confidential clearance
 (so confidential reads are audited, as in real use). Then, as the reference measured in the same
 run, the same clients call `/api/v1/health` (no database work beyond a ping, no auth) for D/4
-seconds. Prints requests/s, p50/p99 latency and errors per kind, and the ratio to the reference.
+seconds. Prints requests/s, p50/p99 latency and errors per kind, the ratio to the reference, and
+the server's CPU time (both workers, from /proc) per read and per health request.
 
     .venv/bin/python bench/bench_load.py                       # 50 clients, 60 s, 2 workers
     .venv/bin/python bench/bench_load.py --clients 20 --seconds 10 --json
 
-Targets (issue 6): zero errors, p99 < 200 ms for reads.
+Targets (issue 12, at 10 clients): zero errors, p99 < 150 ms for reads, <= 2 ms of server CPU
+per read.
 """
 
 from __future__ import annotations
@@ -36,12 +38,12 @@ from typing import Any
 
 import httpx
 from fresh_postgres import postgres_database, postgres_problem
+from sviedka.services.vocab import shipped_vocabularies
 
 from sviedka.http.tokens import create_token
 from sviedka.services.accounts import add_user
-from sviedka.services.archive.folder import init_archive
-from sviedka.services.records.records import build_record
-from sviedka.services.records.vocab import shipped_vocabularies
+from sviedka.services.archive import init_archive
+from sviedka.services.records import build_record
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PASSPHRASE = "bench passphrase, not a secret"
@@ -116,7 +118,9 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-def wait_ready(base: str, seconds: float = 60) -> None:
+def wait_ready(base: str, seconds: float = 300) -> None:
+    """Until health answers: a loaded machine (or migrations queued behind other archives' on
+    one PostgreSQL server) can hold a start up for minutes."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -141,12 +145,12 @@ def group_cpu_seconds(group: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def read_mix(ids: list[str], stats: bool) -> Callable[[random.Random], Request]:
+def read_mix(ids: list[str]) -> Callable[[random.Random], Request]:
     def choose(rng: random.Random) -> Request:
         roll = rng.random()
         if roll < 0.5:
             return "record", f"/api/v1/records/{rng.choice(ids)}"
-        if roll < 0.8 or not stats:
+        if roll < 0.8:
             offset = rng.randrange(max(1, len(ids) - 20))
             return "list", f"/api/v1/records?kind=person&limit=20&offset={offset}"
         day = date(2020, 9, 1) + timedelta(days=rng.randrange(1500))
@@ -216,10 +220,7 @@ def main() -> None:
 
 
 def run(server: str, args: argparse.Namespace) -> dict[str, Any]:
-    from importlib.util import find_spec
-
     rng = random.Random(42)
-    stats = find_spec("sviedka.services.analysis.stats") is not None
     with (
         tempfile.TemporaryDirectory(prefix="sviedka-load-") as tmp,
         postgres_database(server) as url,
@@ -234,15 +235,15 @@ def run(server: str, args: argparse.Namespace) -> dict[str, Any]:
             wait_ready(base)
             print(f"{args.clients} clients for {args.seconds:g} s …", file=sys.stderr)
             cpu = group_cpu_seconds(process.pid)
-            reads = asyncio.run(
-                drive(base, token, args.clients, args.seconds, read_mix(ids, stats))
-            )
+            reads = asyncio.run(drive(base, token, args.clients, args.seconds, read_mix(ids)))
             cpu = group_cpu_seconds(process.pid) - cpu
+            health_cpu = group_cpu_seconds(process.pid)
             health = asyncio.run(
                 drive(
                     base, "", args.clients, args.seconds / 4, lambda _: ("health", "/api/v1/health")
                 )
             )
+            health_cpu = group_cpu_seconds(process.pid) - health_cpu
         finally:
             stop_server(process)
     return {
@@ -252,8 +253,8 @@ def run(server: str, args: argparse.Namespace) -> dict[str, Any]:
         "persons": args.persons,
         "reads": summary(reads, args.seconds),
         "reference_health": summary(health, args.seconds / 4)["all"],
-        "statistics_included": stats,
         "server_cpu_ms_per_read": round(cpu * 1000 / max(1, sum(map(len, reads.values()))), 2),
+        "server_cpu_ms_per_health": round(health_cpu * 1000 / max(1, len(health["health"])), 2),
         "errors": dict(ERRORS),
         "load_average": os.getloadavg(),
     }
@@ -273,17 +274,18 @@ def text(report: dict[str, Any]) -> str:
         )
     every = report["reads"]["all"]
     ratio = every["p99_ms"] / max(report["reference_health"]["p99_ms"], 0.1)
-    verdict = "met" if every["errors"] == 0 and every["p99_ms"] < 200 else "NOT met"
+    per, health = report["server_cpu_ms_per_read"], report["server_cpu_ms_per_health"]
+    verdict = "met" if every["errors"] == 0 and every["p99_ms"] < 150 and per <= 2 else "NOT met"
     lines.append(f"p99 of reads / p99 of health: {ratio:.1f}x")
     lines.append(f"errors: {report['errors'] or 'none'}")
-    per = report["server_cpu_ms_per_read"]
     lines.append(
         f"server CPU per read (both workers, user + system): {per} ms, so about "
-        f"{2000 / per:.0f} reads/s on two cores of its own (PostgreSQL and the client apart)"
+        f"{2000 / per:.0f} reads/s on two cores of its own (PostgreSQL and the client apart); "
+        f"per health request (the reference): {health} ms"
     )
     load = " ".join(f"{value:.1f}" for value in report["load_average"])
     lines.append(f"load average of the machine at the end (1, 5, 15 min): {load}")
-    lines.append(f"target (zero errors, p99 < 200 ms for reads): {verdict}")
+    lines.append(f"target (zero errors, p99 < 150 ms and <= 2 ms server CPU per read): {verdict}")
     return "\n".join(lines)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from . import schema as t
-from .sql import SqlStore
+from .sql import SqlStore, _translated
 
 __all__ = ["audit_entries"]
 
@@ -17,5 +17,5 @@ def audit_entries(store: SqlStore, kind: str, *, ref: str | None = None) -> list
     query = sa.select(e.idx, e.entry).where(e.kind == kind)
     if ref is not None:
         query = query.where(e.ref == ref)
-    with store.engine.connect() as conn, conn.begin():
+    with _translated(), store.engine.connect() as conn, conn.begin():  # a NUL in ref: Invalid
         return [(int(row.idx), str(row.entry)) for row in conn.execute(query.order_by(e.idx))]

@@ -12,6 +12,7 @@ from ..model.codec import load
 from ..model.custody import CustodyEvent, CustodyKind
 from ..model.revision import Revision
 from .base import Judgement, Stored
+from .decoded import decoded
 
 __all__ = [
     "custody_of",
@@ -43,7 +44,10 @@ def record_of(kind: str, record_id: str, state: dict[str, Any]) -> Record:
 
 
 def stored_of(row: Any) -> Stored:
-    record = record_of(row.kind, row.id, state_of(row.data, row.sensitive))
+    def decode() -> Record:
+        return record_of(row.kind, row.id, state_of(row.data, row.sensitive))
+
+    record = decoded(row.kind, row.id, row.sha256, decode)
     return Stored(record, row.revision, row.sha256, row.created_at, row.updated_at)
 
 

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from ..errors import Conflict, Invalid, Unavailable
 from ..model.custom import CustomField
 from ..policy import Principal, read_scope
-from .base import Journal, NoJournal, Store, View, Writer
+from .base import Journal, JournalSession, NoJournal, Store, View, Writer
 from .dialect import upsert
 from .engine import WRITE, create_engine
 from .indexes import Index, bring_up_to_date, stale
@@ -137,6 +137,18 @@ class SqlStore(Store):
             with conn.begin():
                 self.journal.open(conn)  # takes the log's lock where there is one
                 yield conn
+
+    @contextmanager
+    def journal_transaction(self) -> Iterator[JournalSession]:
+        """A write transaction holding only the journal's session (its lock taken once),
+        flushed before it commits: for entries that change nothing else, such as audit
+        events."""
+        with _translated(), self.engine.connect() as conn:
+            conn = conn.execution_options(**{WRITE: True})
+            with conn.begin():
+                session = self.journal.open(conn)
+                yield session
+                session.flush()
 
     def close(self) -> None:
         self.engine.dispose()

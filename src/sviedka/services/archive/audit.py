@@ -134,11 +134,9 @@ def _event(
 def _append(store: SqlStore, made: list[AuditEvent]) -> None:
     if not made:
         return
-    with store.write_transaction() as conn:
-        session = store.journal.open(conn)
+    with store.journal_transaction() as session:  # committed before the read is answered
         for event in made:
             session.append(KIND, event.ref, canonical(event.data()))
-        session.flush()
 
 
 def events(

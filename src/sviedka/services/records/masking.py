@@ -19,19 +19,27 @@ from ...model import Record
 from ...model.codec import references
 from ...store import View
 
-__all__ = ["hidden_ids", "mask", "restore"]
+__all__ = ["hidden_ids", "mask", "reference_ids", "restore"]
 
 _TOKEN = re.compile(r"[^.\[\]]+|\[\d+\]")
 
 
 def hidden_ids(view: View, records: Iterable[Record]) -> set[str]:
     """The ids these records point at that ``view`` (scoped to a principal) does not show."""
-    ids = {r.value for record in records for r in references(record) if r.kind == "ref"}
+    ids = {i for record in records for i in reference_ids(record)}
     return ids - set(view.kinds_of(ids)) if ids else set()
 
 
+def reference_ids(record: Record) -> set[str]:
+    """The ids of the records ``record`` points at."""
+    return {r.value for r in references(record) if r.kind == "ref"}
+
+
 def mask(record: Record, data: dict[str, Any], hidden: set[str]) -> dict[str, Any]:
-    """``data`` (the record as JSON) with every hidden reference set to null."""
+    """``data`` (the record as JSON) with every hidden reference set to null (``data`` itself
+    when there is none: it is not changed)."""
+    if not hidden:
+        return data
     paths = [r.path for r in references(record) if r.kind == "ref" and r.value in hidden]
     if not paths:
         return data

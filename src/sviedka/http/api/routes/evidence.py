@@ -30,7 +30,7 @@ from ....services.evidence import (
 )
 from ....services.records.guarded import AUDITED, shown
 from ...config import API_PREFIX, ServerConfig
-from ...deps import client_ip, current_user, get_archive, get_keys
+from ...deps import client_ip, current_user, get_archive, keys_of
 from ...files import BodyReader
 from ..models import record_out
 
@@ -138,7 +138,7 @@ def make_router(config: ServerConfig) -> APIRouter:
         """The file itself, decrypted as it is sent (needs the server's unlocked keys: 503
         otherwise). Every download or view is logged in the file's custody and in the audit."""
         require(user, Permission.EVIDENCE_DOWNLOAD)
-        keys = get_keys(request)
+        keys = keys_of(request)
 
         def prepare() -> Any:
             with archive.store.view() as view:

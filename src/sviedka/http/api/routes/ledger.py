@@ -16,7 +16,7 @@ from ....services.archive.audit import audit_read
 from ....services.archive.folder import Archive
 from ....services.records.guarded import AUDITED
 from ...config import API_PREFIX
-from ...deps import client_ip, get_archive, get_keys, require
+from ...deps import client_ip, get_archive, keys_of, require
 
 router = APIRouter(prefix=API_PREFIX, tags=["ledger"])
 
@@ -49,7 +49,7 @@ def latest_checkpoint(archive: ArchiveDep, user: Reader) -> dict[str, Any]:
 @router.post("/ledger/checkpoint")
 def sign_checkpoint(request: Request, archive: ArchiveDep, user: Signer) -> dict[str, Any]:
     """Sign the log's current head (needs the server's unlocked keys; 503 otherwise)."""
-    keys = get_keys(request)
+    keys = keys_of(request)
     if keys is None:
         raise Unavailable("The server was started without the archive keys; it cannot sign.")
     return _checkpoint(ledger.checkpoint(archive, keys))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from ....errors import Invalid
 from ....services.accounts import User
@@ -13,7 +14,7 @@ from ....services.archive.folder import Archive
 from ....services.records import guarded
 from ....store import Stored
 from ...config import API_PREFIX
-from ...deps import client_ip, current_user, get_archive
+from ...deps import Credentials, client_ip, credentials, current_user, get_archive
 from ..models import (
     HistoryOut,
     Page,
@@ -29,6 +30,9 @@ router = APIRouter(prefix=API_PREFIX, tags=["records"])
 
 ArchiveDep = Annotated[Archive, Depends(get_archive)]
 UserDep = Annotated[User, Depends(current_user)]
+# The reads are coroutines that do their blocking work, the user's lookup included, in one
+# threadpool hop (``deps.Credentials``).
+CredentialsDep = Annotated[Credentials, Depends(credentials)]
 
 
 def _out(archive: Archive, user: User, stored: Stored, changed: bool | None = None) -> RecordOut:
@@ -46,23 +50,33 @@ def _where(items: list[str]) -> dict[str, str]:
 
 
 @router.get("/records", response_model=Page)
-def list_records(
+async def list_records(
     request: Request,
     archive: ArchiveDep,
-    user: UserDep,
+    who: CredentialsDep,
     kind: Annotated[str, Query(max_length=32, description="person, detention, …")],
     where: Annotated[list[str], Query(max_length=20, description="path=value, repeatable")] = [],  # noqa: B006
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
 ) -> Page:
     """One page of the records of a kind that you may read; ``total`` counts only those."""
-    page, total = guarded.list_records(
-        archive, user, kind, where=_where(where), limit=limit, offset=offset, ip=client_ip(request)
-    )
-    items = [
-        record_out(s, data=d) for s, d in zip(page, guarded.shown(archive, user, page), strict=True)
-    ]
-    return Page(items=items, total=total, limit=limit, offset=offset)
+
+    def page_of() -> Page:
+        user = who.user()
+        page, total = guarded.list_records(
+            archive,
+            user,
+            kind,
+            where=_where(where),
+            limit=limit,
+            offset=offset,
+            ip=client_ip(request),
+        )
+        shown = guarded.shown(archive, user, page)
+        items = [record_out(s, data=d) for s, d in zip(page, shown, strict=True)]
+        return Page(items=items, total=total, limit=limit, offset=offset)
+
+    return await run_in_threadpool(page_of)
 
 
 @router.post("/records/{kind}", response_model=RecordOut, status_code=201)
@@ -77,16 +91,21 @@ def create_record(
 
 
 @router.get("/records/{record_id}", response_model=RecordOut)
-def read_record(
+async def read_record(
     request: Request,
     archive: ArchiveDep,
-    user: UserDep,
+    who: CredentialsDep,
     record_id: str,
     as_of: Annotated[str | None, Query(max_length=40, description="a date or ISO time")] = None,
 ) -> RecordOut:
     """A record now, or as it was at ``as_of``. 404 if it does not exist or you may not read it."""
-    stored = guarded.read_record(archive, user, record_id, as_of=as_of, ip=client_ip(request))
-    return _out(archive, user, stored)
+
+    def read() -> RecordOut:
+        user = who.user()
+        stored = guarded.read_record(archive, user, record_id, as_of=as_of, ip=client_ip(request))
+        return _out(archive, user, stored)
+
+    return await run_in_threadpool(read)
 
 
 @router.put("/records/{record_id}", response_model=RecordOut)
@@ -126,10 +145,14 @@ def patch_record(
 
 
 @router.get("/records/{record_id}/history", response_model=HistoryOut)
-def record_history(
-    request: Request, archive: ArchiveDep, user: UserDep, record_id: str
+async def record_history(
+    request: Request, archive: ArchiveDep, who: CredentialsDep, record_id: str
 ) -> HistoryOut:
     """Every revision you may read (one made while the record was above your clearance is left
     out): who, when, why, the state and the hash chain."""
-    revisions = guarded.read_history(archive, user, record_id, ip=client_ip(request))
-    return HistoryOut(id=record_id, revisions=[revision_out(r) for r in revisions])
+
+    def history() -> HistoryOut:
+        revisions = guarded.read_history(archive, who.user(), record_id, ip=client_ip(request))
+        return HistoryOut(id=record_id, revisions=[revision_out(r) for r in revisions])
+
+    return await run_in_threadpool(history)
