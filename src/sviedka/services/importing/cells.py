@@ -30,7 +30,6 @@ DECLARED: Mapping[str, tuple[type, str]] = {
     "articles": (Detention, "charges"),
 }
 _COLUMN = {(cls, path): column for column, (cls, path) in DECLARED.items()}
-LIMIT = 10**9  # the sheet's readers bound a cell; the import adds no limit of its own
 
 
 @dataclass
@@ -68,10 +67,12 @@ class ReadCells:
 
 def read_cells(declared: Declared, known_articles: Collection[str]) -> ReadCells:
     """Read the declared columns of one row through the form reader."""
-    lookups = Lookups(codes=lambda vocab: known_articles, record=lambda *_: False)
-    readings = {
-        cls: read_form(cls, values, lookups, limit=LIMIT) for cls, values in declared.values.items()
-    }
+
+    def codes(vocab: str) -> Collection[str]:
+        return known_articles if vocab == "criminal_code_by" else ()
+
+    lookups = Lookups(codes=codes, record=lambda *_: False)  # no column names a record by id
+    readings = {cls: read_form(cls, values, lookups) for cls, values in declared.values.items()}
     problems = [p for cls, r in readings.items() for p in _reported(cls, r, declared)]
     return ReadCells(readings, problems)
 
