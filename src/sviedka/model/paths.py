@@ -72,6 +72,7 @@ def resolve(cls: type, path: str) -> Leaf:
     return _leaf(steps, _optional(tp), metadata)
 
 
+@cache
 def member_type(tp: Any, step: str | int) -> Any:
     """The type of field ``step`` of a group, or of a row of a list (``None`` unwrapped)."""
     return _optional(_member(_optional(tp), step, {})[0])

@@ -3,6 +3,8 @@
 ``342 ч.1``, ``ч. 1 ст. 342``, ``361-1, 361-4``, ``Art. 130 part 3``, ``ст.342 ч.2; 130 ч.3``,
 ``ч.1,2 ст.342``. A part written after an article belongs to it; a part written before an article
 marked ``ст.``/``арт.``/``art.`` (or with no article before it) belongs to the next one.
+``split_articles`` only reads the writing; whether an article is in the criminal_code_by
+vocabulary is the form reader's check (``rows``), as for any vocabulary field.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-__all__ = ["ArticleProblem", "Charged", "parse_articles"]
+__all__ = ["ArticleProblem", "Charged", "parse_articles", "split_articles", "unknown_articles"]
 
 _TOKEN = re.compile(
     r"""
@@ -43,15 +45,24 @@ class ArticleProblem(ValueError):
 
 def parse_articles(text: str, known: Collection[str]) -> list[Charged]:
     """The charges written in ``text``; ``ArticleProblem`` names what is wrong."""
-    tokens = _tokens(text)
-    charges = _assemble(tokens)
+    charges = split_articles(text)
     unknown = tuple(dict.fromkeys(c.article for c in charges if c.article not in known))
     if unknown:
-        raise ArticleProblem(
-            f"unknown article(s) {', '.join(unknown)}: not in the criminal_code_by vocabulary",
-            unknown,
-        )
-    return list(dict.fromkeys(charges))
+        raise unknown_articles(unknown)
+    return charges
+
+
+def split_articles(text: str) -> list[Charged]:
+    """The charges written in ``text``, each once, in order; ``ArticleProblem`` if unreadable.
+    The articles are not checked against the vocabulary."""
+    return list(dict.fromkeys(_assemble(_tokens(text))))
+
+
+def unknown_articles(codes: tuple[str, ...]) -> ArticleProblem:
+    """The problem of a cell naming articles the criminal_code_by vocabulary does not have."""
+    return ArticleProblem(
+        f"unknown article(s) {', '.join(codes)}: not in the criminal_code_by vocabulary", codes
+    )
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:

@@ -1,7 +1,9 @@
 """One sheet row to ``RowFacts``: what the row says, read and checked, before any record is made.
 
-Every problem in a row is collected (not only the first), each as ``column: what is wrong``,
-without repeating the cell's value: it may be personal data."""
+The columns declared in ``cells`` (birthday, gender, arrest and verdict dates, articles) are
+normalised here and read by the one form reader, which does the model's checks; the others are
+read here. Every problem in a row is collected (not only the first), each as
+``column: what is wrong``, without repeating the cell's value: it may be personal data."""
 
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...model import EndMode, Gender, PartialDate
-from .articles import ArticleProblem, Charged, parse_articles
+from .articles import ArticleProblem, Charged, split_articles
+from .cells import DECLARED, Declared, ReadCells, read_cells
 from .columns import Columns
 from .dates import parse_date
 from .text import clean, normalise
@@ -87,9 +90,13 @@ def read_row(
     problems += [f"{f}: is a formula saved without its value" for f, i in columns.items()
                  if i in unreadable]  # fmt: skip
     cell = {f: (cells[i] if i < len(cells) else None) for f, i in columns.items()}
-    problems += _read_simple(cell, facts)
-    problems += _read_dates(cell, facts)
-    problems += _read_articles(cell.get("articles"), facts, known_articles)
+    declared = Declared()
+    problems += _read_simple(cell, facts, declared)
+    problems += _read_dates(cell, facts, declared)
+    problems += _read_articles(cell.get("articles"), declared)
+    read = read_cells(declared, known_articles)
+    problems += read.problems
+    _take(read, facts)
     if not facts.name and columns.get("name") not in unreadable:
         problems.append("name: is empty")
     problems += _coherence(facts)
@@ -109,7 +116,7 @@ def _shape(cells: list[Any], width: int, facts: RowFacts) -> list[str]:
     return []
 
 
-def _read_simple(cell: Mapping[str, Any], facts: RowFacts) -> list[str]:
+def _read_simple(cell: Mapping[str, Any], facts: RowFacts, declared: Declared) -> list[str]:
     problems = []
     facts.id = _identifier(cell.get("id"))
     facts.url = clean(cell.get("url")).rstrip("/") or None
@@ -124,7 +131,7 @@ def _read_simple(cell: Mapping[str, Any], facts: RowFacts) -> list[str]:
         found = _GENDER.get(gender)
         if found is None:
             problems.append("gender: is not one of m/f, male/female, м/ж, муж/жен")
-        facts.gender = found or Gender.UNKNOWN
+        declared.put("gender", found)
     _read_prison(clean(cell.get("prison")), facts)
     return problems
 
@@ -146,25 +153,40 @@ def _read_prison(text: str, facts: RowFacts) -> None:
     facts.facility = text
 
 
-def _read_dates(cell: Mapping[str, Any], facts: RowFacts) -> list[str]:
+def _read_dates(cell: Mapping[str, Any], facts: RowFacts, declared: Declared) -> list[str]:
+    """Each date as ``YYYY[-MM[-DD]]``: a declared column's for the reader, the rest here."""
     problems = []
     for name in _DATES:
         try:
-            facts.dates[name] = parse_date(cell.get(name))
+            found = parse_date(cell.get(name))
         except ValueError as exc:
             problems.append(f"{name}: {exc}")
+            found = None
+        facts.dates[name] = None if name in DECLARED else found
+        if name in DECLARED:
+            declared.put(name, None if found is None else str(found))
     return problems
 
 
-def _read_articles(value: Any, facts: RowFacts, known: Collection[str]) -> list[str]:
+def _read_articles(value: Any, declared: Declared) -> list[str]:
     text = clean(value)
     if not text:
         return []
     try:
-        facts.charges = parse_articles(text, known)
+        declared.put_charges(split_articles(text))
     except ArticleProblem as exc:
         return [f"articles: {exc}"]
     return []
+
+
+def _take(read: ReadCells, facts: RowFacts) -> None:
+    """What the reader read of the declared columns, into the row's facts."""
+    for name in _DATES:
+        if name in DECLARED and (day := read.get(name)) is not None:
+            facts.dates[name] = PartialDate.parse(day)
+    facts.gender = Gender(read.get("gender") or Gender.UNKNOWN)
+    charges = read.get("articles") or []
+    facts.charges = [Charged(c["article"], c.get("part")) for c in charges if "article" in c]
 
 
 def _coherence(facts: RowFacts) -> list[str]:

@@ -30,6 +30,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
+from functools import cache
 from typing import Any, TypeVar
 
 from ...model import DateRange, PartialDate
@@ -251,7 +252,7 @@ class _Closer:
         if cls is DateRange:
             return self.range(tree, path)
         out: dict[str, Any] = {}
-        for f in dataclasses.fields(cls):
+        for f in _fields(cls):
             where = f"{path}{f.name}"
             if f.name in tree:
                 value = self.value(member_type(cls, f.name), tree[f.name], where)
@@ -275,6 +276,11 @@ class _Closer:
             self.problems.setdefault(f"{path}end", RANGE)
             return None
         return str(DateRange(start, end))
+
+
+@cache
+def _fields(cls: type) -> tuple[dataclasses.Field[Any], ...]:
+    return dataclasses.fields(cls)
 
 
 def _failed(problems: Mapping[str, str], path: str) -> bool:
