@@ -747,12 +747,6 @@ def test_a_refused_upload_closes_its_files(world: World) -> None:
     gc.collect()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="statistics (store/spell_counts.same_pairs, owned by the store rewrite): persons are "
-    "clustered through every 'same' judgement, also those with a record the user may not read, "
-    "so two readable people judged the same as one restricted person count once",
-)
 def test_statistics_never_join_people_through_one_the_user_may_not_read(world: World) -> None:
     """Two public political prisoners, each judged the same as a person nobody may read: a
     viewer counts two more held today, as in an archive without that person."""

@@ -261,9 +261,14 @@ def count_persons(
     return counts
 
 
-def same_pairs(conn: sa.Connection) -> list[tuple[str, str]]:
+def same_pairs(conn: sa.Connection, levels: frozenset[str] | None = None) -> list[tuple[str, str]]:
     """Every pair of records judged the same by the resolver (few: read them all). Pairs of
-    other kinds than persons are harmless: their ids are never a spell's person."""
+    other kinds than persons are harmless: their ids are never a spell's person. With
+    ``levels``, only pairs whose two records are at those levels: a count never joins two
+    people through one its reader may not see."""
     J = t.judgements.c
     query = sa.select(J.left_id, J.right_id).where(J.verdict == Verdict.SAME.value)
+    if levels is not None:
+        seen = sa.select(t.records.c.id).where(t.records.c.confidentiality.in_(sorted(levels)))
+        query = query.where(J.left_id.in_(seen), J.right_id.in_(seen))
     return [(row.left_id, row.right_id) for row in conn.execute(query)]

@@ -94,7 +94,7 @@ class Counts:
 
     def __init__(self, conn: sa.Connection, who: Who) -> None:
         self.conn, self.who = conn, who
-        self.canonical = clusters(same_pairs(conn))
+        self.canonical = clusters(same_pairs(conn, who.levels))
 
     def _count(self, query: Query) -> dict[Any, int]:
         return count_persons(self.conn, query, self.canonical)
