@@ -147,3 +147,37 @@ def test_policy_is_pure() -> None:
         if _under(i, "sviedka") and not any(_under(i, a) for a in allowed)
     ]
     assert outward == []
+
+
+# Modules that still read the store through a bare ``store.view()`` (unscoped until every caller
+# names a principal; issue 12, item 2): each must move to ``view(principal)`` or ask for
+# ``unscoped_view()`` by name, and none may join.
+BARE_VIEWS_NOT_YET_SCOPED = frozenset(
+    {
+        "sviedka.http.api.routes.review",
+        "sviedka.http.web.dashboard",
+        "sviedka.http.web.queries",
+        "sviedka.services.records.matching",
+        "sviedka.services.sanctions.export",
+        "sviedka.services.sanctions.perpetrators",
+        "sviedka.services.sanctions.screen",
+    }
+)
+
+
+def test_reads_outside_the_store_name_a_principal_or_ask_for_the_whole_store() -> None:
+    """``store.view()`` with no principal reads every record: outside ``store/`` a read names
+    the principal it is for (``view(principal)``) or says it wants the whole store
+    (``unscoped_view()``, ``view(CUSTODIAN)``)."""
+    bare = {
+        name
+        for name, tree in MODULES.items()
+        if not _under(name, "sviedka.store")
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "view"
+        and not node.args
+        and not node.keywords
+    }
+    assert bare == set(BARE_VIEWS_NOT_YET_SCOPED)

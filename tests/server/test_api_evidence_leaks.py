@@ -20,8 +20,9 @@ from serverkit import BASE_URL, Server
 
 from evidence_kit import MARKER, holding, under, watch
 from sviedka.model import Confidentiality
-from sviedka.services import access
+from sviedka.policy import custodian
 from sviedka.services.accounts import find_user
+from sviedka.services.archive.grants import add_grant
 from sviedka.services.records import records
 from sviedka.vault import blobs
 
@@ -53,8 +54,8 @@ def world(server: Server) -> World:
     for level in Confidentiality:
         body = {"names": [{"full": f"Person {level}"}], "confidentiality": level.value}
         person[level.value] = records.add_record(server.store, "person", body, actor="t").record.id
-    access.grant(server.store, person["restricted"], grantee_kind="user", grantee=boss.id,
-                 actor="t")  # fmt: skip
+    add_grant(server.store, custodian("t"), person["restricted"], grantee_kind="user",
+              grantee=boss.id)  # fmt: skip
     return World(server, person)
 
 

@@ -24,10 +24,11 @@ from evidence_kit import database as database  # a fixture: the module runs on b
 from sviedka.errors import Invalid, NotFound, Unavailable
 from sviedka.model import Confidentiality, Evidence, Vocabulary
 from sviedka.model.custody import CustodyKind
-from sviedka.services import access
+from sviedka.policy import custodian
 from sviedka.services import evidence as ev
 from sviedka.services.accounts import User, add_user
 from sviedka.services.archive.folder import Archive, init_archive, open_archive
+from sviedka.services.archive.grants import add_grant
 from sviedka.services.records import records
 from sviedka.vault import blobs
 
@@ -57,8 +58,8 @@ class World:
         body = {"names": [{"full": f"Person {level}"}], "confidentiality": level.value}
         made = records.add_record(self.archive.store, "person", body, actor="t").record.id
         if level is RESTRICTED:
-            access.grant(self.archive.store, made, grantee_kind="user", grantee=self.boss.id,
-                         actor="t")  # fmt: skip
+            add_grant(self.archive.store, custodian("t"), made, grantee_kind="user",
+                      grantee=self.boss.id)  # fmt: skip
         return made
 
     def ingest(

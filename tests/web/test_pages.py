@@ -403,6 +403,7 @@ def test_a_case_on_postgresql_and_what_a_viewer_sees(pg_url: str, tmp_path: Path
 
 def test_a_verifier_judges_an_unsure_pair_from_the_review_queue(client: TestClient) -> None:
     from sviedka.model import Verdict
+    from sviedka.policy import CUSTODIAN
     from sviedka.services.records.resolver import cluster_of, judge
 
     store = client.app.state.archive.store  # type: ignore[attr-defined]
@@ -417,7 +418,7 @@ def test_a_verifier_judges_an_unsure_pair_from_the_review_queue(client: TestClie
     r = client.post("/review/judge", data=data)
     assert r.status_code == 200 and "The judgement was saved." in r.text
     assert "Possible duplicates to judge" not in r.text
-    assert set(cluster_of(store, a)[0].members) == {a, b}
+    assert set(cluster_of(store, CUSTODIAN, a)[0].members) == {a, b}
     client.cookies.clear()
     viewer = login(client, "viewer")
     assert client.post("/review/judge", data={**data, "csrf_token": viewer}).status_code == 403

@@ -27,9 +27,10 @@ from evidence_kit import database as database  # a fixture: the module runs on b
 from sviedka.http.app import create_app
 from sviedka.http.config import ServerConfig
 from sviedka.model import Confidentiality, Evidence
-from sviedka.services import access
+from sviedka.policy import custodian
 from sviedka.services.accounts import add_user
 from sviedka.services.archive.folder import read_config
+from sviedka.services.archive.grants import add_grant
 from sviedka.services.archive.keys import unlock_archive
 from sviedka.services.records import records
 from sviedka.vault import blobs
@@ -100,8 +101,8 @@ def world(database: str | None, tmp_path_factory: pytest.TempPathFactory) -> Ite
         for level in Confidentiality:
             body = {"names": [{"full": f"Person {level}"}], "confidentiality": level.value}
             person[level.value] = records.add_record(store, "person", body, actor="t").record.id
-        access.grant(store, person["restricted"], grantee_kind="user", grantee=boss.id,
-                     actor="t")  # fmt: skip
+        add_grant(store, custodian("t"), person["restricted"], grantee_kind="user",
+                  grantee=boss.id)  # fmt: skip
         made = World(path, database, config, client, person)
         yield made
         for session, _ in made.sessions.values():

@@ -94,7 +94,7 @@ def within_reach(source: SqlStore | View, user: Who, record: Record) -> bool:
 
 def _admits(source: SqlStore | View, scope: policy.ReadScope, record: Record) -> bool:
     if isinstance(source, SqlStore):
-        with source.view() as view:
+        with source.unscoped_view() as view:  # scoped just below
             return _admits(view, scope, record)
     seen = scoped(source, scope)
     if not isinstance(seen, ScopedView):
@@ -133,7 +133,7 @@ def check_writable(view: View, user: Who, record: Record, before: Record | None 
 
 def grants(store: SqlStore, record_id: str) -> list[Grant]:
     """Every grant of a record, unchecked (the custodian's)."""
-    with store.view() as view:
+    with store.unscoped_view() as view:
         return grants_of(view, record_id)
 
 
