@@ -78,7 +78,7 @@ def prepare(folder: Path, count: int) -> tuple[Archive, float]:
 
 def naive(archive: Archive, sample: int, total: int) -> tuple[float, int]:
     """Seconds for ``sample`` perpetrators against every listed person, and pairs compared."""
-    with archive.store.view() as view:
+    with archive.store.unscoped_view() as view:
         listed = [n.name for _, e in current_entries(view, "person") for n in e.names]
         people = [s.record for s in view.records("person", limit=sample)]
     ours = [n.full for p in people for n in getattr(p, "names", ())]

@@ -49,7 +49,7 @@ class World:
         return sha, evidence_id
 
     def record(self, evidence_id: str) -> Evidence:
-        with self.archive.store.view() as view:
+        with self.archive.store.unscoped_view() as view:
             found = view.get(evidence_id).record
         assert isinstance(found, Evidence)
         return found
@@ -166,7 +166,7 @@ def test_a_full_disk_is_a_clear_error_and_leaves_nothing_half_written(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(blobs._TempFile, "write", full)
-    with world.archive.store.view() as view:
+    with world.archive.store.unscoped_view() as view:
         count = view.count("evidence")
     result = world.cli("evidence", "add", str(a_file(tmp_path, "Ганна-secret.txt")))
     assert (result.exit_code, result.output) == (
@@ -174,6 +174,6 @@ def test_a_full_disk_is_a_clear_error_and_leaves_nothing_half_written(
         "Error: The disk that holds the vault is full: nothing of this file was stored. "
         "Free some space, then add the file again.\n",
     )
-    with world.archive.store.view() as view:
+    with world.archive.store.unscoped_view() as view:
         assert view.count("evidence") == count
     assert list((world.archive.path / "vault" / "tmp").iterdir()) == []

@@ -15,14 +15,6 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "sviedka"
 
-# Modules that still hold SQL outside store/ (issue 12, item 3): each must move, none may join.
-SQL_NOT_YET_IN_STORE = frozenset(
-    {
-        "sviedka.services.access",  # the shim of the old names over policy/ and scoped views
-    }
-)
-
-
 def _modules() -> Iterator[tuple[str, ast.Module]]:
     for path in sorted(PACKAGE.rglob("*.py")):
         rel = path.relative_to(PACKAGE.parent).with_suffix("")
@@ -81,7 +73,7 @@ def test_sqlalchemy_is_imported_only_under_store() -> None:
         for name, imported in IMPORTS.items()
         if any(_under(i, "sqlalchemy") for i in imported) and not _under(name, "sviedka.store")
     }
-    assert outside == set(SQL_NOT_YET_IN_STORE)
+    assert outside == set()
 
 
 def test_api_and_web_do_not_import_each_other() -> None:
@@ -176,3 +168,20 @@ def _reachable(graph: dict[str, set[str]], start: str) -> set[str]:
             seen.add(name)
             todo.extend(graph[name])
     return seen
+
+
+def test_reads_outside_the_store_name_a_principal_or_ask_for_the_whole_store() -> None:
+    """Outside ``store/`` a read names the principal it is for (``view(principal)``) or says
+    it wants the whole store (``unscoped_view()``, ``view(CUSTODIAN)``)."""
+    bare = {
+        name
+        for name, tree in MODULES.items()
+        if not _under(name, "sviedka.store")
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "view"
+        and not node.args
+        and not node.keywords
+    }
+    assert bare == set()

@@ -206,7 +206,7 @@ def test_an_upload_is_at_its_level_from_its_first_revision(small: Server) -> Non
         "/api/v1/evidence?confidentiality=confidential", content=b"c" * 100, headers=headers
     )
     assert made.status_code == 201, made.text
-    with small.store.view() as view:
+    with small.store.unscoped_view() as view:
         (stored,) = [s for s in view.records("evidence") if s.record.original_name == "c.bin"]
         levels = [r.state["confidentiality"] for r in view.history(stored.record.id)]
     # ingested, then described from the upload's copy in memory: confidential from the first

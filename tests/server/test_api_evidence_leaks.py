@@ -20,8 +20,9 @@ from serverkit import BASE_URL, Server
 
 from evidence_kit import MARKER, holding, under, watch
 from sviedka.model import Confidentiality
-from sviedka.services import access
+from sviedka.policy import custodian
 from sviedka.services.accounts import find_user
+from sviedka.services.archive.grants import add_grant
 from sviedka.services.records import records
 from sviedka.vault import blobs
 
@@ -53,8 +54,8 @@ def world(server: Server) -> World:
     for level in Confidentiality:
         body = {"names": [{"full": f"Person {level}"}], "confidentiality": level.value}
         person[level.value] = records.add_record(server.store, "person", body, actor="t").record.id
-    access.grant(server.store, person["restricted"], grantee_kind="user", grantee=boss.id,
-                 actor="t")  # fmt: skip
+    add_grant(server.store, custodian("t"), person["restricted"], grantee_kind="user",
+              grantee=boss.id)  # fmt: skip
     return World(server, person)
 
 
@@ -140,7 +141,7 @@ def test_uploading_a_restricted_files_bytes_answers_like_new_bytes_and_changes_n
     secret = unique("secret")
     first = world.upload("boss", secret, link=world.person["restricted"]).json()
     store = world.server.store
-    with store.view() as view:
+    with store.unscoped_view() as view:
         before = (view.get(first["evidence_id"]), view.custody(first["sha256"]))
     known = world.upload("idoc", secret)
     fresh = world.upload("idoc", unique("fresh"))
@@ -148,7 +149,7 @@ def test_uploading_a_restricted_files_bytes_answers_like_new_bytes_and_changes_n
     own = {"sha256": "", "size": 0, "evidence_id": ""}
     assert known.json() | own == fresh.json() | own
     assert known.json()["new_content"] is True and known.json()["evidence_id"] is not None
-    with store.view() as view:
+    with store.unscoped_view() as view:
         assert view.get(first["evidence_id"]) == before[0]  # no revision, no link
         events = view.custody(first["sha256"])
     assert events[: len(before[1])] == before[1]

@@ -16,9 +16,10 @@ from serverkit import BASE_URL, PASSWORD, Server
 from sviedka.http.sessions import SESSION_COOKIE
 from sviedka.http.tokens import create_token
 from sviedka.model.revision import timestamp
+from sviedka.policy import custodian
 from sviedka.services import accounts
-from sviedka.services.access import grant
 from sviedka.services.accounts import LOCKOUT
+from sviedka.services.archive.grants import add_grant
 from sviedka.services.records import records
 from sviedka.store import schema as t
 
@@ -194,7 +195,7 @@ def test_cookie_requests_that_change_things_need_the_csrf_token(
 def test_another_compartments_record_is_not_found(users: Server) -> None:
     body = {"names": [{"full": "Compartment B"}], "confidentiality": "restricted"}
     record_id = records.add_record(users.store, "person", body, actor="test").record.id
-    grant(users.store, record_id, grantee_kind="group", grantee="case-b", actor="test")
+    add_grant(users.store, custodian("test"), record_id, grantee_kind="group", grantee="case-b")
     assert (
         users.client.get(f"/api/v1/records/{record_id}", headers=users.as_("doc-b")).status_code
         == 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sviedka.services.access import PERMISSIONS, SCOPES, Permission
+from sviedka.policy import PERMISSIONS, SCOPES, Permission
 from sviedka.services.accounts import Role
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "security.md"

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from serverkit import Server, make_server
 
-from sviedka.services import access
+from sviedka.policy import custodian
+from sviedka.services.archive.grants import add_grant
 from sviedka.services.records import records
 from sviedka.services.records.vocab import shipped_vocabularies
 
@@ -111,7 +112,7 @@ def test_search_finds_only_what_the_user_may_read(landed: Server) -> None:
     for level in ("public", "confidential", "restricted"):
         body = {"names": [{"full": f"Zmitser Kvadrat {level}"}], "confidentiality": level}
         made[level] = records.add_record(store, "person", body, actor="t").record.id
-    access.grant(store, made["restricted"], grantee_kind="group", grantee="case-a", actor="t")
+    add_grant(store, custodian("t"), made["restricted"], grantee_kind="group", grantee="case-a")
 
     def found(user: str) -> set[str]:
         answer = landed.client.get("/api/v1/search?q=Kvadrat", headers=landed.as_(user))

@@ -16,7 +16,8 @@ from serverkit import Server
 
 from authz_oracle import LEVELS, ROLE_CAN, USERS, may_read, name
 from sviedka.model.ids import new_id
-from sviedka.services import access
+from sviedka.policy import CUSTODIAN, custodian
+from sviedka.services.archive.grants import add_grant
 from sviedka.services.archive.ledger import checkpoint
 from sviedka.services.evidence import ingest_stream
 from sviedka.services.records import records
@@ -65,7 +66,9 @@ def world(server: Server) -> World:
         files[subject] = made.sha256
         if subject == "restricted":
             for record_id in (people[subject], made.evidence_id):
-                access.grant(store, record_id, grantee_kind="group", grantee="case-a", actor="test")
+                add_grant(
+                    store, custodian("test"), record_id, grantee_kind="group", grantee="case-a"
+                )
     checkpoint(archive, server.app.state.keys)
     return World(server, people, files, contents)
 
@@ -120,7 +123,7 @@ def test_sensitive_fields_are_shown_only_to_roles_that_may_read_them(world: Worl
 def test_updates_need_the_role_and_a_readable_record(world: World) -> None:
     def check(user: tuple[str, str], subject: str) -> tuple[int, int]:
         record_id = world.people[subject]
-        revision = records.get_record(world.server.store, record_id).revision
+        revision = records.get_record(world.server.store, CUSTODIAN, record_id).revision
         body = {"patch": {"notes": f"seen by {name(user)}"}, "revision": revision}
         expected = 403 if "update" not in ROLE_CAN[user[0]] else read_status(user, subject)
         return expected, world.send(user, "PATCH", f"/api/v1/records/{record_id}", body).status_code
@@ -331,6 +334,6 @@ def test_references_to_unreadable_records_are_masked_and_kept(world: World) -> N
         low, "PUT", url, {"record": seen["data"] | {"notes": "second"}, "revision": 1}
     )
     assert replaced.status_code == 200, replaced.text
-    assert records.get_record(world.server.store, made).record.person == secret  # type: ignore[attr-defined]
+    assert records.get_record(world.server.store, CUSTODIAN, made).record.person == secret  # type: ignore[attr-defined]
     page = world.get(low, "/api/v1/records?kind=detention&limit=500").text
     assert secret not in page

@@ -49,7 +49,7 @@ def test_a_restored_archive_equals_the_backup_byte_for_byte(
             assert check_manifest(tmp_path / "bak") == {}
             restored = tmp_path / "restored" / name
             assert hashlib.sha256(restored.read_bytes()).hexdigest() == digest, name
-    with open_archive(tmp_path / "restored") as again, again.store.view() as view:
+    with open_archive(tmp_path / "restored") as again, again.store.unscoped_view() as view:
         assert view.count("person") == 5 and view.count("evidence") == 1
 
 
@@ -139,7 +139,7 @@ def test_a_postgresql_archive_backs_up_and_restores_into_postgresql(
         assert restore(tmp_path / "bak", tmp_path / "restored", database_url=url).ok
         with open_archive(tmp_path / "restored", database_url=url) as again:
             rec.add_record(again.store, "person", {"names": [{"full": "після"}]}, actor="t")
-            with again.store.view() as view:
+            with again.store.unscoped_view() as view:
                 assert view.count("person") == 2  # sequences moved past the copied rows
             found = search(again.store, "Ганна", levels=["internal"])  # indexes rebuilt at open
             assert [h.kind for h in found.hits] == ["person"]
@@ -302,7 +302,10 @@ def test_a_postgresql_restore_that_fails_verification_leaves_no_rows_and_can_be_
     finally:
         engine.dispose()
     assert restore(tmp_path / "good", tmp_path / "restored", database_url=pg_url).ok
-    with open_archive(tmp_path / "restored", database_url=pg_url) as again, again.store.view() as v:
+    with (
+        open_archive(tmp_path / "restored", database_url=pg_url) as again,
+        again.store.unscoped_view() as v,
+    ):
         assert v.count("person") == 5
 
 
@@ -321,7 +324,7 @@ def test_a_restore_into_a_postgresql_database_holding_an_archive_is_refused_and_
     assert not (tmp_path / "restored").exists()
     with open_archive(tmp_path / "held", database_url=pg_url) as again:
         assert verify_archive(again).ok
-        with again.store.view() as view:
+        with again.store.unscoped_view() as view:
             names = [s.record.names[0].full for s in view.records("person")]  # type: ignore[attr-defined]
     assert names == ["Застаецца"]
 

@@ -141,7 +141,7 @@ def summarise(path: Path, tour: str) -> dict[str, Any]:
 def _all_histories(archive: Archive) -> Iterator[list[Revision]]:
     for kind in KINDS:
         for stored in archive.store.iter_kind(kind):
-            with archive.store.view() as view:
+            with archive.store.unscoped_view() as view:
                 yield view.history(stored.record.id)
 
 
@@ -193,23 +193,23 @@ def _mapped(text: str, keys: Mapping[str, str]) -> str:
 
 
 def _imported_counts(archive: Archive, hand_made: set[str]) -> dict[str, int]:
-    with archive.store.view() as view:
+    with archive.store.unscoped_view() as view:
         counts = {kind: view.count(kind) for kind in KINDS}
     for record_id in hand_made:
-        with archive.store.view() as view:
+        with archive.store.unscoped_view() as view:
             counts[view.get(record_id).record.KIND] -= 1
     return {kind: n for kind, n in counts.items() if n}
 
 
 def _judgements(archive: Archive, keys: Mapping[str, str]) -> list[list[Any]]:
-    with archive.store.view() as view:
+    with archive.store.unscoped_view() as view:
         found = {j for record_id in keys for j in view.judgements(record_id)}
     return sorted([keys[j.left], keys[j.right], j.verdict, j.actor, j.reason] for j in found)
 
 
 def _vault(archive: Archive, keys: Mapping[str, str]) -> dict[str, Any]:
     """What the vault holds and the custody of each file, without what encryption randomises."""
-    with archive.store.view() as view:
+    with archive.store.unscoped_view() as view:
         return {
             blob.sha256: {
                 "size": blob.size,

@@ -60,7 +60,7 @@ def ingest(archive: Archive, data: bytes, name: str = "file.bin") -> ev.Ingested
 
 
 def evidence(archive: Archive, sha256: str) -> Evidence:
-    with archive.store.view() as view:
+    with archive.store.unscoped_view() as view:
         (found,) = view.records("evidence", where={"sha256": sha256})
     assert isinstance(found.record, Evidence)
     return found.record
@@ -136,7 +136,7 @@ def test_metadata_comes_from_a_working_copy_as_a_second_revision(
     assert record.media_type == "image/jpeg" and record.phash and record.thumbnail
     assert record.extracted["image.width"] == 96
     assert photo.read_bytes() == before
-    with archive.store.view() as view:
+    with archive.store.unscoped_view() as view:
         assert [r.reason for r in view.history(record.id)] == [
             "ingested",
             "metadata extracted from a working copy",

@@ -56,7 +56,7 @@ def test_unrelated_persons_are_not_paired(store: SqlStore) -> None:
         person("Andrei Ivanou", born="1980"),
         person("Андрэй Іваноў", born="1955"),  # same name, another generation
     )
-    with store.view() as view:
+    with store.unscoped_view() as view:
         assert len(candidate_pairs(view)) >= 2  # blocked together, then scored apart
     assert propose_pairs(store) == []
 
@@ -109,7 +109,7 @@ def test_birth_dates_and_gender_weigh(store: SqlStore) -> None:
 def test_likely_duplicates_finds_the_person_being_entered(store: SqlStore) -> None:
     known = person("Бяляцкі Алесь Віктаравіч", born="1962-09-25")
     add(store, known, person("Святлана Ціханоўская"))
-    with store.view() as view:
+    with store.unscoped_view() as view:
         found = likely_duplicates(view, ["Ales Bialiatski"], PartialDate.parse("1962-09-25"))
         assert [(pid, score >= 0.9) for pid, score, _ in found] == [(known.id, True)]
         assert likely_duplicates(view, ["Ivan Petrov"], None) == []
@@ -121,14 +121,14 @@ def test_the_key_index_follows_updates(store: SqlStore) -> None:
     add(store, p)
     with store.writer() as w:
         w.update(replace(p, names=(NameForm(full="Марыя Калеснікава"),)), actor="t")
-    with store.view() as view:
+    with store.unscoped_view() as view:
         assert likely_duplicates(view, ["Ales Bialiatski"], None) == []
         assert [x[0] for x in likely_duplicates(view, ["Maria Kalesnikava"], None)] == [p.id]
 
 
 def test_the_index_holds_keys_and_ids_only(store: SqlStore) -> None:
     add(store, person("Алесь Бяляцкі", born="1962"))
-    with store.view() as view:
+    with store.unscoped_view() as view:
         rows = view.conn.execute(sa.select(t.name_keys)).all()  # type: ignore[attr-defined]
     assert {r.key for r in rows} == {"f:balack", "fi:balack:a", "fg:balack:alas", "gy:alas:1962"}
     assert not any("Бяляцкі" in r.key for r in rows)
@@ -148,7 +148,7 @@ def test_facts_read_from_the_stored_state_equal_the_record(store: SqlStore) -> N
     full = replace(full, region="BY-HM")
     bare = person("Марыя Калеснікава")
     add(store, full, bare)
-    with store.view() as view:
+    with store.unscoped_view() as view:
         found = person_facts(view.conn, [full.id, bare.id, "no-such-id"])  # type: ignore[attr-defined]
     assert found == {
         full.id: PersonFacts(

@@ -23,7 +23,7 @@ from sviedka.model import Confidentiality, Vocabulary
 from sviedka.model.custody import CustodyEvent, CustodyKind
 from sviedka.model.ids import new_id
 from sviedka.model.revision import timestamp
-from sviedka.services.access import visible_levels
+from sviedka.policy import principal_of, visible_levels
 from sviedka.services.accounts import Role, User
 from sviedka.services.analysis.stats import (
     NOT_SHOWN,
@@ -229,7 +229,7 @@ def test_the_method_is_the_same_whatever_a_public_viewer_may_not_see(
     for level in ("internal", "confidential", "restricted"):
         prisoner(b, level, "2021-02-03")
     sign(b)
-    scope = Scope(levels=visible_levels(PUBLIC_VIEWER) - {Confidentiality.RESTRICTED})
+    scope = Scope(levels=visible_levels(principal_of(PUBLIC_VIEWER)) - {Confidentiality.RESTRICTED})
     assert answers(a, scope) == answers(b, scope)
     method = held_on(b.store, date(2021, 6, 1), scope=scope).method
     assert (method.archive, method.lines()[1]) == (None, f"archive: {NOT_SHOWN}")

@@ -73,7 +73,7 @@ def test_likely_duplicates_finds_the_plain_name_from_a_hidden_spelling(
 ) -> None:
     plain = person(PLAIN, born="1962-09-25")
     add(store, plain, person("Святлана Ціханоўская"))
-    with store.view() as view:
+    with store.unscoped_view() as view:
         duplicates = likely_duplicates(view, [hidden], PartialDate.parse("1962-09-25"))
     assert [(pid, score >= 0.95) for pid, score, _ in duplicates] == [(plain.id, True)]
 

@@ -38,7 +38,7 @@ def _run_writers(store: SqlStore, url: str) -> str:
 
 def test_concurrent_writers_keep_one_unbroken_chain(store: SqlStore, db_url: str) -> None:
     record_id = _run_writers(store, db_url)
-    with store.view() as v:
+    with store.unscoped_view() as v:
         history = v.history(record_id)
         head = v.get(record_id)
     assert [r.seq for r in history] == list(range(1, PROCESSES * UPDATES + 2))

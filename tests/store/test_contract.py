@@ -47,7 +47,7 @@ def count(store: SqlStore, table: sa.Table) -> int:
 def test_add_then_get_returns_the_same_record(store: SqlStore) -> None:
     p = person(birth_date=None)
     add(store, p)
-    with store.view() as v:
+    with store.unscoped_view() as v:
         got = v.get(p.id)
     assert got.record == p
     assert got.revision == 1
@@ -56,7 +56,7 @@ def test_add_then_get_returns_the_same_record(store: SqlStore) -> None:
 def test_revision_hashes_can_be_recomputed_without_sviedka(store: SqlStore) -> None:
     p = person()
     add(store, p)
-    with store.view() as v:
+    with store.unscoped_view() as v:
         (rev,) = v.history(p.id)
     state_bytes = json.dumps(rev.state, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert hashlib.sha256(state_bytes.encode()).hexdigest() == rev.state_sha256
@@ -79,7 +79,7 @@ def test_update_appends_a_chained_revision_and_keeps_the_old_state(store: SqlSto
     changed = replace(p, names=(*p.names, NameForm(full="Алесь Вербицкий", lang="ru")))
     with store.writer() as w:
         second = w.update(changed, actor="verifier", reason="ru name from the court record")
-    with store.view() as v:
+    with store.unscoped_view() as v:
         first, again = v.history(p.id)
         assert again == second
         assert second.prev_sha256 == first.sha256
@@ -92,7 +92,7 @@ def test_update_appends_a_chained_revision_and_keeps_the_old_state(store: SqlSto
 def test_reading_before_a_record_existed_is_not_found(store: SqlStore) -> None:
     p = person()
     add(store, p)
-    with store.view() as v, pytest.raises(NotFound):
+    with store.unscoped_view() as v, pytest.raises(NotFound):
         v.get(p.id, as_of="2000-01-01T00:00:00.000000Z")
 
 
@@ -112,7 +112,7 @@ def test_stale_expected_revision_is_a_conflict_and_writes_nothing(store: SqlStor
         w.update(replace(p, occupation="teacher"), actor="a")
     with pytest.raises(Conflict, match="revision 2, not 1"), store.writer() as w:
         w.update(replace(p, occupation="doctor"), actor="b", expected_revision=1)
-    with store.view() as v:
+    with store.unscoped_view() as v:
         assert v.get(p.id).record.occupation == "teacher"  # type: ignore[attr-defined]
     assert count(store, t.revisions) == 2
 
@@ -168,14 +168,14 @@ def test_records_may_refer_to_records_added_in_the_same_transaction(store: SqlSt
     p = person()
     d = Detention(id=new_id(), person=p.id, charges=(Charge(article="342", part=1),))
     add(store, p, d)
-    with store.view() as v:
+    with store.unscoped_view() as v:
         assert v.kinds_of([p.id, d.id, "nope"]) == {p.id: "person", d.id: "detention"}
 
 
 def test_bulk_adds_beyond_one_batch_are_all_stored_in_order(store: SqlStore) -> None:
     people = [person(f"P{i}") for i in range(2500)]
     add(store, *people)
-    with store.view() as v:
+    with store.unscoped_view() as v:
         assert v.count("person") == 2500
         page = v.records("person", limit=3, offset=2497)
     assert [s.record for s in page] == people[-3:]
@@ -189,7 +189,7 @@ def test_sensitive_fields_are_kept_apart_from_the_searchable_data(store: SqlStor
         rev = conn.execute(sa.select(t.revisions)).one()
     assert "Прыкладная" not in row.data and "Прыкладная" not in rev.state
     assert json.loads(row.sensitive) == {"sensitive": {"address": "вул. Прыкладная, 1"}}
-    with store.view() as v:
+    with store.unscoped_view() as v:
         assert v.get(p.id).record == p
         assert v.history(p.id)[0].problems() == []
 
@@ -202,7 +202,7 @@ def test_filters_match_fields_and_custom_fields(db_url: str) -> None:
         a, b = person("A", custom={"party": "bnf"}), person("B", occupation="teacher")
         w.add(a, actor="x")
         w.add(b, actor="x")
-    with store.view() as v:
+    with store.unscoped_view() as v:
         assert [s.record.id for s in v.records("person", where={"custom.party": "bnf"})] == [a.id]
         assert [s.record.id for s in v.records("person", where={"occupation": "teacher"})] == [b.id]
         assert v.count("person", where={"custom.party": "bnf", "occupation": "teacher"}) == 0
@@ -213,7 +213,7 @@ def test_filters_match_fields_and_custom_fields(db_url: str) -> None:
 
 
 def test_a_bad_filter_path_is_refused(store: SqlStore) -> None:
-    with pytest.raises(Invalid), store.view() as v:
+    with pytest.raises(Invalid), store.unscoped_view() as v:
         v.records("person", where={"data'); drop table records; --": "x"})
 
 
@@ -223,12 +223,12 @@ def test_judgements_cluster_records_and_retraction_undoes_the_merge(store: SqlSt
     with store.writer() as w:
         w.judge(b.id, a.id, Verdict.SAME, actor="v1", reason="same birth date")
         w.judge(b.id, c.id, Verdict.SAME, actor="v1")
-    with store.view() as v:
+    with store.unscoped_view() as v:
         assert v.cluster(c.id).members == (a.id, b.id, c.id)
         assert v.cluster(c.id).canonical == a.id
     with store.writer() as w:
         w.retract(c.id, b.id, actor="v2", reason="different patronymic")
-    with store.view() as v:
+    with store.unscoped_view() as v:
         assert v.cluster(c.id).members == (c.id,)
         assert v.cluster(a.id).members == (a.id, b.id)
     assert count(store, t.records) == 3  # nothing destroyed
@@ -260,7 +260,7 @@ def test_judging_needs_two_existing_records_of_one_kind(store: SqlStore) -> None
 def test_vocabulary_reload_updates_labels_and_never_drops_terms(store: SqlStore) -> None:
     with store.writer() as w:
         w.put_vocabulary(Vocabulary("parties", "Parties", "t", (VocabTerm("bnf", {"en": "BPF"}),)))
-    with store.view() as v:
+    with store.unscoped_view() as v:
         terms = v.vocabulary("parties").terms
         assert [(t.code, t.label()) for t in terms] == [("bnf", "BPF"), ("other", "OTHER")]
         with pytest.raises(NotFound, match="vocab list"):
@@ -309,7 +309,7 @@ def test_the_journal_receives_each_revision_entry_in_the_transaction(db_url: str
     store = open_store(db_url, journal=Recorder())
     p = person()
     add(store, p)
-    with store.view() as v:
+    with store.unscoped_view() as v:
         (rev,) = v.history(p.id)
     assert entries == [("revision", rev.entry()), ("flush", b"")]
     assert hashlib.sha256(entries[0][1]).hexdigest() == rev.sha256

@@ -43,7 +43,7 @@ def test_killing_a_writer_keeps_every_acknowledged_transaction(
     os.kill(proc.pid, signal.SIGKILL)  # mid-transaction, most likely
     proc.wait()
     proc.stdout.close()
-    with store.view() as v:
+    with store.unscoped_view() as v:
         stored = v.count("person")
         histories = [v.history(s.record.id) for s in v.records("person", limit=stored)]
     assert stored % 20 == 0  # whole transactions only

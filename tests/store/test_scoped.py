@@ -226,7 +226,7 @@ def test_files_are_read_only_through_an_evidence_record_the_reader_may_read(
 def test_kept_references_are_told_whatever_the_scope(
     store: SqlStore, world: dict[str, str]
 ) -> None:
-    with store.view() as view:
+    with store.unscoped_view() as view:
         seen = scoped(view, read_scope(user(C.INTERNAL)), kept=[world["confidential"]])
         wanted = [world["confidential"], world["restricted"], world["public"]]
         assert seen.kinds_of(wanted) == {world["confidential"]: "person", world["public"]: "person"}
@@ -249,7 +249,7 @@ def test_a_second_grant_to_the_same_grantee_is_one_grant_and_a_dropped_one_is_go
     with store.writer() as w:
         assert put_grant(w, made) is True
         assert put_grant(w, replace(made, granted_by="again")) is False
-    with store.view() as view:
+    with store.unscoped_view() as view:
         assert grants_of(view, record_id) == [made]
     reader = user(C.RESTRICTED, groups=("case-b",))
     with store.view(reader) as view:

@@ -42,7 +42,7 @@ def person(*names: str, **fields: object) -> Person:
 
 def found(store: SqlStore, *terms: Term, filters: Filters = EVERY) -> set[str]:
     """Every match, restricted ones included."""
-    with store.view() as view:
+    with store.unscoped_view() as view:
         hits = view.search_hits(terms, filters, need=100, closed=True)
     assert hits.total == len(hits.best)
     return {h.record_id for h in hits.best + hits.closed}
@@ -205,7 +205,7 @@ def test_names_rank_before_texts(plain: SqlStore) -> None:
     mention = Event(id=new_id(), title="Бяляцкі", description="Бяляцкі, Бяляцкі і зноў Бяляцкі")
     named = person("Алесь Бяляцкі")
     add(plain, mention, named)
-    with plain.view() as view:
+    with plain.unscoped_view() as view:
         hits = view.search_hits([word("Бяляцкі")], EVERY, need=10)
     assert [(h.record_id, h.named) for h in hits.best] == [(named.id, True), (mention.id, False)]
 
@@ -239,7 +239,7 @@ def test_a_record_without_text_is_indexed_by_kind_and_title(plain: SqlStore) -> 
     someone = person("Алесь Бяляцкі")
     bare = Detention(id=new_id(), person=someone.id, arrest=Arrest(date=PartialDate(2021, 5, 23)))
     add(plain, someone, bare)
-    with plain.view() as view:
+    with plain.unscoped_view() as view:
         row = view.conn.execute(
             sa.select(t.search_docs).where(t.search_docs.c.record_id == bare.id)
         ).one()  # type: ignore[attr-defined]
@@ -268,7 +268,7 @@ def test_above_the_rank_limit_the_most_recent_are_ranked_and_the_total_stays_exa
     named = [person("Ігар Лосік") for _ in range(5)]
     mentions = [Event(id=new_id(), title=f"Лосік {i}") for i in range(4)]
     add(store, *named[:2], *mentions, *named[2:])  # indexed in this order
-    with store.view() as view:
+    with store.unscoped_view() as view:
         hits = view.search_hits([word("Лосік")], EVERY, need=2)
         assert [h.record_id for h in hits.best] == [p.id for p in named[2:4]]
         assert hits.total == 9

@@ -35,7 +35,7 @@ def acts(store: SqlStore) -> SqlStore:
 
 def counts(store: SqlStore) -> dict[str, int]:
     kinds = ("person", "organisation", "detention", "involvement", "source", "event", "act")
-    with store.view() as view:
+    with store.unscoped_view() as view:
         return {kind: view.count(kind) for kind in kinds}
 
 
@@ -80,7 +80,7 @@ def without(form: dict[str, str | None], *prefixes: str) -> dict[str, str | None
 
 def test_a_detention_form_saves_person_case_court_people_and_links(store: SqlStore) -> None:
     done = c.register_detention(store, full_case(), actor="web:doc")
-    with store.view() as view:
+    with store.unscoped_view() as view:
         detention = view.get(done.main).record
         person = view.get(done.person or "").record
         assert isinstance(detention, Detention) and isinstance(person, Person)
@@ -181,7 +181,7 @@ def test_an_existing_person_court_and_source_are_picked_not_duplicated(store: Sq
         "case.court.name": "court a",  # the same court typed again: found by name
     }
     done = c.register_detention(store, case, actor="web:doc")
-    with store.view() as view:
+    with store.unscoped_view() as view:
         detention = view.get(done.main).record
     assert isinstance(detention, Detention)
     assert detention.person == person.id and done.created == (done.main,)
@@ -212,7 +212,7 @@ def test_a_level_above_what_the_user_may_save_is_refused(store: SqlStore) -> Non
     done = c.register_detention(
         store, full_case(confidentiality="internal"), actor="web:doc", levels=allowed
     )
-    with store.view() as view:
+    with store.unscoped_view() as view:
         assert view.get(done.main).record.confidentiality is Confidentiality.INTERNAL
 
 
@@ -237,7 +237,7 @@ def test_an_incident_saves_event_victims_acts_and_perpetrators(acts: SqlStore) -
         "perpetrators.1.role": "commander",
     }
     done = c.register_incident(acts, case, actor="web:doc")
-    with acts.view() as view:
+    with acts.unscoped_view() as view:
         event = view.get(done.main).record
         acts_saved = [s.record for s in view.records("act")]
         involved = [s.record for s in view.records("involvement")]
@@ -270,7 +270,7 @@ def test_a_new_court_is_public_unless_the_case_is_protected(
 ) -> None:
     """A court named in a confidential case is not published by the case that named it."""
     done = c.register_detention(store, full_case(confidentiality=level), actor="web:doc")
-    with store.view() as view:
+    with store.unscoped_view() as view:
         detention = view.get(done.main).record
         assert isinstance(detention, Detention)
         court = view.get(detention.court_cases[0].court or "").record

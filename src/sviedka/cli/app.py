@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 
 from .. import __version__
 from ..errors import Invalid, NotAnArchive, SviedkaError
+from ..policy import Principal, custodian
 from ..services.archive import ledger
 from ..services.archive.folder import Archive, open_archive
 from ..services.archive.keys import ArchiveKeys, unlock_archive
@@ -94,6 +95,12 @@ def opened(ctx: typer.Context, *, writes: bool = False) -> Iterator[Archive]:
         yield archive
         if writes and settings.passphrase:
             _sign_quietly(archive)
+
+
+def as_custodian() -> Principal:
+    """Who the command line acts as: the archive's custodian (it holds the keys and reads every
+    record), named as revisions name it (SVIEDKA_ACTOR)."""
+    return custodian(load_settings().actor)
 
 
 def _sign_quietly(archive: Archive) -> None:

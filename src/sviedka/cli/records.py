@@ -20,6 +20,7 @@ from .app import (
     JsonOut,
     Reason,
     app,
+    as_custodian,
     ask_passphrase,
     cluster_app,
     opened,
@@ -145,11 +146,11 @@ def record_show(
     Example: sviedka record show ID --as-of 2024-01-31
     """
     with opened(ctx) as archive:
-        stored = rec.get_record(archive.store, record_id, as_of=as_of)
+        stored = rec.get_record(archive.store, as_custodian(), record_id, as_of=as_of)
         if as_json:
             typer.echo(show.stored_json(stored))
             return
-        timelines = record_timelines(archive.store, record_id, record=stored.record)
+        timelines = record_timelines(archive.store, as_custodian(), record_id, record=stored.record)
     parts = [show.stored_text(stored), timeline_text(timelines) if timelines else ""]
     typer.echo("\n\n".join(p for p in parts if p))
 
@@ -165,7 +166,7 @@ def record_history(
     Example: sviedka record history ID
     """
     with opened(ctx) as archive:
-        revisions = rec.record_history(archive.store, record_id)
+        revisions = rec.record_history(archive.store, as_custodian(), record_id)
     typer.echo(show.history_json(revisions) if as_json else show.history_text(revisions))
 
 
@@ -187,7 +188,7 @@ def record_list(
     filters = show.parse_where(where or [])
     with opened(ctx) as archive:
         page, total = rec.list_records(
-            archive.store, kind, where=filters, limit=limit, offset=offset
+            archive.store, as_custodian(), kind, where=filters, limit=limit, offset=offset
         )
     typer.echo(show.list_json(page, total) if as_json else show.list_text(page, total, offset))
 
@@ -274,7 +275,7 @@ def cluster_show(
     Example: sviedka cluster show ID
     """
     with opened(ctx) as archive:
-        cluster, judgements = resolver.cluster_of(archive.store, record_id)
+        cluster, judgements = resolver.cluster_of(archive.store, as_custodian(), record_id)
     typer.echo(
         show.cluster_json(cluster, judgements)
         if as_json

@@ -38,7 +38,7 @@ def lists_command(ctx: typer.Context, as_json: JsonOut = False) -> None:
 
     Example: sviedka sanctions lists
     """
-    with opened(ctx) as archive, archive.store.view() as view:
+    with opened(ctx) as archive, archive.store.unscoped_view() as view:  # the custodian's
         versions = lists.list_versions(view)
     if as_json:
         typer.echo(show.json_text([v.__dict__ for v in versions]))

@@ -18,8 +18,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
-from ..services.access import Permission
-from ..services.access import require as require_permission
+from ..policy import Permission, principal_of
+from ..policy import require as require_permission
 from ..services.accounts import PasswordChangeRequired, User
 from ..services.archive.folder import Archive
 from ..services.archive.keys import ArchiveKeys
@@ -145,7 +145,7 @@ class Credentials:
         if user.must_change_password:
             raise PasswordChangeRequired()
         if permission is not None:
-            require_permission(user, permission)
+            require_permission(principal_of(user), permission)
         return user
 
 
@@ -181,7 +181,7 @@ def require(permission: Permission) -> Callable[[User], Awaitable[User]]:
     not."""
 
     async def dependency(user: Annotated[User, Depends(current_user)]) -> User:
-        require_permission(user, permission)
+        require_permission(principal_of(user), permission)
         return user
 
     return dependency

@@ -243,9 +243,9 @@ class Store(ABC):
     dialect: str
 
     @abstractmethod
-    def view(self, principal: Principal | None = None) -> AbstractContextManager[View]:
-        """Reads as ``principal`` may read them (``None``: unscoped, until every caller names
-        one; ask for the whole store with ``view(CUSTODIAN)``)."""
+    def view(self, principal: Principal) -> AbstractContextManager[View]:
+        """Reads as ``principal`` may read them; the whole store is asked for by name
+        (``unscoped_view()``, ``view(CUSTODIAN)``)."""
 
     def unscoped_view(self) -> AbstractContextManager[View]:
         """Every record, whoever may read it: for the custodian, verify, backup."""
@@ -271,7 +271,7 @@ class Store(ABC):
         """Every record of ``kind``, read in batches."""
         offset = 0
         while True:
-            with self.view() as view:
+            with self.unscoped_view() as view:
                 page = view.records(kind, limit=batch, offset=offset)
             yield from page
             if len(page) < batch:

@@ -90,15 +90,11 @@ class SqlStore(Store):
         self.journal: Journal = journal or NoJournal()
 
     @contextmanager
-    def view(self, principal: Principal | None = None) -> Iterator[View]:
-        """A read transaction as ``principal`` may read (``scoped``). Without one, the whole
-        store: kept while callers move to naming a principal (``unscoped_view`` says so)."""
+    def view(self, principal: Principal) -> Iterator[View]:
+        """A read transaction as ``principal`` may read (``scoped``); the whole store is asked
+        for by name (``unscoped_view()``, ``view(CUSTODIAN)``)."""
         with _translated(), self.engine.connect() as conn, conn.begin():
-            view = SqlView(conn)
-            if principal is None:
-                yield view
-            else:
-                yield scoped(view, read_scope(principal))
+            yield scoped(SqlView(conn), read_scope(principal))
 
     @contextmanager
     def writer(self) -> Iterator[Writer]:

@@ -69,7 +69,7 @@ def test_files_with_nothing_to_import_are_refused_clearly(
     with pytest.raises(Invalid) as caught:
         run(sqlite_archive, path)
     assert str(caught.value).startswith(message)
-    with sqlite_archive.store.view() as view:
+    with sqlite_archive.store.unscoped_view() as view:
         assert view.count("source") == 0  # nothing was written
 
 

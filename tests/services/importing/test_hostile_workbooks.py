@@ -46,7 +46,7 @@ def refused(archive: Archive, path: Path) -> tuple[str, dict[str, str], float]:
     with pytest.raises(Invalid) as caught:
         run_import(archive, path, "xlsx", ImportOptions(actor="t"))
     took = time.monotonic() - started
-    with archive.store.view() as view:
+    with archive.store.unscoped_view() as view:
         assert (view.count("person"), view.count("source")) == (0, 0)
     return caught.value.message, caught.value.errors, took
 

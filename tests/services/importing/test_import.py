@@ -36,7 +36,7 @@ def records(archive: Archive, kind: str) -> list[object]:
 
 
 def counts(archive: Archive) -> dict[str, int]:
-    with archive.store.view() as view:
+    with archive.store.unscoped_view() as view:
         found = {k: view.count(k) for k in ("person", "detention", "organisation", "source")}
     with archive.store.snapshot() as conn:
         found["ledger"] = tree_size(conn)
@@ -61,7 +61,7 @@ def detention_of(archive: Archive, person_id: str) -> Detention:
 
 def name_of(archive: Archive, record_id: str | None) -> str:
     assert record_id is not None
-    with archive.store.view() as view:
+    with archive.store.unscoped_view() as view:
         record = view.get(record_id).record
     assert isinstance(record, Person | Organisation)
     return record.names[0].full
@@ -172,7 +172,7 @@ def test_reimport_updates_only_the_changed_rows_and_duplicates_nothing(
     assert after == before | {"ledger": before["ledger"] + 3}
     assert person(archive, "Іваноў Іван Іванавіч").birth_date == D(1962, 9, 26)
     history = archive.store
-    with history.view() as view:
+    with history.unscoped_view() as view:
         revisions = view.history(person(archive, "Іваноў Іван Іванавіч").id)
     assert [(r.seq, r.actor, r.reason) for r in revisions] == [
         (1, "tester", "import of v1.csv, row 2"), (2, "tester", "import of v2.csv, row 2"),

@@ -59,7 +59,7 @@ def test_people_and_companies_with_their_sanctions(archive: Archive, tmp_path: P
     path = write(tmp_path / "eu.json", PERSON, SANCTION, COMPANY)
     report = import_ftm(archive, path, OPTIONS)
     assert (report.rows_read, report.count(Action.ADDED)) == (3, 2)
-    with archive.store.view() as view:
+    with archive.store.unscoped_view() as view:
         (version,) = current_versions(view)
         entries = {e.ref: e for _, e in current_entries(view)}
     assert (version.list, version.authority, version.list_date) == (
@@ -87,7 +87,7 @@ def test_people_and_companies_with_their_sanctions(archive: Archive, tmp_path: P
 def test_nested_entities_are_read_as_if_flat(archive: Archive, tmp_path: Path) -> None:
     nested = {**PERSON, "properties": {**PERSON["properties"], "sanctions": [SANCTION]}}
     import_ftm(archive, write(tmp_path / "nested.json", nested), OPTIONS)
-    with archive.store.view() as view:
+    with archive.store.unscoped_view() as view:
         (entry,) = [e for _, e in current_entries(view, "person")]
     assert entry.programmes == ("BELARUS",)
 
@@ -107,7 +107,7 @@ def test_bad_lines_are_refused_by_line(archive: Archive, tmp_path: Path) -> None
         (3, ("is not a valid FtM entity",)),
         (4, ("is not an entity: it needs an id and a schema",)),
     ]
-    with archive.store.view() as view:
+    with archive.store.unscoped_view() as view:
         assert current_versions(view) == []
     kept = import_ftm(archive, path, ImportOptions(actor="test", keep_going=True))
     assert (kept.count(Action.ADDED), kept.count(Action.REJECTED)) == (1, 3)
@@ -140,5 +140,5 @@ def test_malformed_entities_are_refused_by_line_not_crashed_on(
         (3, ("is not a JSON object",)),
         (4, ("has entities nested more than 16 deep",)),
     ]
-    with archive.store.view() as view:
+    with archive.store.unscoped_view() as view:
         assert current_versions(view) == []

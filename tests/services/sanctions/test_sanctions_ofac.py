@@ -151,7 +151,7 @@ def _belarus_slice(sdn_csv: Path, tmp_path: Path, drop: int = 0) -> Path:
 
 
 def _entry_count(archive: Archive) -> int:
-    with archive.store.view() as view:
+    with archive.store.unscoped_view() as view:
         return int(
             connection(view).scalar(sa.select(sa.func.count()).select_from(t.sanction_entries)) or 0
         )
@@ -169,7 +169,7 @@ def test_import_then_same_file_again_changes_nothing(
     )
     again = import_ofac_sdn(archive, path, OPTIONS)
     assert again.count(Action.UNCHANGED) == 232
-    with archive.store.view() as view:
+    with archive.store.unscoped_view() as view:
         versions = list_versions(view)
     assert [(v.list, v.file, v.entries, v.replaced_by) for v in versions] == [
         ("us_ofac_sdn", "sdn.csv", 232, None)
@@ -190,7 +190,7 @@ def test_a_newer_file_is_a_new_version_that_replaces_the_entries(
     report = import_ofac_sdn(archive, newer, OPTIONS)
     counts = [report.count(a) for a in (Action.ADDED, Action.UPDATED, Action.UNCHANGED)]
     assert counts == [0, 1, 229]
-    with archive.store.view() as view:
+    with archive.store.unscoped_view() as view:
         versions = list_versions(view)
         current = current_versions(view)
     assert [v.sha256 for v in versions] == [old.sha256, report.sha256]
@@ -235,6 +235,6 @@ def test_an_unclosed_quote_is_a_clear_error_and_keeps_the_loaded_version(
         import_ofac_sdn(archive, broken, OPTIONS)
     assert str(raised.value).startswith("Row 2 of the file cannot be read as CSV")
     assert "SECRETNAME" not in str(raised.value) and "SECRETNAME" not in str(raised.value.errors)
-    with archive.store.view() as view:
+    with archive.store.unscoped_view() as view:
         assert [v.sha256 for v in list_versions(view)] == [loaded.sha256]
     assert _entry_count(archive) == 232

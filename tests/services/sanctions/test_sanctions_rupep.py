@@ -115,7 +115,7 @@ def test_dirty_rows_are_reported() -> None:
 
 
 def _revisions(archive: Archive) -> int:
-    with archive.store.view() as view:
+    with archive.store.unscoped_view() as view:
         conn = view.conn  # type: ignore[attr-defined]
         return int(conn.scalar(sa.select(sa.func.count()).select_from(t.revisions)))
 
@@ -131,7 +131,7 @@ def test_import_makes_records_and_re_import_writes_nothing(
         1615,
         0,
     )
-    with archive.store.view() as view:
+    with archive.store.unscoped_view() as view:
         counts = {k: view.count(k) for k in ("person", "organisation", "position", "source")}
     assert counts == {"person": 1615, "organisation": 430, "position": 1615, "source": 1}
     written = _revisions(archive)
@@ -144,7 +144,7 @@ def test_a_judge_becomes_person_court_and_position_with_source_links(
 ) -> None:
     report = import_rupep(archive, rupep_csv, OPTIONS)
     (outcome,) = [o for o in report.outcomes if o.row == 395]
-    with archive.store.view() as view:
+    with archive.store.unscoped_view() as view:
         records = {s.record.KIND: s.record for s in map(view.get, outcome.records)}
     person, position, court = records["person"], records["position"], records["organisation"]
     assert isinstance(person, Person) and isinstance(position, Position)

@@ -71,7 +71,7 @@ def test_confirm_makes_a_sanction_record_citing_the_list_version(
     sanction_id = confirm_match(
         archive.store, documented["judge"], "us_ofac_sdn", "9769", actor=ACTOR
     )
-    with archive.store.view() as view:
+    with archive.store.unscoped_view() as view:
         sanction = view.get(sanction_id).record
         assert isinstance(sanction, Sanction)
         source = view.get(sanction.sources[0].source).record
@@ -100,10 +100,10 @@ def test_a_rejected_match_is_not_proposed_again(
 
 
 def test_screening_writes_nothing(archive: Archive, documented: dict[str, str]) -> None:
-    with archive.store.view() as view:
+    with archive.store.unscoped_view() as view:
         before = view.count("sanction"), view.count("source")
     screen(archive.store)
-    with archive.store.view() as view:
+    with archive.store.unscoped_view() as view:
         assert (view.count("sanction"), view.count("source")) == before == (0, 0)
 
 

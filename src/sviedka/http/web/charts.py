@@ -12,7 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ...model import Confidentiality
-from ...services.access import visible_levels
+from ...policy import visible_levels
 
 if TYPE_CHECKING:
     from ...services.analysis.stats import Scope, StatsResult
@@ -41,7 +41,7 @@ class Chart:
 def scope_of(page: Page) -> Scope:
     from ...services.analysis.stats import Scope
 
-    levels = visible_levels(page.me) - {Confidentiality.RESTRICTED}
+    levels = visible_levels(page.principal) - {Confidentiality.RESTRICTED}
     return Scope(levels=frozenset(levels))
 
 

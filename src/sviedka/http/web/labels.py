@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ...model import NameForm, Record
-from ...services.access import Permission, can
+from ...policy import Permission
 from ...services.evidence import safe_name
 from ...services.records.cases import N_
 
@@ -169,7 +169,7 @@ def navigation(page: Page) -> list[tuple[str, str]]:
         ("/imports", N_("Imports"), Permission.IMPORT),
         ("/admin", N_("Admin"), Permission.MANAGE_USERS),
     ]
-    return [(href, page.gettext(label)) for href, label, needs in items if can(page.me, needs)]
+    return [(href, page.gettext(label)) for href, label, needs in items if page.can(needs)]
 
 
 def term_label(terms: Mapping[str, Any], code: str | None, lang: str) -> str:

@@ -8,7 +8,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ...model import Confidentiality
-from ...services.access import redact, visible_levels, visible_records
+from ...policy import redact, visible_levels
 from .labels import ENUMS, enum_label, record_title
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def _natural(code: str) -> list[object]:
 def vocab(page: Page, name: str, *, indent: bool = False) -> Options:
     """A vocabulary's terms, labelled in the page's language (codes in natural order for the
     Criminal Code: 130, 130-1, 342, 361-1)."""
-    with page.archive.store.view() as view:
+    with page.archive.store.view(page.principal) as view:
         terms = view.vocabulary(name).terms
     if name == "criminal_code_by":
         terms = tuple(sorted(terms, key=lambda term: _natural(term.code)))
@@ -49,7 +49,7 @@ def enum(page: Page, group: str) -> Options:
 def levels(page: Page) -> Options:
     """The levels a case may be saved at from a form: within the user's clearance (a restricted
     case is granted to its author when saved)."""
-    mine = visible_levels(page.me)
+    mine = visible_levels(page.principal)
     return [
         (level.value, enum_label(page, "confidentiality", level))
         for level in Confidentiality
@@ -60,10 +60,9 @@ def levels(page: Page) -> Options:
 def organisations(page: Page, kind: str, *, limit: int = 500) -> Options:
     """Organisations of one kind (penal facilities for the people list's filter: a few hundred
     at most), by name; the confidential ones shown are audited."""
-    found, _ = visible_records(
-        page.archive.store, page.me, "organisation", where={"kind": kind}, limit=limit
-    )
-    records = [redact(page.me, s.record) for s in found]
+    with page.archive.store.view(page.principal) as view:
+        found = view.records("organisation", where={"kind": kind}, limit=limit)
+    records = [redact(page.principal, s.record) for s in found]
     page.audit("list", records)
     named = [(r.id, record_title(r, page.lang)) for r in records]
     return sorted(named, key=lambda item: item[1].casefold())

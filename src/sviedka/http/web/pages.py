@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ...model import Record, VocabTerm
-from ...services.access import Permission, can
+from ...policy import PUBLIC, Permission, Principal, can, principal_of
 from ...services.accounts import User
 from ...services.archive.audit import audit_reads
 from ...services.archive.folder import Archive
@@ -77,6 +77,11 @@ class Page:
         assert self.user is not None
         return self.user
 
+    @property
+    def principal(self) -> Principal:
+        """The logged-in user as the policy knows them: what every use case is given."""
+        return principal_of(self.me)
+
     def gettext(self, message: str, **values: Any) -> str:
         text = translations(self.lang).gettext(message)
         return text % values if values else text
@@ -101,13 +106,14 @@ class Page:
             return ""
         cache: dict[str, dict[str, VocabTerm]] = self.__dict__.setdefault("_vocabs", {})
         if vocab not in cache:
-            with self.archive.store.view() as view:
+            reader = PUBLIC if self.user is None else self.principal  # vocabularies: alike
+            with self.archive.store.view(reader) as view:
                 cache[vocab] = {t.code: t for t in view.vocabulary(vocab).terms}
         found = cache[vocab].get(code)
         return found.label(self.lang) if found else code
 
     def can(self, permission: Permission) -> bool:
-        return self.user is not None and can(self.user, permission)
+        return self.user is not None and can(self.principal, permission)
 
     def render(
         self,

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import Invalid
 from ...model import Organisation, Record
-from ...services.access import granted_ids, visible_levels
+from ...policy import visible_levels
 from ...services.records.search import search
+from ...store.scoping import granted_ids
 from ...store.sql import SqlView
 from .queries import titles
 
@@ -104,15 +105,17 @@ def search_readable(
 ) -> Any:
     """``records.search.search`` as this user may see it: their levels, and restricted records
     only where granted. ``Invalid`` for a query the index does not take."""
-    store, user = page.archive.store, page.me
-    with store.view() as view:
+    store, principal = page.archive.store, page.principal
+    # The grants table, read by name: which restricted records are granted to the user or
+    # their groups (``search`` applies the levels and these grants to its hits)
+    with store.unscoped_view() as view:
         assert isinstance(view, SqlView)
-        granted = set(view.conn.scalars(granted_ids(user)))
+        granted = set(view.conn.scalars(granted_ids(principal.grantees)))
     return search(
         store,
         text,
         kinds=kinds,
-        levels=visible_levels(user),
+        levels=visible_levels(principal),
         visible=granted.__contains__,
         limit=limit,
         **filters,

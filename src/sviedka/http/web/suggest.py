@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ...errors import Unavailable
 from ...model import PartialDate, Person
-from ...services.access import redact
+from ...policy import redact
 from ...services.records import matching
 from .queries import readable_among
 
@@ -50,11 +50,13 @@ def duplicate_candidates(
     store, user = page.archive.store, page.me
     found = []
     try:
-        with store.view() as view:
+        # The matcher and ``readable_among`` scope to the user in their own SQL, on the whole
+        # store (asked for by name); only the persons they let through are read
+        with store.unscoped_view() as view:
             hits = matching.likely_duplicates(view, names, birth, limit=_CONSIDERED, reader=user)
             mine = readable_among(view, user, [person_id for person_id, _, _ in hits])
             for person_id, score, why in [h for h in hits if h[0] in mine][:_LIMIT]:
-                person = redact(user, view.get(person_id).record)
+                person = redact(page.principal, view.get(person_id).record)
                 if isinstance(person, Person):
                     found.append(Candidate(person, float(score), tuple(why)))
     except Unavailable:  # the matcher's name index is not in this database (yet)

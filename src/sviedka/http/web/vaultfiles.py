@@ -34,7 +34,9 @@ _THUMBNAIL_MAX = 4 * 1024 * 1024  # a thumbnail is 320 pixels at most: far below
 def evidence_by_hash(archive: Archive, user: User, sha256: str) -> Evidence:
     """The readable Evidence record of a file, as the page shows it; ``NotFound`` alike if
     absent or hidden."""
-    with archive.store.view() as view:
+    # ``readable_evidence`` scopes to the user itself: which record opens a file is decided
+    # from every record an ingest made for it, so it is given the whole store, by name
+    with archive.store.unscoped_view() as view:
         found, blob = readable_evidence(view, user, sha256)
         if blob.derived or not isinstance(found.record, Evidence):
             raise NotFound(f"No evidence with sha256 {sha256}.")
@@ -51,8 +53,9 @@ def keys_or_503(keys: ArchiveKeys | None) -> ArchiveKeys:
 
 
 def thumbnail(archive: Archive, keys: ArchiveKeys, evidence: Evidence) -> bytes:
-    """The decrypted thumbnail (a working copy, small, in memory), or ``NotFound``."""
-    with archive.store.view() as view:
+    """The decrypted thumbnail (a working copy, small, in memory), or ``NotFound``. The caller
+    read ``evidence`` as the user may (``evidence_by_hash``); its thumbnail is read by name."""
+    with archive.store.unscoped_view() as view:
         blob = view.blob(evidence.thumbnail) if evidence.thumbnail else None
     if blob is None or not blob.derived or blob.size > _THUMBNAIL_MAX:
         raise NotFound("This file has no thumbnail.")

@@ -149,7 +149,7 @@ def _create(
 
 
 def _check_empty_database(store: SqlStore) -> None:
-    with store.view() as view:
+    with store.unscoped_view() as view:  # the archive's own metadata, before anyone reads it
         if view.meta("archive_id") is not None:
             raise Conflict("That database already holds an archive; give an empty database.")
 
@@ -235,7 +235,7 @@ def open_archive(path: Path, *, database_url: str | None = None) -> Archive:
 
 
 def _check_identity(store: SqlStore, config: ArchiveConfig, path: Path) -> None:
-    with store.view() as view:
+    with store.unscoped_view() as view:  # the archive's own metadata, before anyone reads it
         found = view.meta("archive_id")
     if found != config.id:
         store.close()

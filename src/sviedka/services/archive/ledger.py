@@ -14,6 +14,7 @@ from ...ledger.note import cosigner_key as note_cosigner_key
 from ...ledger.note import open_checkpoint, parse_verifier_key
 from ...ledger.timestamp import tsa_chain_pem
 from ...model.ids import is_record_id
+from ...policy import Principal, principal_of, read_scope
 from ...store import Problem, Stored, View
 from ...store.ledger.checkpoints import (
     consistency_bundle,
@@ -28,8 +29,8 @@ from ...store.ledger.witness import (
     cosign_checkpoint,
     cosignatures,
 )
+from ...store.scoped import scoped
 from ...store.sql import SqlView
-from ..access import may_read, readable_stored
 from ..accounts import User
 from .folder import Archive
 from .keys import ArchiveKeys
@@ -66,45 +67,46 @@ def proof(archive: Archive, ref: str) -> dict[str, Any]:
         return proof_bundle(conn, ref)
 
 
-def proof_for(archive: Archive, reader: User, ref: str) -> tuple[Stored, dict[str, Any]]:
+def proof_for(
+    archive: Archive, reader: User | Principal, ref: str
+) -> tuple[Stored, dict[str, Any]]:
     """A proof for ``reader``, and the record it is about (for the audit): a record's latest
     revision, or the latest custody event of a file that an Evidence record they may read
     describes. Neither may name a record the reader may not read: a custody event that does is
     passed over for an earlier one; a revision that does is refused, with the very ``NotFound``
     of an id never used. (Masking the name is no way out: a masked state no longer hashes to
     the logged entry, and the entry's state hash would still confirm a guessed id.)"""
-    with archive.store.view() as view:
+    # The whole store next to the reader's scope, on purpose: an entry that names a record the
+    # reader may not read must be seen to be refused (the log itself is not scoped)
+    with archive.store.unscoped_view() as view:
+        readable = scoped(view, read_scope(principal_of(reader)))
         if len(ref) == 64:
-            subject = _readable_file(view, reader, ref)
+            subject = _readable_file(readable, ref)
             known = {subject.record.id}
 
             def shown(entry: str) -> bool:
-                return _names_only_readable(view, reader, json.loads(entry), known)
+                return _names_only_readable(view, readable, json.loads(entry), known)
 
             return subject, proof_bundle(_conn(view), ref, shown=shown)
-        subject = readable_stored(view, reader, ref)
+        subject = readable.get(ref)
         bundle = proof_bundle(_conn(view), ref)
-        if not _names_only_readable(view, reader, bundle.get("state"), {ref}):
+        if not _names_only_readable(view, readable, bundle.get("state"), {ref}):
             raise NotFound(f"No record with id {ref}.")
         return subject, bundle
 
 
-def _readable_file(view: View, reader: User, sha256: str) -> Stored:
+def _readable_file(readable: View, sha256: str) -> Stored:
     """An Evidence record describing the file that the reader may read (as the downloads ask)."""
-    for stored in view.records("evidence", where={"sha256": sha256}, limit=20):
-        if may_read(view, reader, stored.record):
-            return stored
+    for stored in readable.records("evidence", where={"sha256": sha256}, limit=1):
+        return stored
     raise NotFound(f"No evidence with sha256 {sha256}.")
 
 
-def _names_only_readable(view: View, reader: User, value: Any, known: set[str]) -> bool:
-    """Whether every record id in a JSON value (as a whole string) is one the reader may read."""
+def _names_only_readable(view: View, readable: View, value: Any, known: set[str]) -> bool:
+    """Whether every record id in a JSON value (as a whole string) that names a record
+    (``view``: all of them) is one the reader may read (``readable``: their scope)."""
     named = set(_record_ids(value)) - known
-    for record_id in view.kinds_of(named):
-        found = view.find(record_id)
-        if found is not None and not may_read(view, reader, found.record):
-            return False
-    return True
+    return set(view.kinds_of(named)) <= set(readable.kinds_of(named))
 
 
 def _record_ids(value: Any) -> Iterator[str]:

@@ -19,9 +19,9 @@ from pathlib import Path
 
 from ...model import Evidence
 from ...model.revision import timestamp
+from ...policy import LEVELS
 from ...store import BlobRecord, View, Writer
 from ...vault import Blob, metadata
-from ..access import LEVELS
 from ..archive.folder import Archive
 from ..archive.keys import recipients
 from .principal import Principal, actor_name, reaches

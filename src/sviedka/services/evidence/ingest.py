@@ -29,16 +29,16 @@ from ...model import Confidentiality, Evidence, SourceLink
 from ...model.custody import CustodyEvent, CustodyKind
 from ...model.ids import new_id
 from ...model.revision import timestamp
+from ...policy import Permission, principal_of
 from ...store import Writer
 from ...vault import Blob
-from ..access import Permission
 from ..archive.folder import Archive
 from ..archive.grants import grant_author
 from ..archive.keys import recipients
 from .describe import describe, mark_undescribed, register
 from .level import Collection, Placement, place
 from .names import entered_name, safe_name
-from .principal import Principal, actor_name, as_principal, reaches, reads, require_to
+from .principal import Principal, actor_name, as_principal, reaches, require_to
 from .workcopy import LIMIT, Tee, WorkingCopy
 
 __all__ = ["Ingested", "Readable", "ingest_file", "ingest_stream"]
@@ -123,7 +123,9 @@ def _ingest(
 ) -> tuple[Ingested, bool]:
     """Store and record; also whether the record still needs describing."""
     require_to(who, Permission.EVIDENCE_UPLOAD)
-    with archive.store.view() as view:
+    # ``place`` scopes each reference to the principal's reach itself (it also runs inside the
+    # writer below), so it is given the whole store, asked for by name
+    with archive.store.unscoped_view() as view:
         place(view, who, collection)  # refuse before anything is stored
     blob = _store(archive, stream)
     with archive.store.writer() as w:
@@ -133,8 +135,8 @@ def _ingest(
         _log(w, who, evidence, blob, name, collection, reason, new=before is None)
         if _newly_restricted(evidence, before):  # in this transaction, or a crash locks it out
             grant_author(w, who, [evidence.id], ip=ip)
-    with archive.store.view() as view:
-        readable = reads(view, who, evidence)
+    with archive.store.view(principal_of(who)) as view:
+        readable = view.find(evidence.id) is not None
     made = Ingested(
         blob.sha256,
         evidence.id,
@@ -159,8 +161,10 @@ def _store(archive: Archive, stream: Readable) -> Blob:
 
 
 def _recorded(archive: Archive, sha256: str) -> str | None:
-    """The ciphertext hash the registry holds for a blob, if it holds one."""
-    with archive.store.view() as view:
+    """The ciphertext hash the registry holds for a blob, if it holds one. Read unscoped on
+    purpose: the vault stores the same bytes once, whoever may read the records that describe
+    them, and what the principal is told does not depend on it (``_record``)."""
+    with archive.store.unscoped_view() as view:
         found = view.blob(sha256)
     return found.ciphertext_sha256 if found else None
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from ...errors import Invalid
 from ...model import Confidentiality, Evidence, Record
+from ...policy import LEVELS
 from ...store import View
-from ..access import LEVELS
 from .principal import Principal, highest, reaches, writable_levels
 
 __all__ = ["Collection", "Placement", "floor_of", "place", "raised_to_links"]

@@ -1,8 +1,8 @@
 """Who acts on evidence: a user (a web session or an API token) or the archive's custodian at
 the command line, who has full access (every level, every compartment, no grant needed).
 
-The rules are ``policy``'s (through ``services.access`` while callers still hold a ``User``); the
-custodian is the policy's own ``custodian`` principal.
+The rules are ``policy``'s, asked of the principal of a ``User`` (``principal_of``) or of a
+``Principal`` given; the custodian is the policy's own ``custodian`` principal.
 """
 
 from __future__ import annotations
@@ -10,10 +10,20 @@ from __future__ import annotations
 from typing import TypeAlias
 
 from ...model import Confidentiality, Record
+from ...policy import (
+    LEVELS,
+    Permission,
+    ReadScope,
+    clearance_levels,
+    custodian,
+    principal_of,
+    reach,
+    read_scope,
+    require,
+)
 from ...policy import Principal as PolicyPrincipal
-from ...policy import custodian, principal_of
 from ...store import View
-from ..access import LEVELS, Permission, clearance_levels, may_read, require, within_reach
+from ...store.scoped import ScopedView, scoped
 from ..accounts import User
 
 __all__ = [
@@ -50,22 +60,31 @@ def actor_name(who: Principal) -> str:
 
 def require_to(who: Principal, permission: Permission) -> None:
     """``Forbidden`` unless the principal's role (and token) allow ``permission``."""
-    require(who, permission)
+    require(principal_of(who), permission)
 
 
 def reads(view: View, who: Principal, record: Record) -> bool:
     """Whether the principal may read the record (role, clearance, compartments)."""
-    return may_read(view, who, record)
+    return _admits(view, read_scope(principal_of(who)), record)
 
 
 def reaches(view: View, who: Principal, record: Record) -> bool:
     """Whether the record is within the principal's clearance and compartments: what it may
     point at and write to, even without the read permission (an upload-only token)."""
-    return within_reach(view, who, record)
+    return _admits(view, reach(principal_of(who)), record)
+
+
+def _admits(view: View, scope: ReadScope, record: Record) -> bool:
+    """Whether ``scope`` admits the record at its level (``view``: any view, to ask for the
+    record's grants)."""
+    seen = scoped(view, scope)
+    if not isinstance(seen, ScopedView):
+        return True  # the scope admits everything
+    return seen.admits(record.id, record.KIND, record.confidentiality)
 
 
 def writable_levels(who: Principal) -> frozenset[Confidentiality]:
-    return clearance_levels(who)
+    return clearance_levels(principal_of(who))
 
 
 def highest(*levels: Confidentiality | None) -> Confidentiality:

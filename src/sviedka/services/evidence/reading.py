@@ -20,8 +20,8 @@ from ...errors import NotFound
 from ...model import Confidentiality, Evidence, Record
 from ...model.custody import CustodyEvent, CustodyKind
 from ...model.revision import timestamp
+from ...policy import principal_of, redact
 from ...store import BlobRecord, Stored, View
-from ..access import redact
 from ..accounts import User
 from ..archive.audit import audit_read
 from ..archive.folder import Archive
@@ -86,7 +86,9 @@ def custody_chain(archive: Archive, sha256: str, who: Principal | str) -> list[C
     """The file's chain of custody as the principal may see it, oldest first; ``NotFound`` if
     it may read no record of the file."""
     reader = Custodian(who) if isinstance(who, str) else who
-    with archive.store.view() as view:
+    # Unscoped on purpose: which events belong to a record the reader may read is decided from
+    # every record an ingest made for the file (the first one owns events that name none)
+    with archive.store.unscoped_view() as view:
         events = view.custody(sha256)
         records = [s.record for s in _ingested(view, sha256, events)]
         mine = {r.id for r in records if reads(view, reader, r)}
@@ -113,7 +115,7 @@ def visible_twins(view: View, who: Principal, evidence: Record) -> tuple[str, ..
 def shown_evidence(view: View, who: User, evidence: Evidence) -> Evidence:
     """The record as a page shows it: redacted for the user, only the near-duplicates they may
     read, and names without invisible characters (records stored before names were cleaned)."""
-    record = redact(who, evidence)
+    record = redact(principal_of(who), evidence)
     assert isinstance(record, Evidence)
     return dataclasses.replace(
         record,

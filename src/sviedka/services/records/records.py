@@ -127,29 +127,34 @@ def merge_patch(target: Any, patch: Any) -> Any:
     return result
 
 
-def get_record(store: Store, record_id: str, *, as_of: str | None = None) -> Stored:
-    with store.view() as view:
+def get_record(
+    store: Store, principal: Principal, record_id: str, *, as_of: str | None = None
+) -> Stored:
+    """A record as the principal may read it (``NotFound`` alike if absent or hidden)."""
+    with store.view(principal) as view:
         return view.get(record_id, as_of=parse_as_of(as_of) if as_of else None)
 
 
-def record_history(store: Store, record_id: str) -> list[Revision]:
-    with store.view() as view:
+def record_history(store: Store, principal: Principal, record_id: str) -> list[Revision]:
+    """The revisions of a record that the principal may read."""
+    with store.view(principal) as view:
         return view.history(record_id)
 
 
 def list_records(
     store: Store,
+    principal: Principal,
     kind: str,
     *,
     where: Mapping[str, str] | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[Stored], int]:
-    """One page of records of ``kind`` and the total that match."""
+    """One page of the records of ``kind`` that the principal may read, and how many match."""
     record_class(kind)
     if limit < 1 or offset < 0:
         raise Invalid("Bad page.", {"limit": "must be at least 1", "offset": "must be 0 or more"})
-    with store.view() as view:
+    with store.view(principal) as view:
         return view.records(kind, where=where, limit=limit, offset=offset), view.count(
             kind, where=where
         )

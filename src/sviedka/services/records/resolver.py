@@ -6,6 +6,7 @@ Statistics count clusters; undoing a merge is retracting the judgement, which is
 from __future__ import annotations
 
 from ...model import Verdict
+from ...policy import Principal
 from ...store import Cluster, Judgement, Store
 
 __all__ = ["cluster_of", "judge", "retract"]
@@ -23,9 +24,12 @@ def retract(store: Store, left: str, right: str, *, actor: str, reason: str | No
         writer.retract(left, right, actor=actor, reason=reason)
 
 
-def cluster_of(store: Store, record_id: str) -> tuple[Cluster, list[Judgement]]:
-    """The record's cluster and every judgement that touches one of its members."""
-    with store.view() as view:
+def cluster_of(
+    store: Store, principal: Principal, record_id: str
+) -> tuple[Cluster, list[Judgement]]:
+    """The record's cluster and every judgement between two of its members, of those the
+    principal may read (``NotFound`` alike if the record is absent or hidden)."""
+    with store.view(principal) as view:
         cluster = view.cluster(record_id)
         seen: dict[tuple[str, str], Judgement] = {}
         for member in cluster.members:

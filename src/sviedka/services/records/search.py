@@ -27,6 +27,7 @@ from datetime import date
 from ...errors import Invalid, Unavailable
 from ...model import KINDS, Confidentiality, EndMode, InterventionStatus, PartialDate
 from ...model.codec import check_text
+from ...policy import CUSTODIAN
 from ...store import SqlStore, Store, View
 from ...store.search import Filters, RawHit, SearchIndex, Term
 from ...store.search_text import fold, is_unspaced, words
@@ -104,7 +105,9 @@ def search(
     terms = parse_query(query, index.word_keys)
     filters = _filters(kinds, date_from, date_to, status, levels)
     _check_page(limit, offset)
-    with store.view() as view:
+    # Unscoped on purpose: the caller's ``levels`` and ``visible`` scope the hits in the index's
+    # own query, and the texts are read for those hits only
+    with store.view(CUSTODIAN) as view:
         raw, total = _page(view, terms, filters, visible, limit, offset)
         texts = view.search_texts([h.record_id for h in raw])
     pattern = _pattern(terms)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ...errors import NotFound
 from ...model import Detention, PartialDate, Person, Record
+from ...policy import Principal
 from ...store import Store, View
 
 __all__ = [
@@ -57,10 +58,16 @@ def detention_timeline(
 
 
 def record_timelines(
-    store: Store, record_id: str, lang: str = "en", *, record: Record | None = None
+    store: Store,
+    principal: Principal,
+    record_id: str,
+    lang: str = "en",
+    *,
+    record: Record | None = None,
 ) -> list[tuple[Detention, list[TimelineEntry]]]:
-    """The timeline of a detention, or of each detention of a person (oldest first)."""
-    with store.view() as view:
+    """The timeline of a detention, or of each detention of a person (oldest first), of what
+    the principal may read."""
+    with store.view(principal) as view:
         shown = record or view.get(record_id).record
         if isinstance(shown, Detention):
             detentions = [shown]

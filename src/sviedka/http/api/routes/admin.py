@@ -10,9 +10,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import Field
 
 from ....model import Confidentiality
-from ....policy import principal_of
+from ....policy import Permission, principal_of
 from ....services import accounts
-from ....services.access import Permission
 from ....services.accounts import Role, User
 from ....services.archive import grants
 from ....services.archive.audit import audit_event, visible_events

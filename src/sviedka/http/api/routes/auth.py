@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
-from ....services.access import Forbidden, Permission, can
+from ....policy import Forbidden, Permission, can, principal_of
 from ....services.accounts import User, authenticate, change_password, confirm_totp, enrol_totp
 from ....services.archive.audit import audit_event
 from ....services.archive.folder import Archive
@@ -32,7 +32,8 @@ class PasswordChangeIn(Strict):
 def user_out(user: User, csrf: str | None = None) -> UserOut:
     """What the API says of a user. One whose password was reset may do nothing until they
     change it, so their permissions are empty until then."""
-    allowed = [] if user.must_change_password else [p for p in Permission if can(user, p)]
+    principal = principal_of(user)
+    allowed = [] if user.must_change_password else [p for p in Permission if can(principal, p)]
     return UserOut(
         id=user.id,
         username=user.username,

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from ....errors import Conflict
 from ....model import Verdict
-from ....services.access import Permission, may_read, readable_stored
+from ....policy import Permission, principal_of
 from ....services.accounts import User
 from ....services.archive.folder import Archive
 from ....services.records.guarded import actor_of
@@ -38,13 +38,8 @@ class JudgementIn(Strict):
 def cluster(archive: ArchiveDep, user: Reader, record_id: str) -> dict[str, Any]:
     """The records judged the same as this one (those you may read), and the judgements
     between them."""
-    with archive.store.view() as view:
-        readable_stored(view, user, record_id)
-        members = [
-            m
-            for m in view.cluster(record_id).members
-            if (found := view.find(m)) is not None and may_read(view, user, found.record)
-        ]
+    with archive.store.view(principal_of(user)) as view:
+        members = list(view.cluster(record_id).members)  # those readable; NotFound if it is not
         shown = set(members)
         judgements = {
             (j.left, j.right): j
@@ -61,9 +56,9 @@ def cluster(archive: ArchiveDep, user: Reader, record_id: str) -> dict[str, Any]
 
 
 def _both_readable(archive: Archive, user: User, left: str, right: str) -> None:
-    with archive.store.view() as view:
-        readable_stored(view, user, left)
-        readable_stored(view, user, right)
+    with archive.store.view(principal_of(user)) as view:
+        view.get(left)
+        view.get(right)
 
 
 @router.post("/judgements", status_code=201)

@@ -14,7 +14,7 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from ....model import Confidentiality
-from ....services.access import Permission, require
+from ....policy import Permission, principal_of, require
 from ....services.accounts import User
 from ....services.archive.audit import audit_read
 from ....services.archive.folder import Archive
@@ -79,7 +79,7 @@ def make_router(config: ServerConfig) -> APIRouter:
         that of the most protected linked record (at least ``internal``); ``confidentiality``
         may raise it, never lower it. The answer is the same whether or not the archive held
         these bytes under a record you may not read."""
-        require(user, Permission.EVIDENCE_UPLOAD)
+        require(principal_of(user), Permission.EVIDENCE_UPLOAD)
         collection = Collection(
             links=tuple(link),
             source=source,
@@ -113,8 +113,10 @@ def make_router(config: ServerConfig) -> APIRouter:
         request: Request, archive: ArchiveDep, user: UserDep, sha256: str
     ) -> dict[str, Any]:
         """What the vault holds for a file and the Evidence record that describes it."""
-        require(user, Permission.READ)
-        with archive.store.view() as view:
+        require(principal_of(user), Permission.READ)
+        # ``readable_evidence`` and ``visible_twins`` scope to the user themselves: which record
+        # opens a file is decided from every record an ingest made for it (the whole store)
+        with archive.store.unscoped_view() as view:
             evidence, blob = readable_evidence(view, user, sha256)
             twins = visible_twins(view, user, evidence.record)
         if evidence.record.confidentiality in AUDITED:
@@ -137,11 +139,11 @@ def make_router(config: ServerConfig) -> APIRouter:
     ) -> StreamingResponse:
         """The file itself, decrypted as it is sent (needs the server's unlocked keys: 503
         otherwise). Every download or view is logged in the file's custody and in the audit."""
-        require(user, Permission.EVIDENCE_DOWNLOAD)
+        require(principal_of(user), Permission.EVIDENCE_DOWNLOAD)
         keys = keys_of(request)
 
         def prepare() -> Any:
-            with archive.store.view() as view:
+            with archive.store.unscoped_view() as view:  # scoped by ``readable_evidence``
                 evidence, blob = readable_evidence(view, user, sha256)
             chunks = decrypted_chunks(archive, keys, sha256)
             inline, ip = disposition == "inline", client_ip(request)
@@ -159,7 +161,7 @@ def make_router(config: ServerConfig) -> APIRouter:
     @router.get("/evidence/{sha256}/custody")
     def custody(archive: ArchiveDep, user: UserDep, sha256: str) -> dict[str, Any]:
         """The file's chain of custody, oldest first."""
-        require(user, Permission.READ)
+        require(principal_of(user), Permission.READ)
         events = custody_chain(archive, sha256, user)
         return {"ok": True, "sha256": sha256, "events": [e.data() for e in events]}
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from ....services.access import Permission
+from ....policy import Permission
 from ....services.accounts import User
 from ....services.archive.folder import Archive
 from ....services.importing import staging

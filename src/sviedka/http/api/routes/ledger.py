@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from ....errors import NotFound, Unavailable
 from ....ledger.checkpoints import CheckpointRecord
-from ....services.access import Permission
+from ....policy import Permission, principal_of
 from ....services.accounts import User
 from ....services.archive import ledger
 from ....services.archive.audit import audit_read
@@ -60,7 +60,7 @@ def proof(request: Request, archive: ArchiveDep, user: Prover, ref: str) -> dict
     """An inclusion proof for a record's latest revision (by id) or a file's latest custody
     event (by sha256), against the latest checkpoint; checkable with tools/sviedka_verify.py.
     404, as for an unknown id, when the proof would name a record you may not read."""
-    subject, bundle = ledger.proof_for(archive, user, ref)
+    subject, bundle = ledger.proof_for(archive, principal_of(user), ref)
     if subject.record.confidentiality in AUDITED:
         audit_read(archive.store, user, "proof", subject.record.id, ip=client_ip(request))
     return {"ok": True, "proof": bundle}

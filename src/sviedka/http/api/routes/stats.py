@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Query
 from starlette.concurrency import run_in_threadpool
 
 from ....model import Confidentiality
-from ....services.access import Permission, visible_levels
+from ....policy import Permission, principal_of, visible_levels
 from ....services.accounts import User
 from ....services.analysis.stats import Breakdown, Every, Scope, flows, held_on, series
 from ....services.archive.folder import Archive
@@ -31,7 +31,7 @@ AllDetentions = Annotated[bool, Query(description="every detention, not only pol
 
 
 def scope_of(user: User, all_detentions: bool = False) -> Scope:
-    levels = visible_levels(user) - {Confidentiality.RESTRICTED}
+    levels = visible_levels(principal_of(user)) - {Confidentiality.RESTRICTED}
     return Scope(levels=frozenset(levels), all_detentions=all_detentions)
 
 

@@ -20,8 +20,8 @@ from fastapi.responses import Response
 
 from ....errors import Conflict, Invalid
 from ....model import Confidentiality
+from ....policy import PERMISSIONS, Permission, require
 from ....services import accounts
-from ....services.access import PERMISSIONS, Permission, require
 from ....services.accounts import Role, User
 from ....services.archive.audit import audit_event
 from ....services.archive.keys import custodians
@@ -53,7 +53,7 @@ def _problem(page: Page, key: str) -> str:
 
 
 def _admin(page: Page) -> User:
-    require(page.me, Permission.MANAGE_USERS)
+    require(page.principal, Permission.MANAGE_USERS)
     return page.me
 
 

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from ....errors import NotFound
 from ....model import Verdict
-from ....services.access import Permission, require
+from ....policy import Permission, require
 from ....services.records.guarded import actor_of
 from ....services.records.resolver import judge
 from ..charts import render_svg
@@ -24,7 +24,7 @@ router = APIRouter()
 
 @router.get("/")
 def dashboard(page: PageDep, judged: str = "") -> Response:
-    require(page.me, Permission.READ)
+    require(page.principal, Permission.READ)
     data = dashboard_data(page)
     if judged:
         data["flash"] = page.gettext("The judgement was saved.")
@@ -40,7 +40,7 @@ def judge_pair(
 ) -> Response:
     """Decide whether two records are the same person (verifiers); a new judgement replaces
     the "unsure" one and is logged like every judgement."""
-    require(page.me, Permission.JUDGE)
+    require(page.principal, Permission.JUDGE)
     found = titles(page.archive.store, page.me, [left, right])
     if len(found) != 2 or verdict not in {v.value for v in Verdict}:
         raise NotFound("No such pair.")
@@ -51,7 +51,7 @@ def judge_pair(
 @router.get("/charts/{name}.svg")
 def chart_svg(page: PageDep, name: str) -> Response:
     """A chart as an SVG image: styles inside the SVG are allowed, scripts are not."""
-    require(page.me, Permission.READ)
+    require(page.principal, Permission.READ)
     svg = render_svg(page, name, date.today())
     if svg is None:
         raise NotFound("No such chart.")

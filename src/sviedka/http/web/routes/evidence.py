@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from ....services.access import Permission, require
+from ....policy import Permission, require
 from ....services.archive.audit import audit_read
 from ....services.evidence import custody_chain
 from ...deps import client_ip
@@ -30,7 +30,7 @@ PAGE = 48
 def evidence_list(
     page: PageDep, link: str = "", offset: Annotated[int, Query(ge=0)] = 0
 ) -> Response:
-    require(page.me, Permission.READ)
+    require(page.principal, Permission.READ)
     files, total = evidence_files(page.archive.store, page.me, limit=PAGE, offset=offset)
     page.audit("list", files)
     linked = page.titles([link]) if link else {}
@@ -52,7 +52,7 @@ def evidence_list(
 async def upload(request: Request, page: PageDep) -> Response:
     """One or many files (the page's script sends them one at a time, for progress bars),
     streamed into the vault as they arrive."""
-    require(page.me, Permission.EVIDENCE_UPLOAD)
+    require(page.principal, Permission.EVIDENCE_UPLOAD)
     stored = stored_json(await receive(page, StreamedForm.of(request)))
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse({"ok": True, "files": stored})
@@ -86,7 +86,7 @@ def evidence_thumbnail(page: PageDep, sha256: str) -> Response:
 
 @router.post("/evidence/{sha256}/download")
 async def evidence_download(page: PageDep, sha256: str) -> Response:
-    require(page.me, Permission.EVIDENCE_DOWNLOAD)
+    require(page.principal, Permission.EVIDENCE_DOWNLOAD)
     evidence = await run_in_threadpool(vaultfiles.evidence_by_hash, page.archive, page.me, sha256)
     keys = vaultfiles.keys_or_503(page.request.app.state.keys)
     ip = client_ip(page.request)

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from ....errors import Invalid
-from ....services.access import Permission, require
+from ....policy import Permission, require
 from ....services.importing import FORMATS, staging
 from ....services.records.guarded import actor_of
 from ..pages import Page, PageDep
@@ -34,13 +34,13 @@ def _form(page: Page, error: str | None = None, status: int = 200) -> Response:
 
 @router.get("/imports")
 def imports_page(page: PageDep) -> Response:
-    require(page.me, Permission.IMPORT)
+    require(page.principal, Permission.IMPORT)
     return _form(page)
 
 
 @uploads.post("/imports")
 async def upload_sheet(request: Request, page: PageDep) -> Response:
-    require(page.me, Permission.IMPORT)
+    require(page.principal, Permission.IMPORT)
     form = await request.form()
     try:
         sheet, fmt = form.get("sheet"), form.get("format")

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from ....model import PartialDate
 from ....model.codec import dump
 from ....model.ids import is_record_id
-from ....services.access import Permission, require
+from ....policy import Permission, require
 from ....services.records.guarded import read_history, read_record
 from ...deps import client_ip
 from ..dossier import dossier
@@ -44,7 +44,7 @@ def people_list(
     arrested_to: str = "",
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Response:
-    require(page.me, Permission.READ)
+    require(page.principal, Permission.READ)
     wanted = PeopleFilter(
         status=status if status in ENUMS["status"] else None,
         article=article or None,

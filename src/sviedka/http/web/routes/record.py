@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from ....errors import Invalid, NotFound
 from ....model import Confidentiality
-from ....policy import Permission, principal_of, require
+from ....policy import Permission, require
 from ....services.records import cases
 from ....services.records.guarded import actor_of
 from ...deps import client_ip
@@ -72,13 +72,13 @@ def _show(
 
 @router.get("/record")
 def detention_form(page: PageDep) -> Response:
-    require(principal_of(page.me), Permission.CREATE)
+    require(page.principal, Permission.CREATE)
     return _show(page, "detention", {}, {})
 
 
 @router.get("/record/incident")
 def incident_form(page: PageDep) -> Response:
-    require(principal_of(page.me), Permission.CREATE)
+    require(page.principal, Permission.CREATE)
     return _show(page, "incident", {}, {})
 
 
@@ -93,7 +93,7 @@ async def save_incident(request: Request, page: PageDep) -> Response:
 
 
 async def _save(request: Request, page: Page, kind: str) -> Response:
-    require(principal_of(page.me), Permission.CREATE)
+    require(page.principal, Permission.CREATE)
     values = forms.values_of(await request.form())
     more = values.pop("more", None)
     if more in (*forms.ROWS, "check"):
@@ -105,7 +105,7 @@ async def _save(request: Request, page: Page, kind: str) -> Response:
             values,
             actor=actor_of(page.me),
             levels=[Confidentiality(code) for code, _ in levels(page)],
-            principal=principal_of(page.me),
+            principal=page.principal,
             ip=client_ip(page.request),
         )
     except Invalid as exc:
@@ -118,7 +118,7 @@ async def _save(request: Request, page: Page, kind: str) -> Response:
 async def duplicates(request: Request, page: PageDep) -> Response:
     """Likely duplicates of the person being typed (htmx, as you type; POST keeps the name out
     of URLs and logs)."""
-    require(principal_of(page.me), Permission.CREATE)
+    require(page.principal, Permission.CREATE)
     values = forms.values_of(await request.form())
     prefix = values.get("prefix", "person")
     found = duplicate_candidates(page, values, prefix)
@@ -129,7 +129,7 @@ async def duplicates(request: Request, page: PageDep) -> Response:
 @router.post("/record/pick")
 async def pick(request: Request, page: PageDep) -> Response:
     """Records already recorded that match the name typed in a picker (htmx, as you type)."""
-    require(principal_of(page.me), Permission.CREATE)
+    require(page.principal, Permission.CREATE)
     values = forms.values_of(await request.form())
     field = values.get("field", "")
     if picker_of(field) is None:

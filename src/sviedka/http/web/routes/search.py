@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ....errors import Invalid
-from ....services.access import Permission, require
+from ....policy import Permission, require
 from ..forms import values_of
 from ..labels import enum_label
 from ..pages import Page, PageDep
@@ -38,14 +38,14 @@ def _options(page: Page) -> dict[str, list[tuple[str, str]]]:
 
 @router.get("/search")
 def search_page(page: PageDep) -> Response:
-    require(page.me, Permission.READ)
+    require(page.principal, Permission.READ)
     context = {"values": {}, "results": None, "error": None, "options": _options(page)}
     return page.render("search.html", context, section="/search")
 
 
 @router.post("/search")
 async def search(request: Request, page: PageDep) -> Response:
-    require(page.me, Permission.READ)
+    require(page.principal, Permission.READ)
     values = values_of(await request.form())
     results, error = None, None
     if values.get("q", "").strip():
