@@ -9,7 +9,8 @@ row (a name taken twice, a secret made twice) raises ``Conflict``.
 
 The two lookups every request makes, its API token and its session with the user and the
 user's groups, are one statement each, built once at import (``token_holder``,
-``session_holder``), sent on PostgreSQL without a BEGIN and ROLLBACK around it (``_lookup``). Secrets are never stored: session ids and tokens arrive here as SHA-256.
+``session_holder``), sent on PostgreSQL without a BEGIN and ROLLBACK around it (``_lookup``).
+Secrets are never stored: session ids and tokens arrive here as SHA-256.
 """
 
 from __future__ import annotations
