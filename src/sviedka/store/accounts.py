@@ -9,7 +9,8 @@ row (a name taken twice, a secret made twice) raises ``Conflict``.
 
 The two lookups every request makes, its API token and its session with the user and the
 user's groups, are one statement each, built once at import (``token_holder``,
-``session_holder``). Secrets are never stored: session ids and tokens arrive here as SHA-256.
+``session_holder``), sent on PostgreSQL without a BEGIN and ROLLBACK around it (``_lookup``).
+Secrets are never stored: session ids and tokens arrive here as SHA-256.
 """
 
 from __future__ import annotations
@@ -103,8 +104,7 @@ _SESSION_HOLDER = (
 
 def token_holder(store: SqlStore, digest: str) -> tuple[TokenRow, UserRow] | None:
     """The token stored under ``digest`` and its user, in one statement; None if unknown."""
-    with store.engine.connect() as conn:
-        rows = conn.execute(_TOKEN_HOLDER, {"digest": digest}).all()
+    rows = _lookup(store, _TOKEN_HOLDER, digest)
     if not rows:
         return None
     token = TokenRow(rows[0].revoked_at, rows[0].expires_at, rows[0].scopes)
@@ -113,11 +113,21 @@ def token_holder(store: SqlStore, digest: str) -> tuple[TokenRow, UserRow] | Non
 
 def session_holder(store: SqlStore, digest: str) -> tuple[SessionRow, UserRow] | None:
     """The session stored under ``digest`` and its user, in one statement; None if unknown."""
-    with store.engine.connect() as conn:
-        rows = conn.execute(_SESSION_HOLDER, {"digest": digest}).all()
+    rows = _lookup(store, _SESSION_HOLDER, digest)
     if not rows:
         return None
     return SessionRow(rows[0].seen_at, rows[0].expires_at), _user_of(rows[0], _groups(rows))
+
+
+def _lookup(store: SqlStore, statement: sa.Select[Any], digest: str) -> Sequence[sa.Row[Any]]:
+    """The rows of one SELECT. On PostgreSQL in autocommit: one statement sees one moment anyway,
+    and the BEGIN and ROLLBACK around it would be two more round trips on every request. Not on
+    SQLite, whose engine emits its own BEGIN (``engine.py``) and whose driver would be left, once
+    the pool reset the isolation level, handling transactions itself again."""
+    with store.engine.connect() as conn:
+        if store.dialect == "postgresql":
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        return conn.execute(statement, {"digest": digest}).all()
 
 
 @contextmanager

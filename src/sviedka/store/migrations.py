@@ -2,9 +2,10 @@
 
 Each migration is idempotent on its own (it checks before it creates or alters), so that a fresh
 database, created from the current ``schema/`` by migration 1, and an old one, migrated step by
-step, end in the same state. Concurrent ``migrate`` calls are serialised: PostgreSQL by an advisory
-lock, SQLite by its single writer. Add a migration by appending to ``MIGRATIONS``; never edit one
-that has shipped.
+step, end in the same state. Concurrent ``migrate`` calls on one archive are serialised:
+PostgreSQL by an advisory lock keyed by the archive's schema (archives in other schemas of the
+database do not wait), SQLite by its single writer. Add a migration by appending to
+``MIGRATIONS``; never edit one that has shipped.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from . import schema
 __all__ = ["MIGRATIONS", "Migration", "migrate"]
 
 _LOCK_KEY = 0x5F1EDCA  # arbitrary, fixed: PostgreSQL advisory lock for migrations
+# two-key form: (this lock, the archive's schema); coalesce, as a NULL key would lock nothing
+_LOCK = sa.text("SELECT pg_advisory_xact_lock(:k, hashtext(coalesce(current_schema(), '')))")
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ def migrate(engine: sa.Engine) -> list[int]:
     applied_now: list[int] = []
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+            conn.execute(_LOCK, {"k": _LOCK_KEY})
         schema.migrations_table.create(conn, checkfirst=True)
         done = set(conn.scalars(sa.select(schema.migrations_table.c.version)))
         for step in MIGRATIONS:

@@ -6,7 +6,9 @@ Every writing transaction opens a `LedgerSession` (the store's journal seam). It
 revision, custody event and judgement, and writes the entries and the new tree nodes in the same
 transaction, so that a write and its log entry commit or vanish together. On PostgreSQL the
 session takes a transaction-level advisory lock first, so the log grows in one order and two
-writers can never deadlock on it; SQLite has one writer anyway.
+writers can never deadlock on it; SQLite has one writer anyway. The lock is keyed by the
+archive's schema as well, so that archives in different schemas of one database (tests, several
+archives on one server) never wait for each other's writes.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from .. import schema as t
 __all__ = ["LedgerJournal", "LedgerSession", "fetch_nodes", "getter_for", "tree_root", "tree_size"]
 
 _LOCK_KEY = 0x5F1ED6E5  # arbitrary, fixed: serialises appends to the log on PostgreSQL
+# two-key form: (this lock, the archive's schema); coalesce, as a NULL key would lock nothing
+_LOCK = sa.text("SELECT pg_advisory_xact_lock(:k, hashtext(coalesce(current_schema(), '')))")
 E, N = t.ledger_entries.c, t.ledger_nodes.c
 
 
@@ -38,7 +42,7 @@ class LedgerSession:
     def __init__(self, tx: sa.Connection) -> None:
         self.tx = tx
         if tx.dialect.name == "postgresql":
-            tx.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+            tx.execute(_LOCK, {"k": _LOCK_KEY})
         self._size: int | None = None
         self._front: list[bytes] = []
         self._pending: list[dict[str, Any]] = []
