@@ -36,9 +36,13 @@ system-deps:
 	@dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || \
 	  { apt-get update -qq && apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; }
 
+# The suite runs on every core (pytest-xdist), one test file per worker at a time, so that what a
+# module makes once (an archive, a server) is made once; `make test PYTEST_WORKERS=0` runs it in
+# one process. The flags live here, not in pyproject's addopts: mutmut runs pytest itself.
+PYTEST_WORKERS ?= auto
 test: lint system-deps
 	$(BIN)/cog --check docs/cli.md docs/data-model.md
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 # Mutation testing, not part of `make test` (a few minutes): mutmut mutates the policy and the
 # partial dates (`[tool.mutmut]` in pyproject.toml) and runs their own fast tests against every

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from pg_schema import pg_schema
 from shared_data import unavailable
 from sviedka.model import VocabTerm, Vocabulary
 from sviedka.store import SqlStore, open_store
@@ -65,15 +65,8 @@ def pg_server() -> str:
 @pytest.fixture
 def pg_url(pg_server: str) -> Iterator[str]:
     """A PostgreSQL URL whose search_path is a fresh schema, dropped after the test."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(pg_server)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    url = sa.make_url(pg_server).update_query_dict({"options": f"-csearch_path={schema}"})
-    yield url.render_as_string(hide_password=False)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with pg_schema(pg_server) as url:
+        yield url
 
 
 @pytest.fixture
@@ -85,6 +78,19 @@ def sqlite_url(tmp_path: Path) -> str:
 def db_url(request: pytest.FixtureRequest) -> str:
     name = "sqlite_url" if request.param == "sqlite" else "pg_url"
     return str(request.getfixturevalue(name))
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def database(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """For a module that makes one archive and runs on both backends: None for SQLite, else the
+    URL of a fresh PostgreSQL schema, dropped after the module."""
+    if request.param == "sqlite":
+        yield None
+        return
+    with pg_schema(request.getfixturevalue("pg_server")) as url:
+        yield url
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""What the evidence leak tests share: a PostgreSQL schema per module, and a watch on the disk
-for evidence plaintext while a file is ingested (issue 12, leak 10).
+"""What the evidence leak tests share: a watch on the disk for evidence plaintext while a file is
+ingested (issue 12, leak 10); their PostgreSQL schema is the ``database`` fixture of conftest.py.
 
 ``watch()`` records, through a Python audit hook, every file opened for writing and every folder
 made while it is active, in any thread; ``holding(marker, roots)`` lists the files under the
@@ -12,40 +12,15 @@ from __future__ import annotations
 
 import os
 import sys
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import pytest
-import sqlalchemy as sa
-
 MARKER = b"SVIEDKA-PLAINTEXT-MARKER-" * 4000  # 100 KB of bytes that only the evidence holds
 _WRITING = os.O_WRONLY | os.O_RDWR | os.O_CREAT
 _active: list[list[str]] = []
 _installed = False
-
-
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
-def database(request: pytest.FixtureRequest) -> Iterator[str | None]:
-    """None for SQLite, else the URL of a fresh PostgreSQL schema (dropped after the module).
-    Import it into a test module to use it."""
-    if request.param == "sqlite":
-        yield None
-        return
-    server = request.getfixturevalue("pg_server")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(server)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    url = sa.make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
-    yield url.render_as_string(hide_password=False)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
 
 
 def _hook(event: str, args: tuple[Any, ...]) -> None:

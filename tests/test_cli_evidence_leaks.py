@@ -15,7 +15,6 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner, Result
 
-from evidence_kit import database as database  # a fixture: the module runs on both
 from sviedka.cli import app
 from sviedka.model import Confidentiality, Evidence, Vocabulary
 from sviedka.services.archive.folder import Archive, init_archive

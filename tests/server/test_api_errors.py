@@ -24,13 +24,13 @@ LIMIT = 4096
 
 @pytest.fixture(scope="module")
 def small(
-    backend: str | None,
+    database: str | None,
     tmp_path_factory: pytest.TempPathFactory,
     vocabularies: tuple[Vocabulary, ...],
 ) -> Iterator[Server]:
     """A server with small body limits: 4 KiB for JSON, 64 KiB for uploads."""
     path: Path = tmp_path_factory.mktemp("small") / "archive"
-    for made in make_server(path, backend, vocabularies, max_body=LIMIT, max_upload=16 * LIMIT):
+    for made in make_server(path, database, vocabularies, max_body=LIMIT, max_upload=16 * LIMIT):
         made.user("admin", "admin", "restricted")
         made.user("viewer", "viewer", "public")
         yield made

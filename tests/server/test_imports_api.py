@@ -16,9 +16,9 @@ HEADER = "id,name,birthday\n"
 
 
 @pytest.fixture(scope="module")
-def api(backend: str | None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def api(database: str | None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     path = tmp_path_factory.mktemp("imports-api") / "archive"
-    for made in make_server(path, backend, tuple(shipped_vocabularies())):
+    for made in make_server(path, database, tuple(shipped_vocabularies())):
         made.user("doc", "documenter", "internal")
         made.user("public-doc", "documenter", "public")
         yield made

@@ -25,9 +25,9 @@ SAMPLE = (
 
 
 @pytest.fixture(scope="module")
-def landed(backend: str | None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def landed(database: str | None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     path = tmp_path_factory.mktemp("landed") / "archive"
-    for made in make_server(path, backend, tuple(shipped_vocabularies())):
+    for made in make_server(path, database, tuple(shipped_vocabularies())):
         made.user("admin", "admin", "restricted", groups=("case-a",))
         made.user("doc", "documenter", "internal")
         made.user("other-doc", "documenter", "internal")

@@ -48,13 +48,13 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def served(
-    backend: str | None,
+    database: str | None,
     tmp_path_factory: pytest.TempPathFactory,
     vocabularies: tuple[Vocabulary, ...],
 ) -> Iterator[Served]:
     path = tmp_path_factory.mktemp("serve") / "archive"
     made, _ = init_archive(
-        path, vocabularies, custodian="custodian", passphrase=PASSPHRASE, database_url=backend
+        path, vocabularies, custodian="custodian", passphrase=PASSPHRASE, database_url=database
     )
     with made:
         accounts.add_user(
@@ -68,10 +68,10 @@ def served(
         body = {"names": [{"full": NAME}], "confidentiality": "confidential"}
         person = records.add_record(made.store, "person", body, actor="t").record.id
     port = free_port()
-    workers = "1" if backend is None else "2"
+    workers = "1" if database is None else "2"
     env = os.environ | {
         "SVIEDKA_ARCHIVE": str(path),
-        "SVIEDKA_DATABASE_URL": backend or "",
+        "SVIEDKA_DATABASE_URL": database or "",
         "SVIEDKA_CUSTODIAN": "custodian",
         "SVIEDKA_PASSPHRASE": PASSPHRASE,
     }
@@ -82,7 +82,7 @@ def served(
     base = f"http://127.0.0.1:{port}"
     try:
         _wait(base, process)
-        yield Served(base, token, person, log, path, backend)
+        yield Served(base, token, person, log, path, database)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:

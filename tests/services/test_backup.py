@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from pg_schema import pg_schema
 from sviedka.errors import Conflict, IntegrityFailure, NotAnArchive
 from sviedka.ledger.note import Checkpoint, sign_note
 from sviedka.model import Vocabulary
@@ -120,8 +121,6 @@ def test_backup_refuses_a_folder_that_is_not_empty(archive: Archive, tmp_path: P
 def test_a_postgresql_archive_backs_up_and_restores_into_postgresql(
     tmp_path: Path, vocabularies: tuple[Vocabulary, ...], pg_url: str, pg_server: str
 ) -> None:
-    import uuid
-
     made, _ = init_archive(
         tmp_path / "live", vocabularies, custodian="a", passphrase=PASSPHRASE, database_url=pg_url
     )
@@ -129,13 +128,7 @@ def test_a_postgresql_archive_backs_up_and_restores_into_postgresql(
         rec.add_record(made.store, "person", {"names": [{"full": "Ганна"}]}, actor="t")
         ev.ingest_stream(made, io.BytesIO(b"pg evidence"), name="a", actor="t")
         backup(made, tmp_path / "bak")
-    schema = f"r_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(pg_server)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    target = sa.make_url(pg_server).update_query_dict({"options": f"-csearch_path={schema}"})
-    url = target.render_as_string(hide_password=False)
-    try:
+    with pg_schema(pg_server, prefix="r") as url:
         assert restore(tmp_path / "bak", tmp_path / "restored", database_url=url).ok
         with open_archive(tmp_path / "restored", database_url=url) as again:
             rec.add_record(again.store, "person", {"names": [{"full": "після"}]}, actor="t")
@@ -143,10 +136,6 @@ def test_a_postgresql_archive_backs_up_and_restores_into_postgresql(
                 assert view.count("person") == 2  # sequences moved past the copied rows
             found = search(again.store, "Ганна", levels=["internal"])  # indexes rebuilt at open
             assert [h.kind for h in found.hits] == ["person"]
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def _rewrite_manifest(folder: Path, **changes: object) -> None:

@@ -20,7 +20,6 @@ import pytest
 from PIL import Image
 
 from evidence_kit import MARKER, holding, under, watch
-from evidence_kit import database as database  # a fixture: the module runs on both
 from sviedka.errors import Invalid, NotFound, Unavailable
 from sviedka.model import Confidentiality, Evidence, Vocabulary
 from sviedka.model.custody import CustodyKind

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import json
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -14,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from pg_schema import pg_schema
 from sviedka.errors import NotFound
 from sviedka.ledger.checkpoints import Signer
 from sviedka.model import Confidentiality, Vocabulary
@@ -65,19 +64,8 @@ def another_database(db_url: str, path: Path) -> Iterator[str]:
     if db_url.startswith("sqlite"):
         yield f"sqlite:///{path / 'second.db'}"
         return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    server = sa.make_url(db_url).difference_update_query(["options"])
-    admin = sa.create_engine(server)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield server.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-            hide_password=False
-        )
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with pg_schema(db_url) as url:
+        yield url
 
 
 @pytest.fixture

@@ -23,7 +23,6 @@ from PIL import Image
 from webtools import PASSPHRASE, PASSWORD, login, make_archive
 
 from evidence_kit import MARKER, holding, under, watch
-from evidence_kit import database as database  # a fixture: the module runs on both
 from sviedka.http.app import create_app
 from sviedka.http.config import ServerConfig
 from sviedka.model import Confidentiality, Evidence

@@ -13,14 +13,12 @@ import dataclasses
 import gc
 import itertools
 import re
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
 import pytest
-import sqlalchemy as sa
 from argon2 import PasswordHasher, profiles
 from fastapi.testclient import TestClient
 from matrixworld import (
@@ -50,26 +48,6 @@ from sviedka.services.records.resolver import judge
 from sviedka.services.records.vocab import shipped_vocabularies
 
 PASSPHRASE = "a matrix test passphrase"
-
-
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
-def database(request: pytest.FixtureRequest) -> Iterator[str | None]:
-    """None for SQLite, else the URL of a PostgreSQL schema of its own (dropped after)."""
-    if request.param == "sqlite":
-        yield None
-        return
-    server = request.getfixturevalue("pg_server")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(server)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    url = sa.make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
-    yield url.render_as_string(hide_password=False)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
 
 
 @pytest.fixture(scope="module")
