@@ -93,7 +93,7 @@ def served(
 
 
 def _wait(base: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120  # two workers unlocking the keys on a busy machine
     while time.monotonic() < deadline and process.poll() is None:
         try:
             if httpx.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
