@@ -38,12 +38,12 @@ from typing import Any
 
 import httpx
 from fresh_postgres import postgres_database, postgres_problem
-from sviedka.services.vocab import shipped_vocabularies
 
 from sviedka.http.tokens import create_token
 from sviedka.services.accounts import add_user
-from sviedka.services.archive import init_archive
-from sviedka.services.records import build_record
+from sviedka.services.archive.folder import init_archive
+from sviedka.services.records.records import build_record
+from sviedka.services.records.vocab import shipped_vocabularies
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PASSPHRASE = "bench passphrase, not a secret"
