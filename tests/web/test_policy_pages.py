@@ -40,6 +40,7 @@ def test_the_history_page_leaves_out_revisions_above_the_readers_clearance(
     assert page.status_code == 200
     assert NOTE not in page.text
     assert '<option value="1"' not in page.text and '<option value="2"' in page.text
+    assert "Revision 2 (the first you may see)" in page.text  # not "(the first)": 1 exists
     admin = app_factory()
     login(admin, "admin")
     page = admin.get(f"/records/{record_id}/history?old=1&new=2")
