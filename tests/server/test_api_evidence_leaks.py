@@ -243,12 +243,13 @@ def test_a_full_disk_is_a_clear_503_that_names_nothing(
 
 def test_an_evidence_record_written_through_the_records_api_opens_no_file(world: World) -> None:
     """Knowing a restricted file's hash is not enough: only an ingest makes a record that
-    opens a file (the records API would otherwise let anyone point a record at any bytes)."""
+    opens a file (the records API would otherwise let anyone point a record at any bytes). The
+    records API refuses a record naming a hash at all (test_api_evidence_fields.py)."""
     secret = unique("forged")
     sha = world.upload("boss", secret, link=world.person["restricted"]).json()["sha256"]
     body = {"title": "mine", "sha256": sha, "confidentiality": "internal"}
     made = world.server.client.post(
         "/api/v1/records/evidence", json={"record": body}, headers=world.server.as_("idoc")
     )
-    assert made.status_code == 201, made.text
+    assert made.status_code == 422, made.text
     assert hidden_from(world, "idoc", sha) == [404, 404, 404]

@@ -22,6 +22,19 @@ class Evidence(Record):
     """What a file shows and where it came from; the bytes live in the vault under ``sha256``."""
 
     KIND: ClassVar[str] = "evidence"
+    # What the vault knows of the file: set by the evidence ingest and its description from a
+    # working copy (services/evidence), never by a generic record edit.
+    VAULT_FIELDS: ClassVar[tuple[str, ...]] = (
+        "sha256",
+        "size",
+        "media_type",
+        "original_name",
+        "extracted",
+        "phash",
+        "thumbnail",
+        "near_duplicates",
+        "extraction_problems",
+    )
 
     title: str
     sha256: str | None = None

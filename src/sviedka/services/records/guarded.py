@@ -39,7 +39,14 @@ from ..archive.folder import Archive
 from ..archive.grants import grant_author
 from ..evidence import raised_to_links
 from .masking import hidden_ids, mask, reference_ids, restore
-from .records import build_record, check_writable, merge_patch, parse_as_of, record_class
+from .records import (
+    build_record,
+    check_vault_fields,
+    check_writable,
+    merge_patch,
+    parse_as_of,
+    record_class,
+)
 
 __all__ = [
     "AUDITED",
@@ -162,10 +169,12 @@ def create_record(
     ip: str | None,
 ) -> Stored:
     """Add a record. A restricted record is granted to its author in the same transaction
-    (audited), or they could not read what they wrote."""
+    (audited), or they could not read what they wrote. What only the evidence ingest sets (a
+    file's hash, size, extracted metadata) is refused (``check_vault_fields``)."""
     principal = principal_of(user)
     require(principal, Permission.CREATE)
     record = build_record(kind, payload)
+    check_vault_fields(record)
     declared = archive.store.custom_fields.get(record.KIND, {})
     with archive.store.writer() as writer:
         check_writable(writer, principal, record, declared=declared)
@@ -203,6 +212,7 @@ def update_record(
         payload = restore(current.record, payload, hidden_ids(readable, [current.record]))
         built = build_record(current.record.KIND, payload, record_id)
         record = _keep_hidden(principal, current.record, built)
+        check_vault_fields(record, before=current.record)
         declared = archive.store.custom_fields.get(record.KIND, {})
         check_writable(writer, principal, record, before=current.record, declared=declared)
         record = raised_to_links(writer, principal, record)  # a file is as protected as it shows

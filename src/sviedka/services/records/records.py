@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from ...errors import Invalid
-from ...model import KINDS, Record
+from ...model import KINDS, Evidence, Record
 from ...model.codec import dump, load, references
 from ...model.custom import CustomField
 from ...model.ids import is_record_id, new_id
@@ -21,6 +21,7 @@ __all__ = [
     "add_record",
     "build_record",
     "changed_fields",
+    "check_vault_fields",
     "check_writable",
     "get_record",
     "list_records",
@@ -112,6 +113,27 @@ def check_writable(
     errors.update(problems(record, declared or {}, reachable))
     if errors:
         raise Invalid(f"The {record.KIND} is not valid; nothing was saved.", errors)
+
+
+def check_vault_fields(record: Record, before: Record | None = None) -> None:
+    """``Invalid`` (nothing saved) if a generic write would set or change what only the
+    evidence ingest may: the file an Evidence record describes (its sha256), its size, media
+    type, name as given and what was extracted from it. A new record may claim none of them: a
+    record that names a hash no ingest made has no bytes or custody behind it."""
+    if not isinstance(record, Evidence):
+        return
+    was = before if before is not None else Evidence(id=record.id, title=record.title)
+    errors = {
+        name: "set only by the evidence ingest (upload the file: POST /api/v1/evidence)"
+        for name in Evidence.VAULT_FIELDS
+        if getattr(record, name) != getattr(was, name)
+    }
+    if errors:
+        raise Invalid(
+            f"What the vault knows of a file cannot be changed here; the {record.KIND} was "
+            "not saved.",
+            errors,
+        )
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
