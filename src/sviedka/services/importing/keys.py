@@ -4,7 +4,8 @@ Records an import made link to the list's ``Source``; the link's ``locator`` kee
 in the list: ``id=123; url=https://…`` for a person and their detention (``row=12`` when the row
 had neither), ``judge=<normalised name>`` or ``prosecutor=…`` for officials,
 ``facility=<normalised name>`` for facilities. Facilities are also reused by name from anywhere in
-the archive."""
+the archive. The index is loaded from a view scoped to the importer: what they may not read is
+not in it, so an import never changes it (``session``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ...model import Detention, Organisation, OrgKind, PartialDate, Person, Record
-from ...store import Writer
+from ...store import View
 from .text import normalise
 
 __all__ = ["ListIndex", "load_index", "locator_keys", "name_key"]
@@ -51,20 +52,21 @@ def locator_keys(locator: str | None) -> list[str]:
     return [part.strip() for part in (locator or "").split(";") if "=" in part]
 
 
-def load_index(writer: Writer, source: str, *, known_source: bool) -> ListIndex:
-    """Everything the list's earlier imports made, and every penal facility by name."""
+def load_index(view: View, source: str, *, known_source: bool) -> ListIndex:
+    """Everything the list's earlier imports made, and every penal facility by name, among the
+    records ``view`` admits."""
     index = ListIndex(source)
-    for org in _all(writer, "organisation"):
+    for org in _all(view, "organisation"):
         if isinstance(org, Organisation) and org.kind is OrgKind.PENAL_FACILITY:
             for form in org.names:
                 index.facilities.setdefault(normalise(form.full), org.id)
     if not known_source:
         return index  # a new list: nothing of it is stored yet
-    for person in _all(writer, "person"):
+    for person in _all(view, "person"):
         locator = _locator(person, source)
         if isinstance(person, Person) and locator is not None:
             _index_person(index, person, locator)
-    for detention in _all(writer, "detention"):
+    for detention in _all(view, "detention"):
         if isinstance(detention, Detention) and _locator(detention, source) is not None:
             index.detentions.setdefault(detention.person, detention)
     return index
@@ -83,10 +85,10 @@ def _locator(record: Record, source: str) -> str | None:
     return next((s.locator or "" for s in record.sources if s.source == source), None)
 
 
-def _all(writer: Writer, kind: str) -> Iterator[Record]:
+def _all(view: View, kind: str) -> Iterator[Record]:
     offset = 0
     while True:
-        page = writer.records(kind, limit=_PAGE, offset=offset)
+        page = view.records(kind, limit=_PAGE, offset=offset)
         yield from (stored.record for stored in page)
         if len(page) < _PAGE:
             return

@@ -3,7 +3,12 @@
 Each row is read and checked first (``rows.read_row``); only a row that passed is written, so a
 rejected row never leaves half its records behind. By default any rejected row rolls the whole
 import back (the report lists every problem); ``keep_going`` writes the valid rows and reports
-the rest. ``dry_run`` does everything and then rolls back."""
+the rest. ``dry_run`` does everything and then rolls back.
+
+The import finds what the list made before (its Source, persons, detentions, officials) and
+the facilities it reuses only among the records ``ImportOptions.reader`` may read: a record
+above the importer's clearance, or in a compartment not theirs, is treated as if it did not
+exist. It gains no revision and no link, and the report cannot tell that it is there."""
 
 from __future__ import annotations
 
@@ -18,7 +23,9 @@ from ...errors import Invalid
 from ...model import Person, Record, Source, SourceKind
 from ...model.codec import dump
 from ...model.ids import new_id
-from ...store import Writer
+from ...policy import principal_of
+from ...store import View, Writer
+from ...store.reading import read_by
 from ..accounts import User
 from ..archive.folder import Archive
 from ..records.matching import likely_duplicates
@@ -98,19 +105,28 @@ def _run(
         report.warnings += sheet.warnings
         if ignored:
             report.warnings.append("Columns not imported: " + ", ".join(ignored) + ".")
-        source, known = _source(writer, info, report, options.actor)
+        readable = _readable(writer, options.reader)
+        source, known = _source(writer, readable, info, report, options.actor)
         codes = {name: writer.known_codes(name) for name in _VOCABS}
-        index = load_index(writer, source, known_source=known)
+        index = load_index(readable, source, known_source=known)
         rows = _Rows(writer, Builder(index, info.name, codes), columns, len(sheet.header))
         rows.run(sheet, options, report)
     if report.rows_read == 0:
         raise Invalid("The file has a header row but no data rows.", {"file": "no rows"})
 
 
-def _source(writer: Writer, info: ListInfo, report: ImportReport, actor: str) -> tuple[str, bool]:
-    """The list's Source record (made on the first import), noting the file now imported."""
+def _readable(writer: Writer, reader: User | None) -> View:
+    """The writer's records as ``reader`` may read them (all of them for the custodian)."""
+    return writer if reader is None else read_by(writer, principal_of(reader))
+
+
+def _source(
+    writer: Writer, readable: View, info: ListInfo, report: ImportReport, actor: str
+) -> tuple[str, bool]:
+    """The list's Source record (made on the first import, or when the importer may not read
+    the one there is), noting the file now imported."""
     notes = f"Imported from the file {report.file} (sha256 {report.sha256})."
-    found = writer.records("source", where={"title": info.name}, limit=20)
+    found = readable.records("source", where={"title": info.name}, limit=20)
     old = next((s.record for s in found if _is_list(s.record)), None)
     reason = f"import of {report.file}"
     if old is None:
