@@ -11,7 +11,7 @@ A user whose password an administrator reset may only change it: ``current_user`
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -34,6 +34,7 @@ __all__ = [
     "account_user",
     "archive_of",
     "client_ip",
+    "closes_forms",
     "config_of",
     "credentials",
     "current_user",
@@ -76,6 +77,17 @@ async def get_config(request: Request) -> ServerConfig:
 
 async def get_keys(request: Request) -> ArchiveKeys | None:
     return keys_of(request)
+
+
+async def closes_forms(request: Request) -> AsyncIterator[None]:
+    """Close the files of a form parsed for the request (``request.form()``, by the CSRF check
+    or a route) when the request ends, whatever it answers: a refused upload (CSRF, permission,
+    clearance, size) would otherwise leave its spooled files open. ``create_app`` gives it to
+    every route; FastAPI runs it first, so that nothing it guards is parsed before it."""
+    try:
+        yield
+    finally:
+        await request.close()
 
 
 def client_ip(request: Request) -> str:

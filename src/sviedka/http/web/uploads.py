@@ -11,8 +11,6 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData
-from starlette.requests import Request
 
 from ...errors import Invalid
 from ...model import Confidentiality
@@ -23,7 +21,7 @@ from ..files import BodyReader, FileField, StreamedForm
 if TYPE_CHECKING:
     from .pages import Page
 
-__all__ = ["close_files", "collection_of", "receive", "stored_json"]
+__all__ = ["collection_of", "receive", "stored_json"]
 
 Fields = dict[str, list[str]]
 
@@ -54,13 +52,6 @@ async def _ingest(page: Page, part: FileField, collection: Collection) -> Ingest
         ip=client_ip(page.request),
     )
     return made
-
-
-async def close_files(request: Request, form: FormData) -> None:
-    """Close a parsed form's spooled files now, not when the collector finds them (the imports
-    page; evidence is never parsed that way)."""
-    await form.close()
-    await request.close()
 
 
 def _text(fields: Fields, key: str) -> str | None:

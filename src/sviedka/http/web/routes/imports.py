@@ -15,7 +15,6 @@ from ....policy import Permission, require
 from ....services.importing import FORMATS, staging
 from ....services.records.guarded import actor_of
 from ..pages import Page, PageDep
-from ..uploads import close_files
 
 router = APIRouter()
 uploads = APIRouter()  # included with the server's upload size limit
@@ -41,19 +40,17 @@ def imports_page(page: PageDep) -> Response:
 @uploads.post("/imports")
 async def upload_sheet(request: Request, page: PageDep) -> Response:
     require(page.principal, Permission.IMPORT)
-    form = await request.form()
+    form = await request.form()  # its files closed when the request ends (``closes_forms``)
+    sheet, fmt = form.get("sheet"), form.get("format")
+    if not isinstance(sheet, UploadFile) or not sheet.filename or fmt not in FORMATS:
+        return _form(page, page.gettext("Choose a file and its format."), status=422)
     try:
-        sheet, fmt = form.get("sheet"), form.get("format")
-        if not isinstance(sheet, UploadFile) or not sheet.filename or fmt not in FORMATS:
-            return _form(page, page.gettext("Choose a file and its format."), status=422)
         made = await run_in_threadpool(  # a dry run takes seconds: not on the event loop
             staging.stage, page.archive, page.me, sheet.file, name=sheet.filename,
             fmt=str(fmt), actor=actor_of(page.me),
         )  # fmt: skip
     except Invalid as exc:
         return _form(page, exc.message, status=422)
-    finally:
-        await close_files(request, form)
     return RedirectResponse(f"/imports/{made.id}", status_code=303)
 
 
