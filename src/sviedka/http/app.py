@@ -17,7 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from .. import __version__
@@ -39,7 +39,6 @@ from .api.routes import (
     system,
 )
 from .config import API_PREFIX, ServerConfig
-from .deps import closes_forms
 from .docs import install_docs
 from .errors import install_error_handlers
 from .middleware import BodyLimit, RateLimit, RequestContext
@@ -95,7 +94,6 @@ def create_app(config: ServerConfig) -> FastAPI:
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,
         lifespan=lifespan,
-        dependencies=[Depends(closes_forms)],  # a refused upload's spooled files closed too
     )
     app.state.archive = archive
     app.state.keys = config.keys

@@ -1,15 +1,17 @@
 """The web UI for documenters: server-rendered pages (Jinja2 + htmx), in three languages.
 
 ``install(app)`` adds the pages, the static files and the security headers to the server's app
-(``sviedka.server.app.create_app`` calls it). The API under ``/api/v1`` stays the server's.
+(``sviedka.http.app.create_app`` calls it). The API under ``/api/v1`` stays the server's.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
+
+from ..deps import closes_forms
 
 __all__ = ["STATIC", "install"]
 
@@ -23,10 +25,13 @@ def install(app: FastAPI) -> None:
     from .security import SecurityHeaders
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    closes = [Depends(closes_forms)]  # a page's parsed form, spooled files too, closed when it ends
     for router in ROUTERS:
-        app.include_router(router, include_in_schema=False)
+        app.include_router(router, include_in_schema=False, dependencies=closes)
     limit = getattr(getattr(app.state, "config", None), "max_upload", None)
     for router in UPLOADS:
-        app.include_router(router, include_in_schema=False, max_body_size=limit)
+        app.include_router(
+            router, include_in_schema=False, max_body_size=limit, dependencies=closes
+        )
     install_error_pages(app)
     app.add_middleware(SecurityHeaders)
