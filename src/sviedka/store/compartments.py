@@ -11,8 +11,7 @@ import sqlalchemy as sa
 from ..policy import Grantee, GranteeKind
 from . import schema as t
 from .base import View, Writer
-from .scoped import ScopedView
-from .sql import SqlView
+from .reading import connection
 from .writer import SqlWriter
 
 __all__ = ["Grant", "account_exists", "drop_grant", "grants_of", "journal", "put_grant"]
@@ -31,15 +30,6 @@ class Grant:
         return Grantee(GranteeKind(self.grantee_kind), self.grantee)
 
 
-def _conn(view: View) -> sa.Connection:
-    if isinstance(view, ScopedView):
-        return view.conn
-    if isinstance(view, SqlView):
-        view.flush()
-        return view.conn
-    raise TypeError("compartments need a view or a writer of the SQL store")
-
-
 def _one(record_id: str, grantee: Grantee) -> sa.ColumnElement[bool]:
     g = t.record_grants.c
     return sa.and_(
@@ -51,13 +41,13 @@ def grants_of(view: View, record_id: str) -> list[Grant]:
     """The grants of a record, by grantee (for whoever asks: check that it may read it)."""
     g = t.record_grants.c
     query = sa.select(t.record_grants).where(g.record_id == record_id)
-    rows = _conn(view).execute(query.order_by(g.grantee_kind, g.grantee))
+    rows = connection(view).execute(query.order_by(g.grantee_kind, g.grantee))
     return [Grant(**row._mapping) for row in rows]
 
 
 def put_grant(writer: Writer, grant: Grant) -> bool:
     """Store the grant; False (and nothing changed) if its grantee has it already."""
-    conn = _conn(writer)
+    conn = connection(writer)
     there = sa.select(t.record_grants.c.record_id).where(_one(grant.record_id, grant.to))
     if conn.execute(there).first() is not None:
         return False
@@ -67,13 +57,13 @@ def put_grant(writer: Writer, grant: Grant) -> bool:
 
 def drop_grant(writer: Writer, record_id: str, grantee: Grantee) -> bool:
     """Withdraw a grant; False if there was none."""
-    done = _conn(writer).execute(sa.delete(t.record_grants).where(_one(record_id, grantee)))
+    done = connection(writer).execute(sa.delete(t.record_grants).where(_one(record_id, grantee)))
     return bool(done.rowcount)
 
 
 def account_exists(view: View, user_id: str) -> bool:
     query = sa.select(t.users.c.id).where(t.users.c.id == user_id)
-    return _conn(view).scalar(query) is not None
+    return connection(view).scalar(query) is not None
 
 
 def journal(writer: Writer, kind: str, ref: str, entry: bytes) -> None:

@@ -29,8 +29,8 @@ from ...store.ledger.witness import (
     cosign_checkpoint,
     cosignatures,
 )
+from ...store.reading import connection
 from ...store.scoped import scoped
-from ...store.sql import SqlView
 from ..accounts import User
 from .folder import Archive
 from .keys import ArchiveKeys
@@ -87,9 +87,9 @@ def proof_for(
             def shown(entry: str) -> bool:
                 return _names_only_readable(view, readable, json.loads(entry), known)
 
-            return subject, proof_bundle(_conn(view), ref, shown=shown)
+            return subject, proof_bundle(connection(view), ref, shown=shown)
         subject = readable.get(ref)
-        bundle = proof_bundle(_conn(view), ref)
+        bundle = proof_bundle(connection(view), ref)
         if not _names_only_readable(view, readable, bundle.get("state"), {ref}):
             raise NotFound(f"No record with id {ref}.")
         return subject, bundle
@@ -118,13 +118,6 @@ def _record_ids(value: Any) -> Iterator[str]:
     elif isinstance(value, list):
         for item in value:
             yield from _record_ids(item)
-
-
-def _conn(view: View) -> Any:
-    """The view's connection: the proof is read in the same snapshot as the checks."""
-    if not isinstance(view, SqlView):
-        raise TypeError("proofs need the SQL store")
-    return view.conn
 
 
 def consistency(archive: Archive, old: int, new: int) -> dict[str, Any]:

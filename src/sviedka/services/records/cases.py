@@ -177,11 +177,7 @@ def register_detention(
     clearance, and is granted a restricted case in the same transaction (audited; ``ip`` for
     the audit). ``visible`` narrows which existing records may be picked, ``levels`` at which
     confidentiality levels the case may be saved (default: all, or the principal's)."""
-    with store.writer() as w:
-        form = _Form(w, values, visible, levels, principal)
-        main, person = _detention(form)
-        form.raise_problems()
-        return form.granted(Registered(main, person, form.save(actor)), ip)
+    return _register(store, values, _detention, actor, visible, levels, principal, ip)
 
 
 def register_incident(
@@ -196,11 +192,28 @@ def register_incident(
 ) -> Registered:
     """Save one incident (event, victims, acts, perpetrators, sources) in one transaction; the
     arguments are ``register_detention``'s."""
+    return _register(
+        store, values, lambda form: (_incident(form), None), actor, visible, levels, principal, ip
+    )
+
+
+def _register(
+    store: Store,
+    values: Values,
+    fill: Callable[[_Form], tuple[str, str | None]],
+    actor: str,
+    visible: Visible | None,
+    levels: Collection[Confidentiality] | None,
+    principal: Principal | None,
+    ip: str | None,
+) -> Registered:
+    """One case in one writer transaction: ``fill`` reads the form into records (the main
+    record's id and the person's), then nothing is saved if any field has a problem."""
     with store.writer() as w:
         form = _Form(w, values, visible, levels, principal)
-        main = _incident(form)
+        main, person = fill(form)
         form.raise_problems()
-        return form.granted(Registered(main, None, form.save(actor)), ip)
+        return form.granted(Registered(main, person, form.save(actor)), ip)
 
 
 def _blank(text: str | None) -> bool:
