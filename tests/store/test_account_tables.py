@@ -66,11 +66,14 @@ def selects(store: SqlStore) -> Iterator[list[str]]:
         if statement.lstrip().upper().startswith("SELECT"):
             seen.append(statement)
 
-    sa.event.listen(store.engine, "before_cursor_execute", record)
+    engines = {store.engine, store.read_engine}  # one on SQLite; reads have their own on PostgreSQL
+    for engine in engines:
+        sa.event.listen(engine, "before_cursor_execute", record)
     try:
         yield seen
     finally:
-        sa.event.remove(store.engine, "before_cursor_execute", record)
+        for engine in engines:
+            sa.event.remove(engine, "before_cursor_execute", record)
 
 
 def test_a_user_reads_back_with_its_groups_by_id_and_by_name(store: SqlStore) -> None:

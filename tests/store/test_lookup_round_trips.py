@@ -1,5 +1,6 @@
 """The token and session lookups every API request makes are one statement on PostgreSQL, with
-no BEGIN before it and no ROLLBACK after it; the pooled connection goes back to transactions."""
+no BEGIN before it and no ROLLBACK after it (the store's reads have a pool of their own, in
+autocommit); writes still run in transactions."""
 
 from __future__ import annotations
 
@@ -32,11 +33,11 @@ def server_states(store: SqlStore) -> Iterator[list[str]]:
     def record(_conn: Any, cursor: Any, *_: Any) -> None:
         seen.append(cursor.connection.info.transaction_status.name)
 
-    sa.event.listen(store.engine, "after_cursor_execute", record)
+    sa.event.listen(store.read_engine, "after_cursor_execute", record)  # the lookups' engine
     try:
         yield seen
     finally:
-        sa.event.remove(store.engine, "after_cursor_execute", record)
+        sa.event.remove(store.read_engine, "after_cursor_execute", record)
 
 
 def test_the_lookups_open_no_transaction(pg_store: SqlStore) -> None:
@@ -54,7 +55,7 @@ def test_the_lookups_open_no_transaction(pg_store: SqlStore) -> None:
 def test_a_write_after_a_lookup_is_a_transaction_again(pg_store: SqlStore) -> None:
     add_user(pg_store, "u1", "anna")
     assert session_holder(pg_store, "none") is None
-    assert pg_store.engine.pool.checkedin() == 1  # type: ignore[attr-defined]  # the lookup's
+    assert pg_store.read_engine.pool.checkedin() == 1  # type: ignore[attr-defined]  # the lookup's
     with pytest.raises(RuntimeError), account_tables(pg_store, write=True) as tables:
         tables.update_user("u1", role="admin")
         raise RuntimeError("the change is abandoned")

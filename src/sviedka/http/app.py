@@ -94,6 +94,9 @@ def create_app(config: ServerConfig) -> FastAPI:
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,
         lifespan=lifespan,
+        # FastAPI's own OpenTelemetry: off. It would export every request's URL and timing to
+        # whatever collector the environment names, and it costs CPU on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.archive = archive
     app.state.keys = config.keys

@@ -120,13 +120,10 @@ def session_holder(store: SqlStore, digest: str) -> tuple[SessionRow, UserRow] |
 
 
 def _lookup(store: SqlStore, statement: sa.Select[Any], digest: str) -> Sequence[sa.Row[Any]]:
-    """The rows of one SELECT. On PostgreSQL in autocommit: one statement sees one moment anyway,
-    and the BEGIN and ROLLBACK around it would be two more round trips on every request. Not on
-    SQLite, whose engine emits its own BEGIN (``engine.py``) and whose driver would be left, once
-    the pool reset the isolation level, handling transactions itself again."""
-    with store.engine.connect() as conn:
-        if store.dialect == "postgresql":
-            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+    """The rows of one SELECT, through the store's reads (in autocommit on PostgreSQL: one
+    statement sees one moment anyway, and a BEGIN and ROLLBACK around it would be two more round
+    trips on every request)."""
+    with store.read_engine.connect() as conn:
         return conn.execute(statement, {"digest": digest}).all()
 
 

@@ -12,7 +12,9 @@ __all__ = ["audit_entries"]
 
 
 def audit_entries(store: SqlStore, kind: str, *, ref: str | None = None) -> list[tuple[int, str]]:
-    """``(index, entry)`` of every log entry of ``kind`` (about ``ref``, if given), oldest first."""
+    """``(index, entry)`` of every log entry of ``kind`` (about ``ref``, if given), oldest first;
+    what waits in the log's queue is appended first, so that every stored event is listed."""
+    store.sequence(if_waiting=True)
     e = t.ledger_entries.c
     query = sa.select(e.idx, e.entry).where(e.kind == kind)
     if ref is not None:

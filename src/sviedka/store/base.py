@@ -94,6 +94,10 @@ class JournalSession(Protocol):
     def flush(self) -> None:
         """Write what is buffered; called before the transaction commits."""
 
+    def drain(self) -> int:
+        """Append the queued entries (``Journal.enqueue``), oldest first, and take them off the
+        queue, in this transaction; how many there were."""
+
 
 class Journal(Protocol):
     """The seam for the transparency log: one session per writing transaction.
@@ -103,6 +107,13 @@ class Journal(Protocol):
     """
 
     def open(self, tx: Any) -> JournalSession: ...
+
+    def enqueue(self, tx: Any, kind: str, entries: Sequence[tuple[str, bytes]]) -> None:
+        """Queue entries ``(ref, entry)`` in ``tx``: committed with it, in the log once a
+        session drains them."""
+
+    def waiting(self, tx: Any) -> bool:
+        """Whether entries wait in the queue."""
 
 
 class NoJournal:
@@ -116,6 +127,15 @@ class NoJournal:
 
     def flush(self) -> None:
         return None
+
+    def drain(self) -> int:
+        return 0
+
+    def enqueue(self, tx: Any, kind: str, entries: Sequence[tuple[str, bytes]]) -> None:
+        return None
+
+    def waiting(self, tx: Any) -> bool:
+        return False
 
 
 class View(ABC):

@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..errors import Invalid
 from . import schema as t
 
-__all__ = ["json_text", "upsert"]
+__all__ = ["batched", "json_text", "upsert"]
 
 _PATH = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$")
 
@@ -34,3 +34,12 @@ def upsert(conn: sa.Connection, table: sa.Table, row: Mapping[str, Any], keys: l
     stmt = insert.values(**row)
     changes = {k: stmt.excluded[k] for k in row if k not in keys}
     conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=changes))
+
+
+def batched(conn: sa.Connection, size: int) -> dict[str, Any]:
+    """Execution options to read rows ``size`` at a time where the connection can: PostgreSQL
+    keeps a server-side cursor only inside a transaction, so a read in autocommit (the store's
+    views there) gets its rows at once."""
+    if getattr(conn.connection.driver_connection, "autocommit", False) is True:
+        return {}
+    return {"yield_per": size}

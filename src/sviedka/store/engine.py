@@ -13,7 +13,7 @@ from sqlalchemy import event
 
 from ..errors import Unavailable
 
-__all__ = ["create_engine", "safe_url", "sqlite_url"]
+__all__ = ["create_engine", "read_engine", "safe_url", "sqlite_url"]
 
 WRITE = "sviedka_write"  # execution option: this connection will write
 IDLE_PING_SECONDS = 10.0  # a pooled connection idle longer than this is pinged before use
@@ -42,12 +42,30 @@ def create_engine(url: str) -> sa.Engine:
         engine = sa.create_engine(parsed)
         _configure_sqlite(engine)
     elif parsed.get_backend_name() == "postgresql":
-        engine = sa.create_engine(parsed, pool_size=5, max_overflow=10)
+        engine = sa.create_engine(parsed, pool_size=10, max_overflow=10)
         _ping_when_idle(engine)
     else:
         raise Unavailable(f"{safe_url(url)}: only SQLite and PostgreSQL are supported.")
     _check_connection(engine, url)
     return engine
+
+
+def read_engine(engine: sa.Engine) -> sa.Engine:
+    """The engine reads go through: on PostgreSQL a second pool of connections in autocommit.
+
+    PostgreSQL's READ COMMITTED gives each statement of a transaction a moment of its own, so a
+    read-only transaction there buys nothing but its BEGIN and COMMIT: two round trips (and
+    ~0.1 ms of CPU each) on every read. Reads that must see one moment across statements ask for
+    a snapshot (REPEATABLE READ, ``snapshot.py``). A pool of its own, made in autocommit once,
+    spares switching the isolation level at each checkout and back at each return. SQLite keeps
+    its one engine: a transaction there is what gives a read one moment (WAL)."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    reads = sa.create_engine(
+        engine.url, isolation_level="AUTOCOMMIT", pool_size=10, max_overflow=10
+    )
+    _ping_when_idle(reads)
+    return reads
 
 
 def _owner_only(database: str | None) -> None:

@@ -66,6 +66,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         8, "users: must change password (after an administrator's reset)", _add_password_reset_flag
     ),
+    Migration(9, "the log's queue: audit events waiting to be sequenced", _create_missing),
 )
 
 

@@ -20,6 +20,7 @@ from ..model import Gender, PartialDate, Person, Record, Verdict
 from ..names.blocking import blocking_keys
 from ..names.keys import KEYS_VERSION
 from . import schema as t
+from .dialect import batched
 from .indexes import Index
 
 __all__ = [
@@ -93,7 +94,7 @@ def blocks(
     query = sa.select(K.key, K.person_id).where(K.key.in_(sizes), *within)
     query = query.order_by(K.key, K.person_id)
     current, members = "", list[str]()
-    for key, person_id in conn.execution_options(yield_per=5000).execute(query):
+    for key, person_id in conn.execution_options(**batched(conn, 5000)).execute(query):
         if key != current and members:
             yield current, members
             members = []

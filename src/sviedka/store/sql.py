@@ -10,7 +10,7 @@ module on top.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 import sqlalchemy as sa
@@ -20,7 +20,7 @@ from ..model.custom import CustomField
 from ..policy import Principal, read_scope
 from .base import Journal, JournalSession, NoJournal, Store, View, Writer
 from .dialect import upsert
-from .engine import WRITE, create_engine
+from .engine import WRITE, create_engine, read_engine
 from .indexes import Index, bring_up_to_date, stale
 from .integrity import Problem
 from .migrations import migrate
@@ -28,6 +28,7 @@ from .name_keys import NameKeyIndex
 from .rows import record_of, state_of
 from .scoped import scoped
 from .search import SearchIndex
+from .sequencer import Sequencer
 from .snapshot import Snapshot, consistent_read
 from .spells import SpellIndex
 from .view import SqlView
@@ -68,6 +69,7 @@ def open_store(
         if behind:
             with store.write_transaction() as conn:
                 bring_up_to_date(conn, behind)
+        store.sequence(if_waiting=True)  # what a crash left queued
     except sa.exc.SQLAlchemyError as exc:
         engine.dispose()
         raise Unavailable("The database could not be prepared (migrations failed).") from exc
@@ -84,16 +86,18 @@ class SqlStore(Store):
         indexes: list[Index] | None = None,
     ) -> None:
         self.engine = engine
+        self.read_engine = read_engine(engine)  # PostgreSQL: autocommit, a pool of its own
         self.indexes = default_indexes() if indexes is None else indexes
         self.dialect = engine.dialect.name
         self.custom_fields = dict(custom_fields or {})
         self.journal: Journal = journal or NoJournal()
+        self.sequencer = Sequencer(self.sequence)
 
     @contextmanager
     def view(self, principal: Principal) -> Iterator[View]:
         """A read transaction as ``principal`` may read (``scoped``); the whole store is asked
         for by name (``unscoped_view()``, ``view(CUSTODIAN)``)."""
-        with _translated(), self.engine.connect() as conn, conn.begin():
+        with _translated(), self.read_engine.connect() as conn, conn.begin():
             yield scoped(SqlView(conn), read_scope(principal))
 
     @contextmanager
@@ -146,8 +150,40 @@ class SqlStore(Store):
                 yield session
                 session.flush()
 
+    def enqueue(self, kind: str, entries: Sequence[tuple[str, bytes]]) -> None:
+        """Log entries ``(ref, entry)`` stored (committed) when this returns and appended to the
+        log soon after (``sequencer.py``): for audit events, which must be stored before the read
+        they record is answered, but need not wait for the log's lock to be."""
+        with _translated(), self._queueing() as conn:
+            self.journal.enqueue(conn, kind, entries)
+        self.sequencer.soon()
+
+    def sequence(self, *, if_waiting: bool = False) -> int:
+        """Append what waits in the queue to the log, now; how many entries. ``if_waiting``:
+        look first, and take the log's lock only if there is something."""
+        if if_waiting:
+            with _translated(), self.read_engine.connect() as conn:
+                if not self.journal.waiting(conn):
+                    return 0
+        with self.journal_transaction() as session:
+            return session.drain()
+
+    @contextmanager
+    def _queueing(self) -> Iterator[sa.Connection]:
+        """One INSERT in autocommit on PostgreSQL; SQLite's write transaction."""
+        if self.read_engine is not self.engine:
+            with self.read_engine.connect() as conn:
+                yield conn
+            return
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(**{WRITE: True})
+            with conn.begin():
+                yield conn
+
     def close(self) -> None:
+        self.sequencer.close()
         self.engine.dispose()
+        self.read_engine.dispose()
 
 
 @contextmanager

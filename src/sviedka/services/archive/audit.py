@@ -1,10 +1,14 @@
 """The audit trail: who read what sensitive, and who changed who may read it.
 
-An audit event is an entry of kind ``audit`` in the archive's transparency log, appended in its
-own transaction through the store's journal (the same seam revisions and custody events use). So
-an event cannot be removed or altered without breaking the log's hashes and signed checkpoints,
-and ``sviedka verify`` checks them with the rest. There is no separate table to tamper with:
-``events`` reads the log itself.
+An audit event is an entry of kind ``audit`` in the archive's transparency log, through the
+store's journal (the same seam revisions and custody events use). So an event cannot be removed
+or altered without breaking the log's hashes and signed checkpoints, and ``sviedka verify``
+checks them with the rest. ``events`` reads the log itself.
+
+The event of a read is queued (``store.enqueue``: one INSERT, committed before the read is
+answered; if it cannot be stored, the read fails) and appended to the log by the store's
+sequencer a moment later (0.2 s), a burst of reads in one append; listing the audit, signing a
+checkpoint and ``verify`` append what is queued first.
 
 An event records who (user id and name), what (an action and the id or file hash it is about),
 when (UTC) and from where (the client address, when known). It never holds record contents.
@@ -132,11 +136,9 @@ def _event(
 
 
 def _append(store: SqlStore, made: list[AuditEvent]) -> None:
-    if not made:
-        return
-    with store.journal_transaction() as session:  # committed before the read is answered
-        for event in made:
-            session.append(KIND, event.ref, canonical(event.data()))
+    """Stored (committed) before the read is answered; in the log a moment later (the store's
+    sequencer), or at once when the audit is listed."""
+    store.enqueue(KIND, [(event.ref, canonical(event.data())) for event in made])
 
 
 def events(

@@ -51,7 +51,9 @@ __all__ = [
 
 
 def checkpoint(archive: Archive, keys: ArchiveKeys) -> CheckpointRecord:
-    """Sign the log's current head (or return the checkpoint of that size if it exists)."""
+    """Sign the log's current head (or return the checkpoint of that size if it exists), with
+    the audit events queued until now in it."""
+    archive.store.sequence(if_waiting=True)
     with archive.store.write_transaction() as conn:
         return make_checkpoint(conn, keys.signer)
 

@@ -33,6 +33,7 @@ def verify_archive(
     """Re-check records, revisions, the log and its checkpoints; ``extra`` checks (the vault's
     fixity, a saved checkpoint) add their problems to the same report."""
     report = Report()
+    archive.store.sequence(if_waiting=True)  # queued audit events first: the whole log is checked
     with archive.store.unscoped_snapshot() as snapshot:
         conn = snapshot.ledger_connection()  # ledger persistence: moving to store/ (issue 12)
         report.problems.extend(snapshot.integrity_problems())

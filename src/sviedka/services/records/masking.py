@@ -16,8 +16,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ...model import Record
-from ...model.codec import references
 from ...store import View
+from ...store.decoded import references_of
 
 __all__ = ["hidden_ids", "mask", "reference_ids", "restore"]
 
@@ -32,7 +32,7 @@ def hidden_ids(view: View, records: Iterable[Record]) -> set[str]:
 
 def reference_ids(record: Record) -> set[str]:
     """The ids of the records ``record`` points at."""
-    return {r.value for r in references(record) if r.kind == "ref"}
+    return {r.value for r in references_of(record) if r.kind == "ref"}
 
 
 def mask(record: Record, data: dict[str, Any], hidden: set[str]) -> dict[str, Any]:
@@ -40,7 +40,7 @@ def mask(record: Record, data: dict[str, Any], hidden: set[str]) -> dict[str, An
     when there is none: it is not changed)."""
     if not hidden:
         return data
-    paths = [r.path for r in references(record) if r.kind == "ref" and r.value in hidden]
+    paths = [r.path for r in references_of(record) if r.kind == "ref" and r.value in hidden]
     if not paths:
         return data
     masked = copy.deepcopy(data)
@@ -55,7 +55,7 @@ def restore(stored: Record, payload: Any, hidden: set[str]) -> Any:
     if not isinstance(payload, Mapping):
         return payload
     restored = copy.deepcopy(dict(payload))
-    for ref in references(stored):
+    for ref in references_of(stored):
         if ref.kind == "ref" and ref.value in hidden and _get(restored, ref.path) is None:
             _put(restored, ref.path, ref.value)
     return restored

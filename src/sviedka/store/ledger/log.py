@@ -9,6 +9,11 @@ session takes a transaction-level advisory lock first, so the log grows in one o
 writers can never deadlock on it; SQLite has one writer anyway. The lock is keyed by the
 archive's schema as well, so that archives in different schemas of one database (tests, several
 archives on one server) never wait for each other's writes.
+
+Entries that must be stored at once but need not wait for that lock (the audit events of reads)
+are queued instead (``LedgerJournal.enqueue``: one INSERT) and appended by the next session that
+drains the queue (``LedgerSession.drain``), in the order they were queued: Trillian's split of
+queueing leaves from sequencing them. ``store/sequencer.py`` drains soon after every enqueue.
 """
 
 from __future__ import annotations
@@ -28,7 +33,9 @@ __all__ = ["LedgerJournal", "LedgerSession", "fetch_nodes", "getter_for", "tree_
 _LOCK_KEY = 0x5F1ED6E5  # arbitrary, fixed: serialises appends to the log on PostgreSQL
 # two-key form: (this lock, the archive's schema); coalesce, as a NULL key would lock nothing
 _LOCK = sa.text("SELECT pg_advisory_xact_lock(:k, hashtext(coalesce(current_schema(), '')))")
-E, N = t.ledger_entries.c, t.ledger_nodes.c
+E, N, Q = t.ledger_entries.c, t.ledger_nodes.c, t.ledger_queue.c
+_TAKE = sa.delete(t.ledger_queue).returning(Q.seq, Q.kind, Q.ref, Q.entry)
+_WAITING = sa.select(Q.seq).limit(1)
 
 
 class LedgerJournal:
@@ -36,6 +43,17 @@ class LedgerJournal:
 
     def open(self, tx: Any) -> LedgerSession:
         return LedgerSession(tx)
+
+    def enqueue(self, tx: sa.Connection, kind: str, entries: Sequence[tuple[str, bytes]]) -> None:
+        """One statement, so that in autocommit the entries are queued all or none."""
+        if not entries:
+            return
+        values = {f"ref_{i}": ref for i, (ref, _) in enumerate(entries)}
+        values |= {f"entry_{i}": entry.decode("utf-8") for i, (_, entry) in enumerate(entries)}
+        tx.execute(_queueing(len(entries)), values | {"kind": kind})
+
+    def waiting(self, tx: sa.Connection) -> bool:
+        return tx.execute(_WAITING).first() is not None
 
 
 class LedgerSession:
@@ -55,6 +73,14 @@ class LedgerSession:
         row = {"idx": index, "kind": kind, "ref": ref, "entry": entry.decode("utf-8")}
         self._pending.append(row | {"digest": sha256_hex(entry)})
 
+    def drain(self) -> int:
+        """Take every queued entry off the queue (one ``DELETE … RETURNING``: exactly the rows
+        it removes, even while others queue more) and append them, oldest first."""
+        taken = sorted(self.tx.execute(_TAKE).all(), key=lambda row: int(row.seq))
+        for row in taken:
+            self.append(row.kind, row.ref, row.entry.encode("utf-8"))
+        return len(taken)
+
     def flush(self) -> None:
         if not self._pending:
             return
@@ -66,6 +92,20 @@ class LedgerSession:
         self.tx.execute(sa.insert(t.ledger_nodes), rows)
         self._size += len(self._pending)
         self._pending = []
+
+
+@functools.lru_cache(maxsize=64)
+def _queueing(count: int) -> Any:
+    """``INSERT`` of ``count`` queued entries in one statement, built (and compiled) once."""
+    rows: list[dict[str, Any]] = [
+        {
+            "kind": sa.bindparam("kind"),
+            "ref": sa.bindparam(f"ref_{i}"),
+            "entry": sa.bindparam(f"entry_{i}"),
+        }
+        for i in range(count)
+    ]
+    return sa.insert(t.ledger_queue).values(rows)
 
 
 def tree_size(conn: sa.Connection) -> int:

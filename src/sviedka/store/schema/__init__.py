@@ -36,7 +36,14 @@ from .indexes import (
     spell_sentences,
     spells,
 )
-from .ledger import ledger_checkpoints, ledger_cosignatures, ledger_entries, ledger_nodes, witnessed
+from .ledger import (
+    ledger_checkpoints,
+    ledger_cosignatures,
+    ledger_entries,
+    ledger_nodes,
+    ledger_queue,
+    witnessed,
+)
 from .meta import meta, migrations_table
 from .records import judgement_log, judgements, records, revisions, vocab_terms, vocabularies
 from .sanctions import sanction_decisions, sanction_entries, sanction_lists
@@ -57,6 +64,7 @@ __all__ = [
     "ledger_cosignatures",
     "ledger_entries",
     "ledger_nodes",
+    "ledger_queue",
     "login_failures",
     "meta",
     "metadata",

@@ -11,6 +11,7 @@ __all__ = [
     "ledger_cosignatures",
     "ledger_entries",
     "ledger_nodes",
+    "ledger_queue",
     "witnessed",
 ]
 
@@ -34,6 +35,17 @@ ledger_nodes = sa.Table(
     sa.Column("level", sa.SmallInteger, primary_key=True, autoincrement=False),
     sa.Column("idx", sa.BigInteger, primary_key=True, autoincrement=False),
     sa.Column("hash", HASH, nullable=False),
+)
+
+# Entries committed but not yet in the log (audit events of reads): the sequencer moves them into
+# ``ledger_entries`` in batches, oldest first, under the log's lock (``store/sequencer.py``).
+ledger_queue = sa.Table(
+    "ledger_queue",
+    metadata,
+    sa.Column("seq", SERIAL, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("ref", sa.String(64), nullable=False),
+    sa.Column("entry", sa.Text, nullable=False),
 )
 
 ledger_checkpoints = sa.Table(
