@@ -120,6 +120,24 @@ def test_filters_apply_within_the_scope(store: SqlStore, world: dict[str, str]) 
         assert view.count("person", where={"occupation": "lawyer"}) == 1
 
 
+def test_every_page_carries_the_scoped_total_and_past_the_end_too(
+    store: SqlStore, world: dict[str, str]
+) -> None:
+    add(store, *(replace(person(C.INTERNAL), occupation="lawyer") for _ in range(3)))
+    add(store, replace(person(C.CONFIDENTIAL), occupation="lawyer"))
+    principal, expected = READERS["internal"]
+    with store.view(principal) as view:
+        everyone = [s.record.id for s in view.records("person", limit=100)]
+        assert len(everyone) == len(expected) + 3
+        for offset in range(len(everyone) + 2):
+            page, total = view.page("person", limit=2, offset=offset)
+            assert [s.record.id for s in page] == everyone[offset : offset + 2]
+            assert total == len(everyone)
+        lawyers, total = view.page("person", where={"occupation": "lawyer"}, limit=2, offset=1)
+        assert (len(lawyers), total) == (2, 3)
+        assert view.page("person", where={"occupation": "lawyer"}, limit=2, offset=9) == ([], 3)
+
+
 def test_the_whole_store_is_asked_for_by_name(store: SqlStore, world: dict[str, str]) -> None:
     with store.unscoped_view() as view:
         assert isinstance(view, SqlView) and not isinstance(view, ScopedView)

@@ -86,6 +86,18 @@ class ScopedView(View):
         params = _params(kind, where) | {"limit": limit, "offset": offset}
         return [stored_of(row) for row in self.conn.execute(query, params)]
 
+    def page(
+        self, kind: str, *, where: Mapping[str, str] | None = None, limit: int, offset: int
+    ) -> tuple[list[Stored], int]:
+        """One page and the total in one statement (the total as a window over the rows the
+        scope admits); a count of its own only past the last page, where no row carries it."""
+        query = _listed(self.scope, self.conn.dialect.name, tuple(where or ()), counted=None)
+        params = _params(kind, where) | {"limit": limit, "offset": offset}
+        rows = self.conn.execute(query, params).all()
+        if not rows:
+            return [], self.count(kind, where=where)
+        return [stored_of(row) for row in rows], int(rows[0].total)
+
     def count(self, kind: str, *, where: Mapping[str, str] | None = None) -> int:
         query = _listed(self.scope, self.conn.dialect.name, tuple(where or ()), counted=True)
         return int(self.conn.scalar(query, _params(kind, where)) or 0)
@@ -212,10 +224,14 @@ def _find(scope: ReadScope) -> sa.Select[Any]:
 
 
 @lru_cache(maxsize=512)
-def _listed(scope: ReadScope, dialect: str, paths: tuple[str, ...], *, counted: bool) -> Any:
-    """A page of records of one kind filtered on ``paths`` (or their count), in id order."""
+def _listed(scope: ReadScope, dialect: str, paths: tuple[str, ...], *, counted: bool | None) -> Any:
+    """A page of records of one kind filtered on ``paths`` in id order (``counted=None``: each
+    row with the total, ``total``), or their count (``counted=True``)."""
     r = t.records.c
-    query: Any = sa.select(sa.func.count()) if counted else sa.select(t.records)
+    if counted is None:
+        query: Any = sa.select(t.records, sa.func.count().over().label("total"))
+    else:
+        query = sa.select(sa.func.count()) if counted else sa.select(t.records)
     query = query.select_from(t.records)
     query = query.where(r.kind == sa.bindparam("kind"), admitted(scope))
     for i, path in enumerate(paths):

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from itertools import accumulate
 from typing import Any
 
@@ -21,6 +22,7 @@ import sqlalchemy as sa
 
 from ..model import Verdict
 from . import schema as t
+from .scoping import bound as bound_values
 from .spells import Bound, chunked
 
 __all__ = [
@@ -61,7 +63,7 @@ class Who:
     def conditions(self, on: date, bound: Bound) -> list[sa.ColumnElement[bool]]:
         found: list[sa.ColumnElement[bool]] = []
         if self.levels is not None:
-            levels = sorted(self.levels)
+            levels = bound_values(sorted(self.levels))
             found += [S.confidentiality.in_(levels), S.person_confidentiality.in_(levels)]
         if not self.all_detentions:
             found.append(S.recognised == sa.true())
@@ -121,19 +123,13 @@ def _prefix_sums(conn: sa.Connection, days: Sequence[date], who: Who) -> list[di
     """``spell_days`` summed up to each day (each person counted once, mixed ones not at all):
     summed in SQL for one day, else per day in SQL and accumulated here."""
     D = t.spell_days.c
-    total = sa.func.sum(D.delta).label("n")
-    query = sa.select(D.bound, total).where(D.day <= max(days))
-    if not who.all_detentions:
-        query = query.where(D.recognised == sa.true())
-    if who.levels is not None:
-        levels = sorted(who.levels)
-        query = query.where(D.confidentiality.in_(levels), D.person_confidentiality.in_(levels))
+    query = _summed(who)
     if len(days) == 1:
-        sums = {Bound(r.bound): int(r.n or 0) for r in conn.execute(query.group_by(D.bound))}
-        return [_readings(sums)]
+        rows = conn.execute(query.group_by(D.bound), {"last": days[0]})
+        return [_readings({Bound(r.bound): int(r.n or 0) for r in rows})]
     changes: dict[Bound, list[tuple[date, int]]] = {bound: [] for bound in Bound}
     by_day = query.add_columns(D.day).group_by(D.bound, D.day).order_by(D.day)
-    for row in conn.execute(by_day):
+    for row in conn.execute(by_day, {"last": max(days)}):
         changes[Bound(row.bound)].append((row.day, int(row.n)))
     totals = {bound: list(accumulate(n for _, n in found)) for bound, found in changes.items()}
     starts = {bound: [day for day, _ in found] for bound, found in changes.items()}
@@ -143,6 +139,21 @@ def _prefix_sums(conn: sa.Connection, days: Sequence[date], who: Who) -> list[di
         )
         for day in days
     ]
+
+
+@lru_cache(maxsize=64)
+def _summed(who: Who) -> sa.Select[Any]:
+    """``spell_days`` summed up to the day ``:last``, as ``who`` may count: built once per
+    ``who`` (and compiled once), for the busiest statistic."""
+    D = t.spell_days.c
+    total = sa.func.sum(D.delta).label("n")
+    query = sa.select(D.bound, total).where(D.day <= sa.bindparam("last", type_=D.day.type))
+    if not who.all_detentions:
+        query = query.where(D.recognised == sa.true())
+    if who.levels is not None:
+        levels = bound_values(sorted(who.levels))
+        query = query.where(D.confidentiality.in_(levels), D.person_confidentiality.in_(levels))
+    return query
 
 
 def _readings(sums: Mapping[Bound, int]) -> dict[Bound, int]:
@@ -161,18 +172,27 @@ def _rows_apart(
 ) -> list[Row]:
     """The spells of mixed and of clustered persons that may hold them on one of ``days``,
     visible and recognised as ``who`` asks."""
+    spanned = {"first": min(days), "last": max(days)}
+    found = {row.detention_id: row._mapping for row in conn.execute(_apart(who), spanned)}
+    for chunk in chunked(sorted(canonical)):
+        query = _apart(who, mixed=False).where(S.person_id.in_(chunk))
+        found.update({row.detention_id: row._mapping for row in conn.execute(query, spanned)})
+    return [dict(row) for row in found.values()]
+
+
+@lru_cache(maxsize=128)
+def _apart(who: Who, *, mixed: bool = True) -> sa.Select[Any]:
+    """The spells (of mixed persons, or of any to narrow) that may hold someone between the
+    days ``:first`` and ``:last``, visible and recognised as ``who`` asks."""
     columns = (S.detention_id, S.person_id, S.mixed, S.start_lo, S.start_hi, S.end_lo, S.end_hi)
+    day = S.end_hi.type
     conditions = [
-        S.end_hi > min(days),
-        sa.or_(S.start_lo <= max(days), S.start_lo.is_(None)),
+        S.end_hi > sa.bindparam("first", type_=day),
+        sa.or_(S.start_lo <= sa.bindparam("last", type_=day), S.start_lo.is_(None)),
         *who.conditions(date.max, Bound.POSSIBLE),  # recognition dates are not asked here
     ]
-    query = sa.select(*columns).where(S.mixed == sa.true(), *conditions)
-    found = {row.detention_id: row._mapping for row in conn.execute(query)}
-    for chunk in chunked(sorted(canonical)):
-        query = sa.select(*columns).where(S.person_id.in_(chunk), *conditions)
-        found.update({row.detention_id: row._mapping for row in conn.execute(query)})
-    return [dict(row) for row in found.values()]
+    query = sa.select(*columns).where(*conditions)
+    return query.where(S.mixed == sa.true()) if mixed else query
 
 
 def _holds(row: Row, day: date, bound: Bound) -> bool:
@@ -266,9 +286,15 @@ def same_pairs(conn: sa.Connection, levels: frozenset[str] | None = None) -> lis
     other kinds than persons are harmless: their ids are never a spell's person. With
     ``levels``, only pairs whose two records are at those levels: a count never joins two
     people through one its reader may not see."""
+    return [(row.left_id, row.right_id) for row in conn.execute(_same(levels))]
+
+
+@lru_cache(maxsize=64)
+def _same(levels: frozenset[str] | None) -> sa.Select[Any]:
     J = t.judgements.c
     query = sa.select(J.left_id, J.right_id).where(J.verdict == Verdict.SAME.value)
     if levels is not None:
-        seen = sa.select(t.records.c.id).where(t.records.c.confidentiality.in_(sorted(levels)))
+        shown = bound_values(sorted(levels))
+        seen = sa.select(t.records.c.id).where(t.records.c.confidentiality.in_(shown))
         query = query.where(J.left_id.in_(seen), J.right_id.in_(seen))
-    return [(row.left_id, row.right_id) for row in conn.execute(query)]
+    return query

@@ -36,6 +36,12 @@ _LOCK = sa.text("SELECT pg_advisory_xact_lock(:k, hashtext(coalesce(current_sche
 E, N, Q = t.ledger_entries.c, t.ledger_nodes.c, t.ledger_queue.c
 _TAKE = sa.delete(t.ledger_queue).returning(Q.seq, Q.kind, Q.ref, Q.entry)
 _WAITING = sa.select(Q.seq).limit(1)
+_QUEUE = sa.insert(t.ledger_queue)
+# Several rows in one statement, the same whatever their number (compiled once): PostgreSQL only.
+_QUEUE_MANY = sa.text(
+    "INSERT INTO ledger_queue (kind, ref, entry) SELECT :kind, ref, entry"
+    " FROM unnest(CAST(:refs AS text[]), CAST(:entries AS text[])) AS queued(ref, entry)"
+)
 
 
 class LedgerJournal:
@@ -45,12 +51,14 @@ class LedgerJournal:
         return LedgerSession(tx)
 
     def enqueue(self, tx: sa.Connection, kind: str, entries: Sequence[tuple[str, bytes]]) -> None:
-        """One statement, so that in autocommit the entries are queued all or none."""
-        if not entries:
-            return
-        values = {f"ref_{i}": ref for i, (ref, _) in enumerate(entries)}
-        values |= {f"entry_{i}": entry.decode("utf-8") for i, (_, entry) in enumerate(entries)}
-        tx.execute(_queueing(len(entries)), values | {"kind": kind})
+        """One statement on PostgreSQL, so that in autocommit the entries are queued all or
+        none; on SQLite, ``tx`` is a transaction."""
+        rows = [{"kind": kind, "ref": ref, "entry": e.decode("utf-8")} for ref, e in entries]
+        if len(rows) > 1 and tx.dialect.name == "postgresql":
+            refs, texts = [r["ref"] for r in rows], [r["entry"] for r in rows]
+            tx.execute(_QUEUE_MANY, {"kind": kind, "refs": refs, "entries": texts})
+        elif rows:
+            tx.execute(_QUEUE, rows if len(rows) > 1 else rows[0])
 
     def waiting(self, tx: sa.Connection) -> bool:
         return tx.execute(_WAITING).first() is not None
@@ -92,20 +100,6 @@ class LedgerSession:
         self.tx.execute(sa.insert(t.ledger_nodes), rows)
         self._size += len(self._pending)
         self._pending = []
-
-
-@functools.lru_cache(maxsize=64)
-def _queueing(count: int) -> Any:
-    """``INSERT`` of ``count`` queued entries in one statement, built (and compiled) once."""
-    rows: list[dict[str, Any]] = [
-        {
-            "kind": sa.bindparam("kind"),
-            "ref": sa.bindparam(f"ref_{i}"),
-            "entry": sa.bindparam(f"entry_{i}"),
-        }
-        for i in range(count)
-    ]
-    return sa.insert(t.ledger_queue).values(rows)
 
 
 def tree_size(conn: sa.Connection) -> int:
