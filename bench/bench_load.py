@@ -6,8 +6,9 @@ it from this process with N concurrent asyncio clients (httpx) for D seconds: re
 record, pages of a list, and `held on` statistics, as a documenter with a confidential clearance
 (so confidential reads are audited, as in real use). Then, as the reference measured in the same
 run, the same clients call `/api/v1/health` (no database work beyond a ping, no auth) for D/4
-seconds. Prints requests/s, p50/p99 latency and errors per kind, the ratio to the reference, and
-the server's CPU time (both workers, from /proc) per read and per health request.
+seconds, and then each kind of read alone for D/4 seconds. Prints requests/s, p50/p99 latency
+and errors per kind, the ratio to the reference, and the server's CPU time (both workers, from
+/proc) per read, per health request and per request of each kind alone.
 
     .venv/bin/python bench/bench_load.py                       # 50 clients, 60 s, 2 workers
     .venv/bin/python bench/bench_load.py --clients 20 --seconds 10 --json
@@ -145,8 +146,16 @@ def group_cpu_seconds(group: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def read_mix(ids: list[str]) -> Callable[[random.Random], Request]:
+def read_mix(ids: list[str], only: str | None = None) -> Callable[[random.Random], Request]:
+    """The read mix, or only its reads of one kind (``only``)."""
+
     def choose(rng: random.Random) -> Request:
+        while True:
+            kind, path = one(rng)
+            if only is None or kind == only:
+                return kind, path
+
+    def one(rng: random.Random) -> Request:
         roll = rng.random()
         if roll < 0.5:
             return "record", f"/api/v1/records/{rng.choice(ids)}"
@@ -244,6 +253,10 @@ def run(server: str, args: argparse.Namespace) -> dict[str, Any]:
                 )
             )
             health_cpu = group_cpu_seconds(process.pid) - health_cpu
+            per_kind = {
+                kind: _cpu_per_request(process.pid, base, token, args, read_mix(ids, kind))
+                for kind in ("record", "list", "stats")
+            }
         finally:
             stop_server(process)
     return {
@@ -255,9 +268,20 @@ def run(server: str, args: argparse.Namespace) -> dict[str, Any]:
         "reference_health": summary(health, args.seconds / 4)["all"],
         "server_cpu_ms_per_read": round(cpu * 1000 / max(1, sum(map(len, reads.values()))), 2),
         "server_cpu_ms_per_health": round(health_cpu * 1000 / max(1, len(health["health"])), 2),
+        "server_cpu_ms_per_kind": per_kind,
         "errors": dict(ERRORS),
         "load_average": os.getloadavg(),
     }
+
+
+def _cpu_per_request(
+    group: int, base: str, token: str, args: argparse.Namespace, choose: Callable[..., Request]
+) -> float:
+    """Server CPU per request (ms) for the same clients reading one kind only, S/4 seconds."""
+    cpu = group_cpu_seconds(group)
+    found = asyncio.run(drive(base, token, args.clients, args.seconds / 4, choose))
+    cpu = group_cpu_seconds(group) - cpu
+    return round(cpu * 1000 / max(1, sum(map(len, found.values()))), 2)
 
 
 def text(report: dict[str, Any]) -> str:
@@ -283,6 +307,8 @@ def text(report: dict[str, Any]) -> str:
         f"{2000 / per:.0f} reads/s on two cores of its own (PostgreSQL and the client apart); "
         f"per health request (the reference): {health} ms"
     )
+    kinds = ", ".join(f"{k} {v} ms" for k, v in report["server_cpu_ms_per_kind"].items())
+    lines.append(f"server CPU per request, each kind alone (S/4 s each): {kinds}")
     load = " ".join(f"{value:.1f}" for value in report["load_average"])
     lines.append(f"load average of the machine at the end (1, 5, 15 min): {load}")
     lines.append(f"target (zero errors, p99 < 150 ms and <= 2 ms server CPU per read): {verdict}")
