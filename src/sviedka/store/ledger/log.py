@@ -95,11 +95,45 @@ class LedgerSession:
         assert self._size is not None
         leaves = [merkle.leaf_hash(r["entry"].encode("utf-8")) for r in self._pending]
         nodes, self._front = merkle.append_leaves(self._size, self._front, leaves)
-        self.tx.execute(sa.insert(t.ledger_entries), self._pending)
-        rows = [{"level": lv, "idx": i, "hash": h.hex()} for lv, i, h in nodes]
-        self.tx.execute(sa.insert(t.ledger_nodes), rows)
+        _insert(self.tx, t.ledger_entries, self._pending)
+        _insert(
+            self.tx,
+            t.ledger_nodes,
+            [{"level": lv, "idx": i, "hash": h.hex()} for lv, i, h in nodes],
+        )
         self._size += len(self._pending)
         self._pending = []
+
+
+def _insert(tx: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """Many rows in one statement over arrays on PostgreSQL (an ``executemany`` costs CPU per
+    row: a drain of the queue or an import appends thousands); SQLite's ``executemany``."""
+    if len(rows) > 1 and tx.dialect.name == "postgresql":
+        tx.execute(_unnest(table.name), {name: [row[name] for row in rows] for name in rows[0]})
+    elif rows:
+        tx.execute(sa.insert(table), rows)
+
+
+@functools.lru_cache(maxsize=8)
+def _unnest(name: str) -> sa.TextClause:
+    """``INSERT … SELECT * FROM unnest(:column, …)`` for the log's table ``name``."""
+    table = t.metadata.tables[name]
+    columns = [c for c in table.columns if c.name in _ARRAYS[name]]
+    arrays = ", ".join(f"CAST(:{c.name} AS {_ARRAYS[name][c.name]}[])" for c in columns)
+    names = ", ".join(c.name for c in columns)
+    return sa.text(f"INSERT INTO {name} ({names}) SELECT * FROM unnest({arrays})")
+
+
+_ARRAYS = {
+    "ledger_entries": {
+        "idx": "bigint",
+        "kind": "text",
+        "ref": "text",
+        "entry": "text",
+        "digest": "text",
+    },
+    "ledger_nodes": {"level": "smallint", "idx": "bigint", "hash": "text"},
+}
 
 
 def tree_size(conn: sa.Connection) -> int:
