@@ -69,7 +69,7 @@ def world(server: Server) -> World:
                 add_grant(
                     store, custodian("test"), record_id, grantee_kind="group", grantee="case-a"
                 )
-    checkpoint(archive, server.app.state.keys)
+    checkpoint(archive, CUSTODIAN, server.app.state.keys)
     return World(server, people, files, contents)
 
 

@@ -11,13 +11,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ....errors import Invalid, NotFound
-from ....model import Confidentiality
-from ....policy import Permission, require
 from ....services.records import cases
-from ....services.records.guarded import actor_of
+from ....services.records.guarded import recording_levels
 from ...deps import client_ip
 from .. import forms
-from ..options import form_options, levels
+from ..options import form_options
 from ..pages import Page, PageDep
 from ..picks import choices, picker_of
 from ..suggest import duplicate_candidates
@@ -72,13 +70,13 @@ def _show(
 
 @router.get("/record")
 def detention_form(page: PageDep) -> Response:
-    require(page.principal, Permission.CREATE)
+    recording_levels(page.principal)  # Forbidden unless the user may record
     return _show(page, "detention", {}, {})
 
 
 @router.get("/record/incident")
 def incident_form(page: PageDep) -> Response:
-    require(page.principal, Permission.CREATE)
+    recording_levels(page.principal)
     return _show(page, "incident", {}, {})
 
 
@@ -93,7 +91,7 @@ async def save_incident(request: Request, page: PageDep) -> Response:
 
 
 async def _save(request: Request, page: Page, kind: str) -> Response:
-    require(page.principal, Permission.CREATE)
+    allowed = recording_levels(page.principal)  # Forbidden unless the user may record
     values = forms.values_of(await request.form())
     more = values.pop("more", None)
     if more in (*forms.ROWS, "check"):
@@ -103,8 +101,8 @@ async def _save(request: Request, page: Page, kind: str) -> Response:
         done = register(
             page.archive.store,
             values,
-            actor=actor_of(page.me),
-            levels=[Confidentiality(code) for code, _ in levels(page)],
+            actor=page.principal.actor,
+            levels=allowed,
             principal=page.principal,
             ip=client_ip(page.request),
         )
@@ -118,7 +116,7 @@ async def _save(request: Request, page: Page, kind: str) -> Response:
 async def duplicates(request: Request, page: PageDep) -> Response:
     """Likely duplicates of the person being typed (htmx, as you type; POST keeps the name out
     of URLs and logs)."""
-    require(page.principal, Permission.CREATE)
+    recording_levels(page.principal)
     values = forms.values_of(await request.form())
     prefix = values.get("prefix", "person")
     found = duplicate_candidates(page, values, prefix)
@@ -129,7 +127,7 @@ async def duplicates(request: Request, page: PageDep) -> Response:
 @router.post("/record/pick")
 async def pick(request: Request, page: PageDep) -> Response:
     """Records already recorded that match the name typed in a picker (htmx, as you type)."""
-    require(page.principal, Permission.CREATE)
+    recording_levels(page.principal)
     values = forms.values_of(await request.form())
     field = values.get("field", "")
     if picker_of(field) is None:
