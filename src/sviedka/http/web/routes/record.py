@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ....errors import Invalid, NotFound
+from ....model import Confidentiality
 from ....services.records import cases
 from ....services.records.guarded import recording_levels
 from ...deps import client_ip
@@ -50,6 +51,7 @@ def _show(
     values: Mapping[str, str],
     errors: Mapping[str, str],
     *,
+    allowed: list[Confidentiality],
     more: str | None = None,
     status: int = 200,
 ) -> Response:
@@ -60,7 +62,7 @@ def _show(
         "values": {**DEFAULTS, "names_lang": page.lang, "person.lang": page.lang, **values},
         "errors": {k: page.gettext(v) for k, v in errors.items()},
         "rows": rows,
-        "options": form_options(page, kind),
+        "options": form_options(page, kind, allowed),
         "picks": {f: choices(page, f, values) for f in fields},
     }
     if more == "check":
@@ -70,14 +72,12 @@ def _show(
 
 @router.get("/record")
 def detention_form(page: PageDep) -> Response:
-    recording_levels(page.principal)  # Forbidden unless the user may record
-    return _show(page, "detention", {}, {})
+    return _show(page, "detention", {}, {}, allowed=recording_levels(page.principal))
 
 
 @router.get("/record/incident")
 def incident_form(page: PageDep) -> Response:
-    recording_levels(page.principal)
-    return _show(page, "incident", {}, {})
+    return _show(page, "incident", {}, {}, allowed=recording_levels(page.principal))
 
 
 @router.post("/record")
@@ -95,7 +95,7 @@ async def _save(request: Request, page: Page, kind: str) -> Response:
     values = forms.values_of(await request.form())
     more = values.pop("more", None)
     if more in (*forms.ROWS, "check"):
-        return _show(page, kind, values, {}, more=more)
+        return _show(page, kind, values, {}, allowed=allowed, more=more)
     _, register = _FORMS[kind]
     try:
         done = register(
@@ -107,7 +107,7 @@ async def _save(request: Request, page: Page, kind: str) -> Response:
             ip=client_ip(page.request),
         )
     except Invalid as exc:
-        return _show(page, kind, values, exc.errors, status=422)
+        return _show(page, kind, values, exc.errors, allowed=allowed, status=422)
     target = f"/people/{done.person}" if done.person else f"/records/{done.main}"
     return RedirectResponse(f"{target}?saved={kind}", status_code=303)
 
@@ -116,7 +116,7 @@ async def _save(request: Request, page: Page, kind: str) -> Response:
 async def duplicates(request: Request, page: PageDep) -> Response:
     """Likely duplicates of the person being typed (htmx, as you type; POST keeps the name out
     of URLs and logs)."""
-    recording_levels(page.principal)
+    recording_levels(page.principal)  # part of recording a case: Forbidden unless one may
     values = forms.values_of(await request.form())
     prefix = values.get("prefix", "person")
     found = duplicate_candidates(page, values, prefix)
@@ -127,7 +127,7 @@ async def duplicates(request: Request, page: PageDep) -> Response:
 @router.post("/record/pick")
 async def pick(request: Request, page: PageDep) -> Response:
     """Records already recorded that match the name typed in a picker (htmx, as you type)."""
-    recording_levels(page.principal)
+    recording_levels(page.principal)  # part of recording a case: Forbidden unless one may
     values = forms.values_of(await request.form())
     field = values.get("field", "")
     if picker_of(field) is None:
