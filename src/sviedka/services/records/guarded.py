@@ -49,7 +49,6 @@ from .records import (
 
 __all__ = [
     "AUDITED",
-    "actor_of",
     "create_record",
     "list_records",
     "read_history",
@@ -60,11 +59,6 @@ __all__ = [
 ]
 
 _MAX_PAGE = 500
-
-
-def actor_of(principal: Principal) -> str:
-    """How a principal is named in revisions and custody events."""
-    return principal.actor
 
 
 def recording_levels(principal: Principal) -> list[Confidentiality]:
