@@ -37,8 +37,10 @@ from fresh_postgres import postgres_database, postgres_problem
 
 from sviedka.model import Confidentiality, DateRange, Event, NameForm, PartialDate, Person, Record
 from sviedka.model.ids import new_id
+from sviedka.policy import Principal, PrincipalKind, Role
 from sviedka.services.records.search import search
 from sviedka.store import SqlStore, open_store
+from sviedka.store.compartments import Grant, put_grant
 from sviedka.store.search import SearchIndex
 from sviedka.store.search_text import fold, words
 
@@ -300,15 +302,28 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+# The caller: cleared for restricted, and granted a third of the restricted records (``grant``).
+READER = Principal(
+    PrincipalKind.USER,
+    "bench",
+    id="bench-user",
+    role=Role.VIEWER,
+    clearance=Confidentiality.RESTRICTED,
+    groups=frozenset({"bench"}),
+)
+
+
+def grant(store: SqlStore, data: Dataset) -> None:
+    with store.writer() as writer:
+        for record_id in data.restricted[::3]:
+            put_grant(writer, Grant(record_id, "group", "bench", "bench", "2024-01-01T00:00:00Z"))
+
+
 def time_service(store: SqlStore, data: Dataset, items: list[Query]) -> Timings:
-    allowed = set(data.restricted[::3])  # the caller was granted a third of the restricted
-    levels = frozenset(Confidentiality)
     timings = Timings()
     for item in items:
         started = time.perf_counter()
-        found = search(
-            store, item.text, levels=levels, visible=allowed.__contains__, **item.options
-        )
+        found = search(store, READER, item.text, **item.options)
         timings.add(item.kind, (time.perf_counter() - started) * 1000, found.total)
     return timings
 
@@ -395,6 +410,7 @@ def run(
     if backend == "postgres":
         _vacuum(url)
     items = queries(data, queries_count)
+    grant(store, data)
     time_service(store, data, items)  # warm-up: the page cache, as on a running server
     mine = time_service(store, data, items)
     if backend == "sqlite":

@@ -16,6 +16,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from sviedka.cli import app
+from sviedka.policy import principal_of
 from sviedka.services import accounts
 from sviedka.services.archive.folder import open_archive
 from sviedka.services.archive.owner_only import restrict_to_owner, write_owner_only
@@ -96,7 +97,14 @@ def test_staged_imports_are_owner_only(archive: Path) -> None:
     sheet = "\n".join(SAMPLE.read_text(encoding="utf-8").splitlines()[:3]) + "\n"
     with open_archive(archive) as opened:
         doc = accounts.add_user(opened.store, "stager", "a long enough password", role="documenter")
-        stage(opened, doc, io.BytesIO(sheet.encode()), name="list.csv", fmt="viasna-csv", actor="t")
+        stage(
+            opened,
+            principal_of(doc),
+            io.BytesIO(sheet.encode()),
+            name="list.csv",
+            fmt="viasna-csv",
+            actor="t",
+        )
     staged = archive / "imports"
     assert [p.name for p in staged.rglob("*") if p.is_file()] != []
     assert loose(archive) == {}

@@ -186,3 +186,79 @@ def test_reads_outside_the_store_name_a_principal_or_ask_for_the_whole_store() -
         and not node.keywords
     }
     assert bare == set()
+
+
+# -- who decides access: the use cases, never a shell ------------------------------------------
+
+_POLICY = frozenset({"sviedka.policy", "sviedka.policy.authority", "sviedka.policy.principal"})
+_SHELLS = ("sviedka.http", "sviedka.cli")
+
+
+def _policy_uses(name: str, tree: ast.Module, what: str) -> list[int]:
+    """The lines where a module imports ``what`` from the policy, or reaches it as an attribute
+    of the policy module (``policy.require``), however the import is spelled."""
+    package = name if tree_is_package(name) else name.rpartition(".")[0]
+    modules: set[str] = set()  # local names of the policy's modules
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            base = _resolve(package, node.level, node.module)
+            for alias in node.names:
+                if base in _POLICY and alias.name == what:
+                    lines.append(node.lineno)
+                if f"{base}.{alias.name}" in _POLICY:
+                    modules.add(alias.asname or alias.name)
+        elif isinstance(node, ast.Import):
+            modules.update(a.asname for a in node.names if a.name in _POLICY and a.asname)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr == what:
+            local = isinstance(node.value, ast.Name) and node.value.id in modules
+            if local or ast.unparse(node.value) in _POLICY:  # policy.require, sviedka.policy.…
+                lines.append(node.lineno)
+    return sorted(lines)
+
+
+def _shell_uses(what: str) -> dict[str, list[int]]:
+    return {
+        name: lines
+        for name, tree in MODULES.items()
+        if any(_under(name, shell) for shell in _SHELLS)
+        if (lines := _policy_uses(name, tree, what))
+    }
+
+
+def test_policy_uses_are_found_however_they_are_spelled() -> None:
+    """The check below would pass on a regression if it could not see one."""
+    spellings = {
+        "from ..policy import require\n": [1],
+        "from ..policy import require as check\n": [1],
+        "from ..policy.authority import require\n": [1],
+        "from .. import policy\npolicy.require(p, x)\n": [2],
+        "from .. import policy as rules\nrules.require(p, x)\n": [2],
+        "import sviedka.policy as rules\nrules.require(p, x)\n": [2],
+        "import sviedka.policy\nsviedka.policy.require(p, x)\n": [2],
+        "from ..policy import can\ncan(p, x)\n": [],
+        "from ..services import staging\nstaging.require(p, x)\n": [],
+    }
+    found = {
+        text: _policy_uses("sviedka.http.some", ast.parse(text), "require") for text in spellings
+    }
+    assert found == spellings
+
+
+def test_no_route_page_or_command_decides_access_itself() -> None:
+    """``http/`` and ``cli/`` hand the principal to a use case, which asks the policy
+    (``policy.require``); none of them asks itself (docs/security.md, "Where the checks are")."""
+    assert _shell_uses("require") == {}
+
+
+def test_a_request_becomes_a_principal_in_one_place() -> None:
+    """A request's account becomes its ``Principal`` in ``http/deps.py`` only; the use cases
+    are given that principal, never an account to convert."""
+    converting = {
+        name
+        for name, tree in MODULES.items()
+        if not _under(name, "sviedka.policy")
+        if _policy_uses(name, tree, "principal_of")
+    }
+    assert converting == {"sviedka.http.deps"}

@@ -31,6 +31,7 @@ from sviedka.errors import IntegrityFailure, Invalid, Unavailable
 from sviedka.ledger.note import Checkpoint
 from sviedka.ledger.timestamp import request_token, tsa_chain_pem, verify_token
 from sviedka.model import Vocabulary
+from sviedka.policy import CUSTODIAN
 from sviedka.services.archive import ledger
 from sviedka.services.archive.folder import Archive, init_archive
 from sviedka.services.archive.keys import ArchiveKeys, unlock_archive
@@ -366,7 +367,7 @@ def test_checkpoints_carry_a_verified_token_that_openssl_accepts(
     tsa: LocalTsa, tmp_path: Path, vocabularies: tuple[Vocabulary, ...]
 ) -> None:
     with timestamped(tmp_path, vocabularies, tsa.url, tsa.pem("root")) as (archive, keys, person):
-        made = ledger.checkpoint(archive, keys)
+        made = ledger.checkpoint(archive, CUSTODIAN, keys)
         assert made.timestamp_token is not None
         bundle = ledger.proof(archive, person.record.id)
         assert verify_archive(archive).ok
@@ -409,7 +410,7 @@ def test_an_unreachable_tsa_leaves_the_checkpoint_signed_but_untimestamped(
 ) -> None:
     url = f"http://127.0.0.1:{closed_port()}/tsr"
     with timestamped(tmp_path, vocabularies, url, tsa.pem("root")) as (archive, keys, _):
-        made = ledger.checkpoint(archive, keys)
+        made = ledger.checkpoint(archive, CUSTODIAN, keys)
         assert made.timestamp_token is None and verify_archive(archive).ok
 
 
@@ -417,7 +418,7 @@ def test_the_standalone_verifier_checks_the_timestamp_with_openssl(
     tsa: LocalTsa, tmp_path: Path, vocabularies: tuple[Vocabulary, ...]
 ) -> None:
     with timestamped(tmp_path, vocabularies, tsa.url, tsa.pem("root")) as (archive, keys, person):
-        ledger.checkpoint(archive, keys)
+        ledger.checkpoint(archive, CUSTODIAN, keys)
         bundle = ledger.proof(archive, person.record.id)
         key = archive.config.verifier_key
     tool = Path(__file__).resolve().parents[2] / "tools" / "sviedka_verify.py"

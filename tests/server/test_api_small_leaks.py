@@ -12,6 +12,7 @@ from serverkit import Server
 
 from sviedka.model import Verdict
 from sviedka.model.ids import new_id
+from sviedka.policy import CUSTODIAN
 from sviedka.services.archive.ledger import checkpoint
 from sviedka.services.records.records import add_record
 
@@ -77,7 +78,7 @@ def test_screening_shows_no_role_or_fact_from_records_the_reviewer_may_not_read(
 
 
 def sign(server: Server) -> None:
-    checkpoint(server.app.state.archive, server.app.state.keys)
+    checkpoint(server.app.state.archive, CUSTODIAN, server.app.state.keys)
 
 
 def as_template(answer: tuple[int, Any], ref: str) -> tuple[int, str]:

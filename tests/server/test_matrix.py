@@ -69,7 +69,7 @@ def world(server: Server) -> World:
                 add_grant(
                     store, custodian("test"), record_id, grantee_kind="group", grantee="case-a"
                 )
-    checkpoint(archive, server.app.state.keys)
+    checkpoint(archive, CUSTODIAN, server.app.state.keys)
     return World(server, people, files, contents)
 
 
@@ -159,7 +159,8 @@ def test_downloads_need_the_role_and_a_readable_file(world: World) -> None:
 
 
 def test_proofs_need_the_role_and_a_readable_record(world: World) -> None:
-    checkpoint(world.server.app.state.archive, world.server.app.state.keys)  # covers the updates
+    state = world.server.app.state
+    checkpoint(state.archive, CUSTODIAN, state.keys)  # covers the updates
 
     def check(user: tuple[str, str], subject: str) -> tuple[int, int]:
         response = world.get(user, f"/api/v1/ledger/proof/{world.people[subject]}")

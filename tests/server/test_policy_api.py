@@ -18,7 +18,7 @@ from serverkit import Server
 
 from sviedka.errors import NotFound
 from sviedka.model.ids import new_id
-from sviedka.policy import CUSTODIAN, principal_of
+from sviedka.policy import CUSTODIAN, Principal, principal_of
 from sviedka.services import accounts
 from sviedka.services.archive import grants
 from sviedka.services.archive.audit import visible_events
@@ -40,8 +40,8 @@ class Leaky:
         headers = self.server.as_(user)
         return self.server.client.request(method, url, json=body, headers=headers)
 
-    def user(self, name: str) -> accounts.User:
-        return accounts.find_user(self.server.store, name)
+    def user(self, name: str) -> Principal:
+        return principal_of(accounts.find_user(self.server.store, name))
 
 
 @pytest.fixture(scope="module")
@@ -177,7 +177,7 @@ def test_a_second_grant_to_the_same_grantee_is_one_grant_and_revoking_ends_it(
     archive = leaky.server.app.state.archive
     record_id = guarded.create_record(archive, author, "person", body, reason=None, ip=None)
     record_id = record_id.record.id
-    doc_restricted = accounts.set_clearance(store, "granted", "restricted")
+    doc_restricted = principal_of(accounts.set_clearance(store, "granted", "restricted"))
     try:
         for _ in range(2):
             grants.add_grant(store, author, record_id, grantee_kind="user", grantee=doc.id)

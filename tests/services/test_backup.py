@@ -16,6 +16,7 @@ from pg_schema import pg_schema
 from sviedka.errors import Conflict, IntegrityFailure, NotAnArchive
 from sviedka.ledger.note import Checkpoint, sign_note
 from sviedka.model import Vocabulary
+from sviedka.policy import CUSTODIAN
 from sviedka.services import evidence as ev
 from sviedka.services.archive.backup import MANIFEST, backup, check_manifest, restore
 from sviedka.services.archive.folder import Archive, init_archive, open_archive
@@ -134,7 +135,7 @@ def test_a_postgresql_archive_backs_up_and_restores_into_postgresql(
             rec.add_record(again.store, "person", {"names": [{"full": "після"}]}, actor="t")
             with again.store.unscoped_view() as view:
                 assert view.count("person") == 2  # sequences moved past the copied rows
-            found = search(again.store, "Ганна", levels=["internal"])  # indexes rebuilt at open
+            found = search(again.store, CUSTODIAN, "Ганна")  # indexes rebuilt at open
             assert [h.kind for h in found.hits] == ["person"]
 
 

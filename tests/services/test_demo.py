@@ -26,6 +26,7 @@ import pytest
 from sviedka.errors import Invalid
 from sviedka.model import KINDS
 from sviedka.model.revision import Revision
+from sviedka.policy import CUSTODIAN
 from sviedka.services.accounts import list_users
 from sviedka.services.archive.demo import DATA, SAMPLE_CSV, create_demo, read_demo
 from sviedka.services.archive.folder import Archive, open_archive
@@ -232,7 +233,7 @@ def _custody(data: Mapping[str, Any], keys: Mapping[str, str]) -> dict[str, Any]
 
 
 def _ledger_size(archive: Archive) -> int | None:
-    signed = latest(archive)
+    signed = latest(archive, CUSTODIAN)
     return signed.size if signed else None
 
 

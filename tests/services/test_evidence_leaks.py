@@ -23,7 +23,7 @@ from evidence_kit import MARKER, holding, under, watch
 from sviedka.errors import Invalid, NotFound, Unavailable
 from sviedka.model import Confidentiality, Evidence, Vocabulary
 from sviedka.model.custody import CustodyKind
-from sviedka.policy import custodian
+from sviedka.policy import custodian, principal_of
 from sviedka.services import evidence as ev
 from sviedka.services.accounts import User, add_user
 from sviedka.services.archive.folder import Archive, init_archive, open_archive
@@ -65,8 +65,9 @@ class World:
         self, who: User | str, data: bytes, name: str = "f.bin", **wanted: object
     ) -> ev.Ingested:
         collection = ev.Collection(**wanted)  # type: ignore[arg-type]
+        actor = principal_of(who) if isinstance(who, User) else who
         return ev.ingest_stream(
-            self.archive, io.BytesIO(data), name=name, actor=who, collection=collection
+            self.archive, io.BytesIO(data), name=name, actor=actor, collection=collection
         )
 
     def record(self, evidence_id: str) -> Evidence:
@@ -76,9 +77,10 @@ class World:
         return found
 
     def readable(self, who: User, sha256: str) -> bool:
+        principal = principal_of(who)
         with self.archive.store.unscoped_view() as view:
             try:
-                ev.readable_evidence(view, who, sha256)
+                ev.readable_evidence(view, principal, sha256)
             except NotFound:
                 return False
         return True
@@ -118,7 +120,7 @@ def test_a_file_linked_to_a_confidential_person_is_confidential_from_its_first_r
         False,
     )
     with pytest.raises(NotFound):
-        ev.custody_chain(world.archive, made.sha256, world.idoc)
+        ev.custody_chain(world.archive, made.sha256, principal_of(world.idoc))
 
 
 def test_a_file_linked_to_a_restricted_person_is_restricted_and_granted_to_its_uploader(
@@ -220,7 +222,7 @@ def test_known_restricted_bytes_answer_like_new_ones_and_change_nothing_hidden(
         events = view.custody(hidden.sha256)
     assert events[: len(before[1])] == before[1]
     assert {e.details["evidence"] for e in events[len(before[1]) :]} == {known.evidence_id}
-    chain = ev.custody_chain(world.archive, hidden.sha256, world.idoc)
+    chain = ev.custody_chain(world.archive, hidden.sha256, principal_of(world.idoc))
     assert [(e.kind, e.actor) for e in chain] == [(CustodyKind.INGESTED, "user:idoc")]
     assert chain[0].details["new_content"] is True
 
@@ -294,7 +296,7 @@ def test_file_names_lose_bidi_controls_and_invisible_characters_but_keep_them_as
     made = world.ingest(world.idoc, unique("bidi"), entered)
     record = world.record(made.evidence_id)
     assert (made.name, record.title, record.original_name) == ("photogpj.exex",) * 3
-    (ingested,) = ev.custody_chain(world.archive, made.sha256, world.idoc)
+    (ingested,) = ev.custody_chain(world.archive, made.sha256, principal_of(world.idoc))
     assert ingested.details["name"] == "photogpj.exex"
     assert ingested.details["name_as_entered"] == (
         "photo<U+202E>gpj.exe<U+200B><U+FEFF><U+2066>x<U+2069>"

@@ -22,7 +22,7 @@ from sviedka.model import Confidentiality, Vocabulary
 from sviedka.model.custody import CustodyEvent, CustodyKind
 from sviedka.model.ids import new_id
 from sviedka.model.revision import timestamp
-from sviedka.policy import principal_of, visible_levels
+from sviedka.policy import Principal, principal_of, visible_levels
 from sviedka.services.accounts import Role, User
 from sviedka.services.analysis.stats import (
     NOT_SHOWN,
@@ -41,8 +41,8 @@ from sviedka.store.ledger.checkpoints import make_checkpoint
 from sviedka.store.ledger.log import LedgerJournal
 
 SIGNER = Signer("test.example/log", Ed25519PrivateKey.generate())
-PROVER = User("prover-id", "prover", Role.VERIFIER, Confidentiality.INTERNAL)
-PUBLIC_VIEWER = User("viewer-id", "viewer", Role.VIEWER, Confidentiality.PUBLIC)
+PROVER = principal_of(User("prover-id", "prover", Role.VERIFIER, Confidentiality.INTERNAL))
+PUBLIC_VIEWER = principal_of(User("viewer-id", "viewer", Role.VIEWER, Confidentiality.PUBLIC))
 
 
 @contextmanager
@@ -95,7 +95,7 @@ def sign(archive: Archive) -> None:
         make_checkpoint(conn, SIGNER)
 
 
-def refusal(archive: Archive, reader: User, ref: str) -> str:
+def refusal(archive: Archive, reader: Principal, ref: str) -> str:
     with pytest.raises(NotFound) as refused:
         ledger.proof_for(archive, reader, ref)
     return str(refused.value)

@@ -22,11 +22,30 @@ from sviedka.model import (
     Record,
 )
 from sviedka.model.ids import new_id
-from sviedka.services.records.search import SearchResults, parse_query, search
+from sviedka.model.revision import timestamp
+from sviedka.policy import CUSTODIAN, Forbidden, Principal, PrincipalKind, Role, Scope, partner
+from sviedka.services.records.search import SearchResults, parse_query, search, searchable_kinds
 from sviedka.store import SqlStore, open_store
+from sviedka.store.compartments import Grant, put_grant
 
-EVERY = frozenset(Confidentiality)
-OPEN = frozenset(EVERY - {Confidentiality.RESTRICTED})
+
+def reader(clearance: str, *groups: str, scopes: set[Scope] | None = None) -> Principal:
+    """A viewer with this clearance, in these groups (a token if it has scopes)."""
+    return Principal(
+        PrincipalKind.USER if scopes is None else PrincipalKind.TOKEN,
+        "reader",
+        id="reader-id",
+        role=Role.VIEWER,
+        clearance=Confidentiality(clearance),
+        groups=frozenset(groups),
+        scopes=None if scopes is None else frozenset(scopes),
+    )
+
+
+def grant(store: SqlStore, group: str, *records: Record) -> None:
+    with store.writer() as writer:
+        for record in records:
+            put_grant(writer, Grant(record.id, "group", group, "t", timestamp()))
 
 
 def person(*names: str, level: str = "internal", **fields: object) -> Person:
@@ -59,10 +78,8 @@ def ids(results: SearchResults) -> list[str]:
     return [hit.id for hit in results.hits]
 
 
-def find(store: SqlStore, query: str, **options: object) -> set[str]:
-    options.setdefault("levels", EVERY)
-    options.setdefault("visible", lambda _id: True)
-    results = search(store, query, limit=100, **options)  # type: ignore[arg-type]
+def find(store: SqlStore, query: str, who: Principal = CUSTODIAN, **options: object) -> set[str]:
+    results = search(store, who, query, limit=100, **options)  # type: ignore[arg-type]
     assert results.total == len(results.hits)
     return set(ids(results))
 
@@ -112,7 +129,7 @@ def test_names_come_first_then_relevance(store: SqlStore) -> None:
     once = event("Навіны", "сярод іншага Лосік")
     named = person("Ігар Лосік")
     add(store, once, often, named)
-    results = search(store, "Лосік", levels=EVERY)
+    results = search(store, CUSTODIAN, "Лосік")
     assert ids(results) == [named.id, often.id, once.id]
     assert [h.name_match for h in results.hits] == [True, False, False]
     assert results.hits[1].score > results.hits[2].score
@@ -148,11 +165,32 @@ def test_levels_are_filtered_in_the_query_and_the_total(store: SqlStore) -> None
     internal = person("Ігар Лосік", level="internal")
     confidential = person("Ігар Лосік", level="confidential")
     add(store, public, internal, confidential)
-    results = search(store, "Лосік", levels={"public", "internal"})
+    results = search(store, reader("internal"), "Лосік")
     assert (set(ids(results)), results.total) == ({public.id, internal.id}, 2)
-    results = search(store, "Лосік", levels={Confidentiality.PUBLIC}, limit=1)
+    results = search(store, reader("public"), "Лосік", limit=1)
     assert (ids(results), results.total) == ([public.id], 1)
-    assert search(store, "Лосік", levels=set()).total == 0
+    results = search(store, CUSTODIAN, "Лосік")
+    assert results.total == 3
+
+
+def test_a_principal_that_may_not_read_finds_nothing(store: SqlStore) -> None:
+    add(store, person("Ігар Лосік"))
+    writer = reader("restricted", scopes={Scope.WRITE})
+    with pytest.raises(Forbidden):
+        search(store, writer, "Лосік")
+    with pytest.raises(Forbidden):
+        searchable_kinds(writer)
+    assert searchable_kinds(reader("internal")) >= {"person", "event", "evidence"}
+
+
+def test_a_partner_finds_only_the_kinds_of_its_profile(store: SqlStore) -> None:
+    someone = person("Ігар Лосік")
+    news = event("Ігар Лосік")
+    add(store, someone, news)
+    events_only = partner("p", clearance=Confidentiality.INTERNAL, kinds=["event"])
+    assert find(store, "Лосік", events_only) == {news.id}
+    assert find(store, "Лосік", events_only, kinds=["person"]) == set()
+    assert searchable_kinds(events_only) == {"event"}
 
 
 @pytest.fixture
@@ -164,26 +202,22 @@ def compartments(store: SqlStore) -> Iterator[tuple[SqlStore, list[Person], list
     yield store, opened, closed
 
 
-def test_restricted_records_appear_only_through_visible(
+def test_restricted_records_appear_only_through_grants(
     compartments: tuple[SqlStore, list[Person], list[Person]],
 ) -> None:
     store, opened, closed = compartments
-    asked: list[str] = []
-
-    def granted_one(record_id: str) -> bool:
-        asked.append(record_id)
-        return record_id == closed[1].id
-
+    grant(store, "g", closed[1])
     everyone = {p.id for p in opened}
-    results = search(store, "Лосік", levels=EVERY, visible=granted_one, limit=100)
+    results = search(store, reader("restricted", "g"), "Лосік", limit=100)
     assert (set(ids(results)), results.total) == (everyone | {closed[1].id}, 6)
-    assert sorted(asked) == sorted(p.id for p in closed), "asked about restricted records only"
-    results = search(store, "Лосік", levels=EVERY, limit=100)  # no visible: none of them
+    results = search(store, reader("restricted"), "Лосік", limit=100)  # no grant: none of them
     assert (set(ids(results)), results.total) == (everyone, 5)
-    results = search(store, "Лосік", levels=OPEN, visible=lambda _id: True, limit=100)
+    results = search(store, reader("confidential", "g"), "Лосік", limit=100)
     assert (set(ids(results)), results.total) == (everyone, 5), "no clearance, no grant"
-    denied = search(store, "Лосік", levels=EVERY, visible=lambda _id: False, limit=2, offset=4)
+    denied = search(store, reader("restricted"), "Лосік", limit=2, offset=4)
     assert (len(denied.hits), denied.total) == (1, 5), "refused records are not counted"
+    results = search(store, CUSTODIAN, "Лосік", limit=100)
+    assert results.total == 8, "the custodian reads every compartment"
 
 
 def test_pages_merge_restricted_hits_in_rank_order(
@@ -191,13 +225,14 @@ def test_pages_merge_restricted_hits_in_rank_order(
 ) -> None:
     store, opened, closed = compartments
     allowed = {closed[0].id, closed[2].id}
-    options = {"levels": EVERY, "visible": allowed.__contains__}
-    whole = search(store, "Лосік", limit=100, **options)  # type: ignore[arg-type]
-    pages = [search(store, "Лосік", limit=2, offset=o, **options) for o in range(0, 8, 2)]  # type: ignore[arg-type]
+    grant(store, "g", closed[0], closed[2])
+    who = reader("restricted", "g")
+    whole = search(store, who, "Лосік", limit=100)
+    pages = [search(store, who, "Лосік", limit=2, offset=o) for o in range(0, 8, 2)]
     assert [i for page in pages for i in ids(page)] == ids(whole)
     assert ids(whole) == sorted({p.id for p in opened} | allowed)  # equal scores: oldest first
     assert {page.total for page in pages} == {7}
-    assert search(store, "Лосік", limit=5, offset=50, **options).total == 7  # type: ignore[arg-type]
+    assert search(store, who, "Лосік", limit=5, offset=50).total == 7
 
 
 def test_sensitive_fields_are_not_searchable_nor_shown(store: SqlStore) -> None:
@@ -208,7 +243,7 @@ def test_sensitive_fields_are_not_searchable_nor_shown(store: SqlStore) -> None:
     add(store, someone)
     for query in ("375291234567", "Тайная", "Марыля", "вуліца"):
         assert find(store, query) == set(), query
-    hit = search(store, "Вясны", levels=EVERY).hits[0]
+    hit = search(store, CUSTODIAN, "Вясны").hits[0]
     assert (hit.id, hit.title, hit.snippet) == (someone.id, "Алесь Бяляцкі", "старшыня Вясны")
 
 
@@ -216,7 +251,7 @@ def test_snippets_show_the_match_and_where_it_is(store: SqlStore) -> None:
     long = " ".join(["слова"] * 60) + " Пацукевіч сказаў " + " ".join(["яшчэ"] * 60)
     text = event("Справаздача", long)
     add(store, text)
-    hit = search(store, "Пацукевіч сказаў", levels=EVERY).hits[0]
+    hit = search(store, CUSTODIAN, "Пацукевіч сказаў").hits[0]
     assert hit.snippet.startswith("…") and hit.snippet.endswith("…")
     assert len(hit.snippet) < 200
     assert [hit.snippet[a:b] for a, b in hit.highlights] == ["Пацукевіч", "сказаў"]
@@ -225,7 +260,7 @@ def test_snippets_show_the_match_and_where_it_is(store: SqlStore) -> None:
 def test_a_name_match_by_key_shows_the_names(store: SqlStore) -> None:
     someone = person("Алесь Бяляцкі", "Ales Bialiatski")
     add(store, someone)
-    hit = search(store, "Беляцкий", levels=EVERY).hits[0]
+    hit = search(store, CUSTODIAN, "Беляцкий").hits[0]
     assert (hit.name_match, hit.snippet, hit.highlights) == (
         True,
         "Алесь Бяляцкі · Ales Bialiatski",
@@ -259,9 +294,9 @@ def test_query_syntax_is_never_a_database_error(store: SqlStore, query: str, exp
     add(store, someone)
     if expected == "invalid":
         with pytest.raises(Invalid):
-            search(store, query, levels=EVERY)
+            search(store, CUSTODIAN, query)
         return
-    results = search(store, query, levels=EVERY)
+    results = search(store, CUSTODIAN, query)
     assert set(ids(results)) == ({someone.id} if expected == "found" else set())
 
 
@@ -280,7 +315,7 @@ def test_query_syntax_is_never_a_database_error(store: SqlStore, query: str, exp
 )
 def test_bad_queries_are_refused_clearly(store: SqlStore, query: str, problem: str) -> None:
     with pytest.raises(Invalid) as caught:
-        search(store, query, levels=EVERY)
+        search(store, CUSTODIAN, query)
     assert caught.value.errors == {"query": problem}
 
 
@@ -288,26 +323,26 @@ def test_bad_filters_are_refused_by_field(store: SqlStore) -> None:
     with pytest.raises(Invalid) as caught:
         search(
             store,
+            CUSTODIAN,
             "Алесь",
             kinds=["persons"],
             date_from="2021-13",
             status="gone",
-            levels={"secret"},
             limit=0,
         )
-    assert set(caught.value.errors) == {"kind", "date_from", "status", "levels"}
+    assert set(caught.value.errors) == {"kind", "date_from", "status"}
     with pytest.raises(Invalid) as caught:
-        search(store, "Алесь", date_from="2022", date_to="2021", levels=EVERY)
+        search(store, CUSTODIAN, "Алесь", date_from="2022", date_to="2021")
     assert caught.value.errors == {"date_to": "is before date_from"}
     with pytest.raises(Invalid) as caught:
-        search(store, "Алесь", levels=EVERY, limit=101, offset=-1)
+        search(store, CUSTODIAN, "Алесь", limit=101, offset=-1)
     assert set(caught.value.errors) == {"limit", "offset"}
 
 
 def test_a_store_without_the_index_says_so(sqlite_url: str) -> None:
     store = open_store(sqlite_url, indexes=[])
     with pytest.raises(Unavailable):
-        search(store, "Алесь", levels=EVERY)
+        search(store, CUSTODIAN, "Алесь")
     store.close()
 
 
@@ -330,5 +365,5 @@ def test_words_of_scripts_without_spaces_are_found_inside_the_text(store: SqlSto
     assert find(store, "北京") == {chinese.id}  # two characters: shorter than a trigram
     assert find(store, "กรุงเทพ") == {thai.id}
     assert find(store, "上海") == set()
-    hit = search(store, "天安门", levels=EVERY).hits[0]
+    hit = search(store, CUSTODIAN, "天安门").hits[0]
     assert hit.snippet[hit.highlights[0][0] : hit.highlights[0][1]] == "天安门"

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sviedka.errors import Conflict, IntegrityFailure
 from sviedka.ledger.note import Checkpoint, sign_note
 from sviedka.model import Vocabulary
+from sviedka.policy import CUSTODIAN
 from sviedka.services.archive import ledger
 from sviedka.services.archive.folder import Archive, init_archive, open_archive
 from sviedka.services.archive.keys import ArchiveKeys, unlock_archive
@@ -57,7 +58,7 @@ def pair(
 def grow(archive: Archive, keys: ArchiveKeys, n: int = 3) -> str:
     for i in range(n):
         rec.add_record(archive.store, "person", {"names": [{"full": f"P{i}"}]}, actor="t")
-    return ledger.checkpoint(archive, keys).note
+    return ledger.checkpoint(archive, CUSTODIAN, keys).note
 
 
 def test_a_cosigned_checkpoint_is_kept_and_listed_by_verify(pair: tuple) -> None:  # type: ignore[type-arg]
@@ -77,10 +78,10 @@ def test_a_larger_tree_needs_a_consistency_proof(pair: tuple) -> None:  # type: 
     newer = grow(origin, okeys)
     with pytest.raises(Conflict, match="consistency proof"):
         ledger.cosign(witness, wkeys, newer, key, None)
-    proof = ledger.consistency(origin, 3, 6)
+    proof = ledger.consistency(origin, CUSTODIAN, 3, 6)
     assert "cosignature/v1" not in ledger.cosign(witness, wkeys, newer, key, proof)
     with pytest.raises(Conflict, match="rollback"):
-        older = ledger.latest(origin)
+        older = ledger.latest(origin, CUSTODIAN)
         ledger.cosign(witness, wkeys, _note_of_size(origin, okeys, 3), key, None)
         del older
 

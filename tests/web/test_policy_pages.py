@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from test_pages import DETENTION
 from webtools import login
 
+from sviedka.policy import principal_of
 from sviedka.services import accounts
 from sviedka.services.records import guarded
 
@@ -21,7 +22,7 @@ NOTE = "the safe house is on Kalinouskaha street"
 def declassified(client: TestClient) -> str:
     """A person made restricted with a note by the admin, then lowered to internal without it."""
     archive = client.app.state.archive  # type: ignore[attr-defined]
-    admin = accounts.find_user(archive.store, "admin")
+    admin = principal_of(accounts.find_user(archive.store, "admin"))
     body = {"names": [{"full": "Declassified"}], "confidentiality": "restricted", "notes": NOTE}
     made = guarded.create_record(archive, admin, "person", body, reason=None, ip=None)
     lowered = {"confidentiality": "internal", "notes": None}

@@ -107,7 +107,7 @@ def _sign_quietly(archive: Archive) -> None:
     """Sign the new head after a write. The write has committed: a failure here is a warning
     (a retry would duplicate the write), and the next checkpoint covers it."""
     try:
-        ledger.checkpoint(archive, unlocked_keys(archive))
+        ledger.checkpoint(archive, as_custodian(), unlocked_keys(archive))
     except SviedkaError as exc:
         typer.echo(f"Warning: saved, but no checkpoint was signed: {exc}", err=True)
 

@@ -15,7 +15,16 @@ from ..services.archive.verify import verify_archive
 from ..services.evidence import check_vault
 from ..settings import load_settings
 from . import output as show
-from .app import JsonOut, app, ledger_app, opened, read_json, read_text, unlocked_keys
+from .app import (
+    JsonOut,
+    app,
+    as_custodian,
+    ledger_app,
+    opened,
+    read_json,
+    read_text,
+    unlocked_keys,
+)
 
 
 @app.command()
@@ -69,8 +78,11 @@ def ledger_checkpoint(
     Example: sviedka ledger checkpoint --sign > checkpoint-2024-05-01.txt
     """
     with opened(ctx) as archive:
+        me = as_custodian()
         made = (
-            ledger.checkpoint(archive, unlocked_keys(archive)) if sign else ledger.latest(archive)
+            ledger.checkpoint(archive, me, unlocked_keys(archive))
+            if sign
+            else ledger.latest(archive, me)
         )
     if made is None:
         raise NotFound("The log has no checkpoint yet; run `sviedka ledger checkpoint --sign`.")
@@ -108,7 +120,7 @@ def ledger_consistency(
     Example: sviedka ledger consistency 1200 1500
     """
     with opened(ctx) as archive:
-        typer.echo(show.json_text(ledger.consistency(archive, old, new)))
+        typer.echo(show.json_text(ledger.consistency(archive, as_custodian(), old, new)))
 
 
 @ledger_app.command("key")

@@ -7,13 +7,9 @@ from typing import Annotated
 
 import typer
 
-from ..model import Confidentiality
 from ..services.records.search import SearchResults, search
 from . import output as show
-from .app import JsonOut, app, opened
-
-# The CLI is the custodian's own tool on the archive folder: it sees every record.
-_EVERY_LEVEL = frozenset(Confidentiality)
+from .app import JsonOut, app, as_custodian, opened
 
 
 @app.command("search")
@@ -46,13 +42,12 @@ def search_command(
     with opened(ctx) as archive:
         found = search(
             archive.store,
+            as_custodian(),
             query,
             kinds=kind or None,
             date_from=date_from,
             date_to=date_to,
             status=status,
-            levels=_EVERY_LEVEL,
-            visible=lambda _id: True,
             limit=limit,
             offset=offset,
         )

@@ -1,25 +1,28 @@
-"""FastAPI dependencies shared by the API and the web: the archive, who is asking, permissions.
+"""FastAPI dependencies shared by the API and the web: the archive and who is asking.
 
 A request is authenticated by ``Authorization: Bearer <token>`` or by the session cookie. A
 bearer header that is wrong is refused outright (never silently ignored in favour of the
 cookie). Cookie-authenticated unsafe requests must carry the CSRF token (``sessions``).
 
 A user whose password an administrator reset may only change it: ``current_user`` (and so
-``require``) refuses them with ``PasswordChangeRequired``; the few routes that must still work
-(who am I, change my password, log out) ask for ``account_user`` instead.
+``current_principal``) refuses them with ``PasswordChangeRequired``; the few routes that must
+still work (who am I, change my password, log out) ask for ``account_user`` instead.
+
+This is the one place where a request's account becomes the ``Principal`` the policy knows
+(``current_principal``, ``Credentials.principal``, ``principal_for``): routes and pages hand that
+principal to the use cases, which ask the policy what it may do. No route decides it.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
-from ..policy import Permission, principal_of
-from ..policy import require as require_permission
+from ..policy import Principal, principal_of
 from ..services.accounts import PasswordChangeRequired, User
 from ..services.archive.folder import Archive
 from ..services.archive.keys import ArchiveKeys
@@ -30,6 +33,7 @@ from .tokens import token_user
 
 __all__ = [
     "Credentials",
+    "PrincipalDep",
     "Unauthenticated",
     "account_user",
     "archive_of",
@@ -37,13 +41,14 @@ __all__ = [
     "closes_forms",
     "config_of",
     "credentials",
+    "current_principal",
     "current_user",
     "get_archive",
     "get_config",
     "get_keys",
     "keys_of",
     "optional_user",
-    "require",
+    "principal_for",
 ]
 
 
@@ -148,23 +153,25 @@ class Credentials:
 
     request: Request
 
-    def user(self, permission: Permission | None = None) -> User:
-        """The user as ``current_user`` (or ``require(permission)``) gives it. Blocking."""
+    def user(self) -> User:
+        """The user as ``current_user`` gives it. Blocking."""
         cached = getattr(self.request.state, "user", None)
         user = cached if cached is not None else _looked_up(self.request)
         if user is None:
             raise Unauthenticated()
         if user.must_change_password:
             raise PasswordChangeRequired()
-        if permission is not None:
-            require_permission(principal_of(user), permission)
         return user
+
+    def principal(self) -> Principal:
+        """The user as ``current_principal`` gives it. Blocking."""
+        return principal_of(self.user())
 
 
 async def credentials(request: Request) -> Credentials:
     """A dependency for GET routes that call ``Credentials.user()`` themselves."""
     if request.method not in ("GET", "HEAD"):  # a session's unsafe request needs its CSRF check
-        raise TypeError("credentials() is for safe requests; use current_user or require")
+        raise TypeError("credentials() is for safe requests; use current_principal")
     _check_shape(request)
     if "authorization" not in request.headers and not request.cookies.get(SESSION_COOKIE):
         request.state.user, request.state.user_id = None, None
@@ -188,12 +195,16 @@ async def current_user(user: Annotated[User, Depends(account_user)]) -> User:
     return user
 
 
-def require(permission: Permission) -> Callable[[User], Awaitable[User]]:
-    """A dependency: the current user, if their role (and token) allow ``permission``; 403 if
-    not."""
+def principal_for(user: User) -> Principal:
+    """The principal of a request's account: a token if it came with scopes, else a user in a
+    session (``policy.principal_of``)."""
+    return principal_of(user)
 
-    async def dependency(user: Annotated[User, Depends(current_user)]) -> User:
-        require_permission(principal_of(user), permission)
-        return user
 
-    return dependency
+async def current_principal(user: Annotated[User, Depends(current_user)]) -> Principal:
+    """Who is asking, as the policy knows them: what every use case is given. 401 and 403 as
+    ``current_user``."""
+    return principal_for(user)
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]

@@ -13,6 +13,7 @@ from import_sheets import HEADER, ROWS, csv_text
 from sviedka.model import Confidentiality, Detention, Person
 from sviedka.model.codec import dump
 from sviedka.model.ids import new_id
+from sviedka.policy import Principal, principal_of
 from sviedka.services.accounts import Role, User
 from sviedka.services.archive.folder import Archive
 from sviedka.services.importing import ImportOptions, run_import, staging
@@ -21,11 +22,13 @@ FIRST = ROWS[0]  # id 11, with a detention at a colony
 CHANGED = [*FIRST[:4], "26.09.1962", *FIRST[5:]]  # the same row, another birth date
 
 
-def documenter(clearance: Confidentiality) -> User:
-    return User(id=new_id(), username="doc", role=Role.DOCUMENTER, clearance=clearance)
+def documenter(clearance: Confidentiality) -> Principal:
+    return principal_of(
+        User(id=new_id(), username="doc", role=Role.DOCUMENTER, clearance=clearance)
+    )
 
 
-def import_as(archive: Archive, who: User, row: list[str]) -> dict[str, object]:
+def import_as(archive: Archive, who: Principal, row: list[str]) -> dict[str, object]:
     data = io.BytesIO(csv_text(HEADER, [row]).encode("utf-8"))
     made = staging.stage(archive, who, data, name="list.csv", fmt="csv", actor="user:doc")
     return staging.confirm(archive, who, made.id, actor="user:doc")

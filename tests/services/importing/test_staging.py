@@ -17,7 +17,7 @@ from import_sheets import HEADER, csv_text
 from sviedka.errors import Invalid, NotFound
 from sviedka.model import Confidentiality
 from sviedka.model.ids import new_id
-from sviedka.policy import Forbidden, custodian
+from sviedka.policy import Forbidden, Principal, custodian, principal_of
 from sviedka.services.accounts import Role, User
 from sviedka.services.archive.folder import Archive
 from sviedka.services.archive.grants import add_grant
@@ -27,9 +27,9 @@ from sviedka.services.records.records import add_record
 ACTOR = "user:doc"
 
 
-def user(role: Role = Role.DOCUMENTER, clearance: str = "internal", **more: object) -> User:
+def user(role: Role = Role.DOCUMENTER, clearance: str = "internal", **more: object) -> Principal:
     made = User(id=new_id(), username="u", role=role, clearance=Confidentiality(clearance))
-    return dataclasses.replace(made, **more)  # type: ignore[arg-type]
+    return principal_of(dataclasses.replace(made, **more))  # type: ignore[arg-type]
 
 
 def sheet(*rows: tuple[str, str]) -> bytes:
@@ -40,7 +40,7 @@ def sheet(*rows: tuple[str, str]) -> bytes:
     return csv_text(HEADER, cells).encode("utf-8")
 
 
-def stage(archive: Archive, who: User, data: bytes, **options: object) -> staging.Staged:
+def stage(archive: Archive, who: Principal, data: bytes, **options: object) -> staging.Staged:
     return staging.stage(
         archive, who, io.BytesIO(data), name="list.csv", fmt="csv", actor=ACTOR,
         options=staging.StagedOptions(**options),  # type: ignore[arg-type]
@@ -132,7 +132,7 @@ def test_a_report_read_later_drops_what_the_importer_may_no_longer_read(archive:
     ],
 )
 def test_staging_needs_the_import_permission_and_internal_clearance(
-    sqlite_archive: Archive, who: User, message: str
+    sqlite_archive: Archive, who: Principal, message: str
 ) -> None:
     with pytest.raises(Forbidden, match=re.escape(message)):
         stage(sqlite_archive, who, sheet(("Жук Антон", "")))

@@ -8,13 +8,14 @@ from typing import Any
 from sanctionkit import ACTOR, person
 
 from sviedka.model import Confidentiality, Verdict
+from sviedka.policy import principal_of
 from sviedka.services.accounts import Role, User
 from sviedka.services.archive.folder import Archive
 from sviedka.services.records.records import add_record, update_record
 from sviedka.services.sanctions.review import confirm_match
 from sviedka.services.sanctions.screen import screen
 
-REVIEWER = User("reviewer-id", "reviewer", Role.VERIFIER, Confidentiality.INTERNAL)
+REVIEWER = principal_of(User("reviewer-id", "reviewer", Role.VERIFIER, Confidentiality.INTERNAL))
 
 
 def add(archive: Archive, kind: str, body: dict[str, Any]) -> str:

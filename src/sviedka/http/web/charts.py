@@ -11,9 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ...model import Confidentiality
-from ...policy import visible_levels
-
 if TYPE_CHECKING:
     from ...services.analysis.stats import Scope, StatsResult
     from .pages import Page
@@ -39,17 +36,19 @@ class Chart:
 
 
 def scope_of(page: Page) -> Scope:
+    """What the page's user may count (``Forbidden`` unless they may read)."""
     from ...services.analysis.stats import Scope
 
-    levels = visible_levels(page.principal) - {Confidentiality.RESTRICTED}
-    return Scope(levels=frozenset(levels))
+    return Scope.of(page.principal)
 
 
-def _result(page: Page, name: str, today: date) -> tuple[StatsResult, dict[str, Any]]:
+def _result(
+    page: Page, name: str, today: date, scope: Scope | None = None
+) -> tuple[StatsResult, dict[str, Any]]:
     """The statistics behind a chart, and its Vega-Lite spec."""
     from ...services.analysis import charts, stats
 
-    scope, store = scope_of(page), page.archive.store
+    scope, store = scope or scope_of(page), page.archive.store
     if name == "held":
         start = date(today.year - YEARS, today.month, 1)
         result = stats.series(store, start, today, every=stats.Every.MONTH, scope=scope)
@@ -73,7 +72,8 @@ def render_svg(page: Page, name: str, today: date) -> str | None:
     """The chart as SVG text, or None if there is no such chart."""
     from ...services.analysis import charts
 
+    scope = scope_of(page)  # what the user may count, asked first: 403 before 404
     if name not in CHARTS:
         return None
-    _, spec = _result(page, name, today)
+    _, spec = _result(page, name, today, scope)
     return str(charts.svg(spec))

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from ... import policy
 from ...services.importing import staging
+from ...services.records.listings import recent_changes
 from ...store.listings import unsure_pairs
 from .charts import breakdown, held_chart
-from .queries import recent_changes, titles
+from .queries import titles
 
 if TYPE_CHECKING:
     from .pages import Page
@@ -31,7 +31,7 @@ class Held:
 def held(page: Page, on: date) -> Held:
     from ...services.analysis import stats
 
-    scope = stats.Scope.of(policy.principal_of(page.me))
+    scope = stats.Scope.of(page.principal)
     row = stats.held_on(page.archive.store, on, scope=scope).rows[0]
     return Held(on, int(row["certain"]), int(row["possible"]), int(row["undated"]))
 
@@ -39,10 +39,10 @@ def held(page: Page, on: date) -> Held:
 def review_queue(page: Page, *, limit: int = 20) -> list[dict[str, Any]]:
     """Pairs judged "unsure": someone must decide whether they are the same person. Only pairs
     of records the user may read are fetched, so that others never push them off the list."""
-    store, user = page.archive.store, page.me
-    with store.view(policy.principal_of(user)) as view:
+    store, me = page.archive.store, page.principal
+    with store.view(me) as view:
         pairs = {(j.left, j.right): j for j in unsure_pairs(view, limit=limit)}
-    visible = titles(store, user, [i for pair in pairs for i in pair])
+    visible = titles(store, me, [i for pair in pairs for i in pair])
     return [
         {"left": visible[a], "right": visible[b], "judgement": j}
         for (a, b), j in pairs.items()
@@ -51,6 +51,9 @@ def review_queue(page: Page, *, limit: int = 20) -> list[dict[str, Any]]:
 
 
 def dashboard_data(page: Page) -> dict[str, Any]:
+    """What the dashboard shows; ``Forbidden`` first unless the user may read (the latest
+    changes are read first: ``services.records.listings``)."""
+    changes = recent_changes(page.archive.store, page.principal, limit=12)
     today = date.today()
     now = held(page, today)
     month_ago = held(page, today - timedelta(days=30))
@@ -61,9 +64,8 @@ def dashboard_data(page: Page) -> dict[str, Any]:
         "by_article": breakdown(page, "by-article", today),
         "by_facility": breakdown(page, "by-facility", today),
     }
-    changes = recent_changes(page.archive.store, page.me, limit=12)
     review = review_queue(page)
     pairs = [record for item in review for record in (item["left"], item["right"])]
     page.audit("list", [c.record for c in changes] + pairs)
-    imports = staging.waiting(page.archive, page.me)
+    imports = staging.waiting(page.archive, page.principal)
     return counts | {"changes": changes, "review": review, "imports": imports}

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ...model import Act, Detention, Evidence, Involvement, PartialDate, Person, Record
-from ...policy import principal_of, redact
+from ...policy import redact
 from ...store import Stored
 from .queries import linked_evidence, status_of
 
@@ -93,7 +93,7 @@ def _facts(d: Detention) -> list[Entry]:
 def dossier(page: Page, stored: Stored) -> Dossier:
     """The dossier as the page's user may read it: every record gathered through one view
     scoped to them, redacted as they may see it."""
-    principal = principal_of(page.me)
+    principal = page.principal
     person = stored.record
     assert isinstance(person, Person)
     with page.archive.store.view(principal) as view:
@@ -116,7 +116,9 @@ def dossier(page: Page, stored: Stored) -> Dossier:
             for link in r.sources
         }.values()
     )
-    evidence = linked_evidence(page.archive.store, page.me, {person.id, *(d.id for d in held)})
+    evidence = linked_evidence(
+        page.archive.store, page.principal, {person.id, *(d.id for d in held)}
+    )
     found = Dossier(
         stored=stored,
         person=person,

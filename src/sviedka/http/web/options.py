@@ -5,6 +5,7 @@ advance but found as one types (``picks``)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ...model import Confidentiality
@@ -68,10 +69,11 @@ def organisations(page: Page, kind: str, *, limit: int = 500) -> Options:
     return sorted(named, key=lambda item: item[1].casefold())
 
 
-def form_options(page: Page, kind: str) -> dict[str, Options]:
-    """Every choice one of the case forms offers."""
+def form_options(page: Page, kind: str, allowed: Iterable[Confidentiality]) -> dict[str, Options]:
+    """Every choice one of the case forms offers (``allowed``: the levels it may be saved at,
+    ``records.guarded.recording_levels``)."""
     common = {
-        "levels": levels(page),
+        "levels": [(level.value, enum_label(page, "confidentiality", level)) for level in allowed],
         "reliability": enum(page, "reliability"),
         "credibility": enum(page, "credibility"),
         "regions": vocab(page, "regions_by"),

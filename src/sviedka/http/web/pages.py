@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,12 +19,12 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ...model import Record, VocabTerm
-from ...policy import PUBLIC, Permission, Principal, can, principal_of
+from ...policy import PUBLIC, Permission, Principal, can
 from ...services.accounts import User
 from ...services.archive.audit import audit_reads
 from ...services.archive.folder import Archive
 from ...services.records.guarded import AUDITED
-from ..deps import account_user, client_ip, current_user, optional_user
+from ..deps import account_user, client_ip, current_user, optional_user, principal_for
 from ..sessions import csrf_token
 from . import labels
 from .i18n import COOKIE, LANGUAGES, pick_language, translations
@@ -77,10 +77,10 @@ class Page:
         assert self.user is not None
         return self.user
 
-    @property
+    @cached_property
     def principal(self) -> Principal:
         """The logged-in user as the policy knows them: what every use case is given."""
-        return principal_of(self.me)
+        return principal_for(self.me)
 
     def gettext(self, message: str, **values: Any) -> str:
         text = translations(self.lang).gettext(message)
@@ -91,12 +91,12 @@ class Page:
         (before the page is sent: if the log cannot be written, nothing is shown)."""
         refs = [r.id for r in records if r.confidentiality in AUDITED]
         if refs:
-            audit_reads(self.archive.store, self.me, what, refs, ip=client_ip(self.request))
+            audit_reads(self.archive.store, self.principal, what, refs, ip=client_ip(self.request))
 
     def titles(self, ids: Iterable[str]) -> dict[str, Record]:
         """The readable records among ``ids`` that the page names (linked courts, sources…),
         by id; the confidential and restricted ones are audited as listed."""
-        found = titles(self.archive.store, self.me, ids)
+        found = titles(self.archive.store, self.principal, ids)
         self.audit("list", found.values())
         return found
 

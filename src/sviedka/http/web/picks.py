@@ -15,10 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import Invalid
 from ...model import Organisation, Record
-from ...policy import visible_levels
 from ...services.records.search import search
-from ...store.scoping import granted_ids
-from ...store.sql import SqlView
 from .queries import titles
 
 if TYPE_CHECKING:
@@ -76,7 +73,7 @@ def choices(page: Page, field: str, values: Mapping[str, str]) -> Choices:
     text_key = f"{field}.{picker.text}"
     chosen = values.get(f"{field}.id", "").strip()
     typed = values.get(text_key, "").strip()
-    shown = list(titles(page.archive.store, page.me, [chosen]).values()) if chosen else []
+    shown = list(titles(page.archive.store, page.principal, [chosen]).values()) if chosen else []
     if typed:
         shown += [r for r in _find(page, picker, typed) if r.id != chosen]
     page.audit("search", shown)
@@ -89,7 +86,7 @@ def _find(page: Page, picker: Picker, typed: str) -> list[Record]:
         hits = search_readable(page, typed, kinds=picker.kinds, limit=wanted).hits
     except Invalid:  # not a query the index takes (too long, odd characters): nothing found
         return []
-    found = titles(page.archive.store, page.me, [h.id for h in hits])
+    found = titles(page.archive.store, page.principal, [h.id for h in hits])
     records = [found[h.id] for h in hits if h.id in found]
     if picker.org_kind:
         records = [r for r in records if _org_kind(r) == picker.org_kind]
@@ -103,20 +100,6 @@ def _org_kind(record: Record) -> str | None:
 def search_readable(
     page: Page, text: str, *, kinds: Collection[str] | None, limit: int, **filters: Any
 ) -> Any:
-    """``records.search.search`` as this user may see it: their levels, and restricted records
-    only where granted. ``Invalid`` for a query the index does not take."""
-    store, principal = page.archive.store, page.principal
-    # The grants table, read by name: which restricted records are granted to the user or
-    # their groups (``search`` applies the levels and these grants to its hits)
-    with store.unscoped_view() as view:
-        assert isinstance(view, SqlView)
-        granted = set(view.conn.scalars(granted_ids(principal.grantees)))
-    return search(
-        store,
-        text,
-        kinds=kinds,
-        levels=visible_levels(principal),
-        visible=granted.__contains__,
-        limit=limit,
-        **filters,
-    )
+    """``records.search.search`` as this user may see it. ``Invalid`` for a query the index
+    does not take."""
+    return search(page.archive.store, page.principal, text, kinds=kinds, limit=limit, **filters)

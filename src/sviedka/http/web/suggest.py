@@ -47,16 +47,16 @@ def duplicate_candidates(
     if not names:
         return []
     birth = _date(values.get(f"{prefix}.birth_date"))
-    store, user = page.archive.store, page.me
+    store, me = page.archive.store, page.principal
     found = []
     try:
         # The matcher and ``readable_among`` scope to the user in their own SQL, on the whole
         # store (asked for by name); only the persons they let through are read
         with store.unscoped_view() as view:
-            hits = matching.likely_duplicates(view, names, birth, limit=_CONSIDERED, reader=user)
-            mine = readable_among(view, user, [person_id for person_id, _, _ in hits])
+            hits = matching.likely_duplicates(view, names, birth, limit=_CONSIDERED, reader=me)
+            mine = readable_among(view, me, [person_id for person_id, _, _ in hits])
             for person_id, score, why in [h for h in hits if h[0] in mine][:_LIMIT]:
-                person = redact(page.principal, view.get(person_id).record)
+                person = redact(me, view.get(person_id).record)
                 if isinstance(person, Person):
                     found.append(Candidate(person, float(score), tuple(why)))
     except Unavailable:  # the matcher's name index is not in this database (yet)

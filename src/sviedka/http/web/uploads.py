@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ...errors import Invalid
 from ...model import Confidentiality
-from ...services.evidence import Collection, Ingested, ingest_stream
+from ...services.evidence import Collection, Ingested, Uploads, uploading
 from ..deps import client_ip
 from ..files import BodyReader, FileField, StreamedForm
 
@@ -26,30 +26,27 @@ __all__ = ["collection_of", "receive", "stored_json"]
 Fields = dict[str, list[str]]
 
 
-async def receive(page: Page, form: StreamedForm) -> list[Ingested]:
-    """Store every file of the form; ``Invalid`` if there is none."""
+async def receive(page: Page) -> list[Ingested]:
+    """Store every file of the page's form; ``Forbidden`` before anything is read unless the
+    user may upload files, ``Invalid`` if there is none."""
+    uploads = uploading(page.archive, page.principal, ip=client_ip(page.request))
+    form = StreamedForm.of(page.request)
     fields: Fields = {}
     stored: list[Ingested] = []
     while (part := await form.next_part()) is not None:
         if not isinstance(part, FileField):
             fields.setdefault(part.name, []).append(part.value)
         elif part.name == "files" and part.filename:
-            stored.append(await _ingest(page, part, collection_of(fields)))
+            stored.append(await _ingest(uploads, part, collection_of(fields)))
     if not stored:
         raise Invalid("Choose at least one file.", {"files": "choose at least one file"})
     return stored
 
 
-async def _ingest(page: Page, part: FileField, collection: Collection) -> Ingested:
+async def _ingest(uploads: Uploads, part: FileField, collection: Collection) -> Ingested:
     reader = BodyReader(part.chunks, asyncio.get_running_loop())
     made: Ingested = await run_in_threadpool(
-        ingest_stream,
-        page.archive,
-        reader,
-        name=part.filename,
-        actor=page.me,
-        collection=collection,
-        ip=client_ip(page.request),
+        uploads.ingest, reader, name=part.filename, collection=collection
     )
     return made
 

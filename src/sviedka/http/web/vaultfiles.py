@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ...errors import NotFound, Unavailable
 from ...model import Evidence
-from ...services.accounts import User
+from ...policy import Permission, Principal
 from ...services.archive.folder import Archive
 from ...services.archive.keys import ArchiveKeys
 from ...services.evidence import decrypted_chunks, log_access, readable_evidence, shown_evidence
@@ -31,16 +31,20 @@ __all__ = [
 _THUMBNAIL_MAX = 4 * 1024 * 1024  # a thumbnail is 320 pixels at most: far below this
 
 
-def evidence_by_hash(archive: Archive, user: User, sha256: str) -> Evidence:
+def evidence_by_hash(
+    archive: Archive, me: Principal, sha256: str, *, to_download: bool = False
+) -> Evidence:
     """The readable Evidence record of a file, as the page shows it; ``NotFound`` alike if
-    absent or hidden."""
-    # ``readable_evidence`` scopes to the user itself: which record opens a file is decided
+    absent or hidden. ``to_download``: ``Forbidden`` first unless the principal may download
+    files."""
+    # ``readable_evidence`` scopes to the principal itself: which record opens a file is decided
     # from every record an ingest made for it, so it is given the whole store, by name
     with archive.store.unscoped_view() as view:
-        found, blob = readable_evidence(view, user, sha256)
+        wanted = Permission.EVIDENCE_DOWNLOAD if to_download else None
+        found, blob = readable_evidence(view, me, sha256, to=wanted)
         if blob.derived or not isinstance(found.record, Evidence):
             raise NotFound(f"No evidence with sha256 {sha256}.")
-        return shown_evidence(view, user, found.record)
+        return shown_evidence(view, me, found.record)
 
 
 def keys_or_503(keys: ArchiveKeys | None) -> ArchiveKeys:
@@ -73,12 +77,12 @@ class Download:
 
 
 def download(
-    archive: Archive, keys: ArchiveKeys, user: User, evidence: Evidence, *, ip: str | None
+    archive: Archive, keys: ArchiveKeys, me: Principal, evidence: Evidence, *, ip: str | None
 ) -> Download:
     """The evidentiary copy, decrypted as it is sent, once the read is audited and logged as
     custody (if either cannot be written, nothing is handed out)."""
     chunks = decrypted_chunks(archive, keys, evidence.sha256 or "")
-    log_access(archive, user, evidence, inline=False, via="web download", ip=ip)
+    log_access(archive, me, evidence, inline=False, via="web download", ip=ip)
     media = evidence.media_type or "application/octet-stream"
     return Download(chunks, _filename(evidence), media, evidence.size)
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from ...errors import Invalid
 from ...model import Confidentiality, EndMode, Organisation
-from ...policy import Principal
+from ...policy import Permission, Principal, require
 from ...spreadsheet import csv_text
 from ...store import SqlStore
 from ...store.spell_counts import Breakdown, Who
@@ -65,7 +65,9 @@ class Scope:
 
     @classmethod
     def of(cls, principal: Principal, *, all_detentions: bool = False) -> Scope:
-        """What ``principal`` may count: the levels its read scope opens without a grant."""
+        """What ``principal`` may count: the levels its read scope opens without a grant;
+        ``Forbidden`` unless it may read (every count a user asks for starts here)."""
+        require(principal, Permission.READ)
         return cls(levels_of(principal), all_detentions)
 
     def who(self) -> Who:

@@ -27,12 +27,11 @@ from typing import Any
 
 from ...model.revision import canonical, timestamp
 from ...policy import AuditSubject as Subject
-from ...policy import Permission, Principal, audit_subject, may_see_audit, principal_of, require
+from ...policy import Permission, Principal, audit_subject, may_see_audit, require
 from ...store import SqlStore, View, Writer
 from ...store.audit_log import audit_entries
 from ...store.compartments import journal
 from ...store.scoped import ScopedView
-from ..accounts import User
 
 __all__ = [
     "KIND",
@@ -45,7 +44,7 @@ __all__ = [
     "visible_events",
 ]
 
-Actor = User | Principal | str  # a user (or token), a principal, or the CLI's actor name
+Actor = Principal | str  # a principal, or the CLI's actor name
 
 KIND = "audit"
 
@@ -77,25 +76,24 @@ def _who(actor: Actor) -> tuple[str, str | None]:
     """The name and user id an event records."""
     if isinstance(actor, str):
         return actor, None
-    principal = principal_of(actor)
-    return principal.name, principal.id
+    return actor.name, actor.id
 
 
 def audit_read(
-    store: SqlStore, user: User | Principal, what: str, ref: str, *, ip: str | None
+    store: SqlStore, principal: Principal, what: str, ref: str, *, ip: str | None
 ) -> None:
-    """Log that ``user`` read ``ref`` (``what``: ``read``, ``evidence_view``,
+    """Log that ``principal`` read ``ref`` (``what``: ``read``, ``evidence_view``,
     ``evidence_download``, …). Call it before the content is shown: if the event cannot be
     logged, the read must fail."""
-    audit_reads(store, user, what, [ref], ip=ip)
+    audit_reads(store, principal, what, [ref], ip=ip)
 
 
 def audit_reads(
-    store: SqlStore, user: User | Principal, what: str, refs: Iterable[str], *, ip: str | None
+    store: SqlStore, principal: Principal, what: str, refs: Iterable[str], *, ip: str | None
 ) -> None:
     """One event per ref, all in one transaction (a page of a list)."""
     at = timestamp()
-    name, user_id = _who(user)
+    name, user_id = _who(principal)
     made = [AuditEvent(what, ref, name, user_id, at, ip) for ref in dict.fromkeys(refs)]
     _append(store, made)
 

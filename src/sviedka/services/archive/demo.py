@@ -169,7 +169,7 @@ def _build(path: Path, demo: DemoData, actor: str) -> str:
         imported = _import_sample(archive, actor)
         made = _ingest(archive, demo.files, actor)
         keys = unlock_archive(path, archive.config.id, DEMO_CUSTODIAN, DEMO_PASSPHRASE)
-        checkpoint(archive, keys)
+        checkpoint(archive, CUSTODIAN, keys)
         return _tour(path, archive.store, demo, made, imported) + add_demo_users(archive.store)
 
 

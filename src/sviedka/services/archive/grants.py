@@ -13,19 +13,17 @@ from collections.abc import Iterable
 
 from ...errors import Invalid, NotFound
 from ...model.revision import timestamp
-from ...policy import Grantee, GranteeKind, Permission, Principal, principal_of, read_scope, require
+from ...policy import Grantee, GranteeKind, Permission, Principal, read_scope, require
 from ...store import SqlStore, View, Writer
 from ...store.compartments import Grant, account_exists, drop_grant, grants_of, put_grant
 from ...store.scoped import scoped
-from ..accounts import User
 from .audit import audit_in
 
 __all__ = ["Grant", "add_grant", "grant_author", "grant_in", "list_grants", "remove_grant"]
 
 
-def list_grants(store: SqlStore, who: User | Principal, record_id: str) -> list[Grant]:
+def list_grants(store: SqlStore, principal: Principal, record_id: str) -> list[Grant]:
     """Who may read a restricted record (users by id, groups by name)."""
-    principal = principal_of(who)
     require(principal, Permission.MANAGE_GRANTS)
     with store.view(principal) as view:
         view.get(record_id)
@@ -34,7 +32,7 @@ def list_grants(store: SqlStore, who: User | Principal, record_id: str) -> list[
 
 def add_grant(
     store: SqlStore,
-    who: User | Principal,
+    principal: Principal,
     record_id: str,
     *,
     grantee_kind: str,
@@ -42,7 +40,6 @@ def add_grant(
     ip: str | None = None,
 ) -> Grant:
     """Let a user (by id) or a group read a record the principal may read; audited."""
-    principal = principal_of(who)
     require(principal, Permission.MANAGE_GRANTS)
     to = _grantee(grantee_kind, grantee)
     with store.writer() as writer:
@@ -54,7 +51,7 @@ def add_grant(
 
 def remove_grant(
     store: SqlStore,
-    who: User | Principal,
+    principal: Principal,
     record_id: str,
     *,
     grantee_kind: str,
@@ -63,7 +60,6 @@ def remove_grant(
 ) -> None:
     """Withdraw a grant of a record the principal may read; audited. ``NotFound`` if there was
     no such grant."""
-    principal = principal_of(who)
     require(principal, Permission.MANAGE_GRANTS)
     to = _grantee(grantee_kind, grantee)
     with store.writer() as writer:
@@ -87,12 +83,11 @@ def grant_in(
 
 
 def grant_author(
-    writer: Writer, who: User | Principal, record_ids: Iterable[str], *, ip: str | None
+    writer: Writer, principal: Principal, record_ids: Iterable[str], *, ip: str | None
 ) -> None:
     """Grant new (or newly) restricted records to their author, who could not read them
     otherwise, in the transaction that writes them. Nothing for a principal with no account
     (the custodian reads every compartment)."""
-    principal = principal_of(who)
     if principal.id is None:
         return
     for record_id in record_ids:

@@ -7,14 +7,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ...errors import IntegrityFailure, Invalid, NotFound
+from ...errors import IntegrityFailure, Invalid, NotFound, Unavailable
 from ...ledger import merkle
 from ...ledger.checkpoints import CheckpointRecord
 from ...ledger.note import cosigner_key as note_cosigner_key
 from ...ledger.note import open_checkpoint, parse_verifier_key
 from ...ledger.timestamp import tsa_chain_pem
 from ...model.ids import is_record_id
-from ...policy import Principal, principal_of, read_scope
+from ...policy import Permission, Principal, read_scope, require
 from ...store import Problem, Stored, View
 from ...store.ledger.checkpoints import (
     consistency_bundle,
@@ -31,7 +31,6 @@ from ...store.ledger.witness import (
 )
 from ...store.reading import connection
 from ...store.scoped import scoped
-from ..accounts import User
 from .folder import Archive
 from .keys import ArchiveKeys
 
@@ -50,15 +49,23 @@ __all__ = [
 ]
 
 
-def checkpoint(archive: Archive, keys: ArchiveKeys) -> CheckpointRecord:
+def checkpoint(
+    archive: Archive, principal: Principal, keys: ArchiveKeys | None
+) -> CheckpointRecord:
     """Sign the log's current head (or return the checkpoint of that size if it exists), with
-    the audit events queued until now in it."""
+    the audit events queued until now in it; ``Forbidden`` unless the principal may sign,
+    ``Unavailable`` without the archive keys."""
+    require(principal, Permission.CHECKPOINT)
+    if keys is None:
+        raise Unavailable("The server was started without the archive keys; it cannot sign.")
     archive.store.sequence(if_waiting=True)
     with archive.store.write_transaction() as conn:
         return make_checkpoint(conn, keys.signer)
 
 
-def latest(archive: Archive) -> CheckpointRecord | None:
+def latest(archive: Archive, principal: Principal) -> CheckpointRecord | None:
+    """The latest signed checkpoint, if any; ``Forbidden`` unless the principal may read."""
+    require(principal, Permission.READ)
     with archive.store.engine.connect() as conn:
         return latest_checkpoint(conn)
 
@@ -69,19 +76,18 @@ def proof(archive: Archive, ref: str) -> dict[str, Any]:
         return proof_bundle(conn, ref)
 
 
-def proof_for(
-    archive: Archive, reader: User | Principal, ref: str
-) -> tuple[Stored, dict[str, Any]]:
+def proof_for(archive: Archive, reader: Principal, ref: str) -> tuple[Stored, dict[str, Any]]:
     """A proof for ``reader``, and the record it is about (for the audit): a record's latest
     revision, or the latest custody event of a file that an Evidence record they may read
     describes. Neither may name a record the reader may not read: a custody event that does is
     passed over for an earlier one; a revision that does is refused, with the very ``NotFound``
     of an id never used. (Masking the name is no way out: a masked state no longer hashes to
     the logged entry, and the entry's state hash would still confirm a guessed id.)"""
+    require(reader, Permission.PROOF)
     # The whole store next to the reader's scope, on purpose: an entry that names a record the
     # reader may not read must be seen to be refused (the log itself is not scoped)
     with archive.store.unscoped_view() as view:
-        readable = scoped(view, read_scope(principal_of(reader)))
+        readable = scoped(view, read_scope(reader))
         if len(ref) == 64:
             subject = _readable_file(readable, ref)
             known = {subject.record.id}
@@ -122,7 +128,10 @@ def _record_ids(value: Any) -> Iterator[str]:
             yield from _record_ids(item)
 
 
-def consistency(archive: Archive, old: int, new: int) -> dict[str, Any]:
+def consistency(archive: Archive, principal: Principal, old: int, new: int) -> dict[str, Any]:
+    """A proof that the log at size ``old`` is a prefix of the log at size ``new``; ``Forbidden``
+    unless the principal may ask for proofs."""
+    require(principal, Permission.PROOF)
     with archive.store.engine.connect() as conn:
         return consistency_bundle(conn, old, new)
 

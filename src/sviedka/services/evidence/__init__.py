@@ -1,7 +1,8 @@
 """Evidence: one ingest for every way a file arrives, reading files back as a principal may,
 export, custody and fixity.
 
-- ``ingest``: ``ingest_file`` (the command line) and ``ingest_stream`` (uploads), one use case;
+- ``ingest``: ``ingest_file`` (the command line) and ``ingest_stream`` (uploads, ``uploading``),
+  one use case;
 - ``level``: what a file may be linked to and the level it gets (``Collection``);
 - ``describe``: metadata, thumbnail and near-duplicates from a working copy (``workcopy``);
 - ``reading``: the record and custody chain a principal may see; view and download events;
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from .describe import describe
 from .fixity import check_vault, export, reencrypt_all
-from .ingest import Ingested, ingest_file, ingest_stream
+from .ingest import Ingested, Uploads, ingest_file, ingest_stream, uploading
 from .level import Collection, raised_to_links
 from .names import entered_name, safe_name
 from .principal import Custodian, Principal
@@ -28,6 +29,7 @@ __all__ = [
     "Custodian",
     "Ingested",
     "Principal",
+    "Uploads",
     "check_vault",
     "custody_chain",
     "decrypted_chunks",
@@ -42,5 +44,6 @@ __all__ = [
     "reencrypt_all",
     "safe_name",
     "shown_evidence",
+    "uploading",
     "visible_twins",
 ]

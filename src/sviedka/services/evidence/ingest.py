@@ -29,7 +29,7 @@ from ...model import Confidentiality, Evidence, SourceLink
 from ...model.custody import CustodyEvent, CustodyKind
 from ...model.ids import new_id
 from ...model.revision import timestamp
-from ...policy import Permission, principal_of
+from ...policy import Permission
 from ...store import Writer
 from ...vault import Blob
 from ..archive.folder import Archive
@@ -41,7 +41,7 @@ from .names import entered_name, safe_name
 from .principal import Principal, actor_name, as_principal, reaches, require_to
 from .workcopy import LIMIT, Tee, WorkingCopy
 
-__all__ = ["Ingested", "Readable", "ingest_file", "ingest_stream"]
+__all__ = ["Ingested", "Readable", "Uploads", "ingest_file", "ingest_stream", "uploading"]
 
 _UNDESCRIBED = (
     f"not described: no copy of the upload was kept to read it from (larger than "
@@ -93,6 +93,27 @@ def ingest_stream(
     return made
 
 
+def uploading(archive: Archive, who: Principal, *, ip: str | None) -> Uploads:
+    """The uploads of ``who`` (a form of many files, the API's body): ``Forbidden`` unless it
+    may upload files, asked before the first file arrives."""
+    require_to(who, Permission.EVIDENCE_UPLOAD)
+    return Uploads(archive, who, ip)
+
+
+@dataclass(frozen=True)
+class Uploads:
+    """Made by ``uploading`` (which asked the policy); each file is ``ingest_stream``'s."""
+
+    archive: Archive
+    who: Principal
+    ip: str | None
+
+    def ingest(self, stream: Readable, *, name: str, collection: Collection) -> Ingested:
+        return ingest_stream(
+            self.archive, stream, name=name, actor=self.who, collection=collection, ip=self.ip
+        )
+
+
 def ingest_file(
     archive: Archive,
     path: Path,
@@ -135,7 +156,7 @@ def _ingest(
         _log(w, who, evidence, blob, name, collection, reason, new=before is None)
         if _newly_restricted(evidence, before):  # in this transaction, or a crash locks it out
             grant_author(w, who, [evidence.id], ip=ip)
-    with archive.store.view(principal_of(who)) as view:
+    with archive.store.view(who) as view:
         readable = view.find(evidence.id) is not None
     made = Ingested(
         blob.sha256,

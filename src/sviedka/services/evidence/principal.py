@@ -1,30 +1,26 @@
 """Who acts on evidence: a user (a web session or an API token) or the archive's custodian at
 the command line, who has full access (every level, every compartment, no grant needed).
 
-The rules are ``policy``'s, asked of the principal of a ``User`` (``principal_of``) or of a
-``Principal`` given; the custodian is the policy's own ``custodian`` principal.
+The rules are ``policy``'s, asked of the ``Principal`` given (the server makes it from the
+request's account); the custodian is the policy's own ``custodian`` principal.
 """
 
 from __future__ import annotations
-
-from typing import TypeAlias
 
 from ...model import Confidentiality, Record
 from ...policy import (
     LEVELS,
     Permission,
+    Principal,
     ReadScope,
     clearance_levels,
     custodian,
-    principal_of,
     reach,
     read_scope,
     require,
 )
-from ...policy import Principal as PolicyPrincipal
 from ...store import View
 from ...store.scoped import ScopedView, scoped
-from ..accounts import User
 
 __all__ = [
     "Custodian",
@@ -39,13 +35,10 @@ __all__ = [
 ]
 
 
-def Custodian(name: str) -> PolicyPrincipal:
+def Custodian(name: str) -> Principal:
     """The custodian at the command line; ``name`` is how revisions and custody events name
     them (``SVIEDKA_ACTOR``, ``cli:<login>`` by default)."""
     return custodian(name)
-
-
-Principal: TypeAlias = User | PolicyPrincipal
 
 
 def as_principal(actor: Principal | str) -> Principal:
@@ -55,23 +48,23 @@ def as_principal(actor: Principal | str) -> Principal:
 
 def actor_name(who: Principal) -> str:
     """How revisions and custody events name the principal (``user:<name>`` for users)."""
-    return principal_of(who).actor
+    return who.actor
 
 
 def require_to(who: Principal, permission: Permission) -> None:
     """``Forbidden`` unless the principal's role (and token) allow ``permission``."""
-    require(principal_of(who), permission)
+    require(who, permission)
 
 
 def reads(view: View, who: Principal, record: Record) -> bool:
     """Whether the principal may read the record (role, clearance, compartments)."""
-    return _admits(view, read_scope(principal_of(who)), record)
+    return _admits(view, read_scope(who), record)
 
 
 def reaches(view: View, who: Principal, record: Record) -> bool:
     """Whether the record is within the principal's clearance and compartments: what it may
     point at and write to, even without the read permission (an upload-only token)."""
-    return _admits(view, reach(principal_of(who)), record)
+    return _admits(view, reach(who), record)
 
 
 def _admits(view: View, scope: ReadScope, record: Record) -> bool:
@@ -84,7 +77,7 @@ def _admits(view: View, scope: ReadScope, record: Record) -> bool:
 
 
 def writable_levels(who: Principal) -> frozenset[Confidentiality]:
-    return clearance_levels(principal_of(who))
+    return clearance_levels(who)
 
 
 def highest(*levels: Confidentiality | None) -> Confidentiality:

@@ -20,9 +20,8 @@ from ...errors import NotFound
 from ...model import Confidentiality, Evidence, Record
 from ...model.custody import CustodyEvent, CustodyKind
 from ...model.revision import timestamp
-from ...policy import principal_of, redact
+from ...policy import Permission, redact, require
 from ...store import BlobRecord, Stored, View
-from ..accounts import User
 from ..archive.audit import audit_read
 from ..archive.folder import Archive
 from .names import safe_name
@@ -40,9 +39,15 @@ _FILE_EVENTS = frozenset({CustodyKind.VERIFIED, CustodyKind.REENCRYPTED})
 _AUDITED = frozenset({Confidentiality.CONFIDENTIAL, Confidentiality.RESTRICTED})
 
 
-def readable_evidence(view: View, who: Principal, sha256: str) -> tuple[Stored, BlobRecord]:
+def readable_evidence(
+    view: View, who: Principal, sha256: str, *, to: Permission | None = None
+) -> tuple[Stored, BlobRecord]:
     """The Evidence record that describes a file (or its thumbnail) and that the principal may
-    read, with the vault's record of the file; ``NotFound`` otherwise, whatever the reason."""
+    read, with the vault's record of the file; ``NotFound`` otherwise, whatever the reason.
+    With ``to`` (``read`` to describe it, ``evidence_download`` to hand it out), ``Forbidden``
+    first unless the principal may do that."""
+    if to is not None:
+        require(who, to)
     blob = view.blob(sha256) if len(sha256) == 64 else None
     if blob is not None:
         found = _thumbnailed(view, sha256) if blob.derived else _ingested(view, sha256)
@@ -83,9 +88,10 @@ def _describing(view: View, field: str, sha256: str) -> Iterable[Stored]:
 
 
 def custody_chain(archive: Archive, sha256: str, who: Principal | str) -> list[CustodyEvent]:
-    """The file's chain of custody as the principal may see it, oldest first; ``NotFound`` if
-    it may read no record of the file."""
+    """The file's chain of custody as the principal may see it, oldest first; ``Forbidden``
+    unless it may read, ``NotFound`` if it may read no record of the file."""
     reader = Custodian(who) if isinstance(who, str) else who
+    require(reader, Permission.READ)
     # Unscoped on purpose: which events belong to a record the reader may read is decided from
     # every record an ingest made for the file (the first one owns events that name none)
     with archive.store.unscoped_view() as view:
@@ -112,10 +118,10 @@ def visible_twins(view: View, who: Principal, evidence: Record) -> tuple[str, ..
     )
 
 
-def shown_evidence(view: View, who: User, evidence: Evidence) -> Evidence:
+def shown_evidence(view: View, who: Principal, evidence: Evidence) -> Evidence:
     """The record as a page shows it: redacted for the user, only the near-duplicates they may
     read, and names without invisible characters (records stored before names were cleaned)."""
-    record = redact(principal_of(who), evidence)
+    record = redact(who, evidence)
     assert isinstance(record, Evidence)
     return dataclasses.replace(
         record,
@@ -126,7 +132,7 @@ def shown_evidence(view: View, who: User, evidence: Evidence) -> Evidence:
 
 
 def log_access(
-    archive: Archive, who: User, evidence: Record, *, inline: bool, via: str, ip: str | None
+    archive: Archive, who: Principal, evidence: Record, *, inline: bool, via: str, ip: str | None
 ) -> None:
     """Custody (viewed or exported) and audit events for a file about to be sent: if either
     cannot be written, nothing is sent."""

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..accounts import User
+    from ...policy import Principal
 
 __all__ = ["Action", "ImportOptions", "ImportReport", "Progress", "RowOutcome"]
 
@@ -39,7 +39,7 @@ class ImportOptions:
     list_name: str | None = None  # the list the rows come from (names its Source record)
     # Whose reading rights bound the report: duplicate warnings consider only the records this
     # user may read. None: the archive's custodian (the CLI), who reads everything.
-    reader: User | None = None
+    reader: Principal | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

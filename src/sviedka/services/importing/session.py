@@ -23,10 +23,9 @@ from ...errors import Invalid
 from ...model import Person, Record, Source, SourceKind
 from ...model.codec import dump
 from ...model.ids import new_id
-from ...policy import principal_of
+from ...policy import Principal
 from ...store import View, Writer
 from ...store.reading import read_by
-from ..accounts import User
 from ..archive.folder import Archive
 from ..records.matching import likely_duplicates
 from .build import Builder, RowRecords
@@ -115,9 +114,9 @@ def _run(
         raise Invalid("The file has a header row but no data rows.", {"file": "no rows"})
 
 
-def _readable(writer: Writer, reader: User | None) -> View:
+def _readable(writer: Writer, reader: Principal | None) -> View:
     """The writer's records as ``reader`` may read them (all of them for the custodian)."""
-    return writer if reader is None else read_by(writer, principal_of(reader))
+    return writer if reader is None else read_by(writer, reader)
 
 
 def _source(
@@ -245,7 +244,7 @@ class _Rows:
         )
 
 
-def _duplicate_warnings(writer: Writer, person: Person, reader: User | None) -> list[str]:
+def _duplicate_warnings(writer: Writer, person: Person, reader: Principal | None) -> list[str]:
     """A warning per person already in the archive who is likely this new one (by id and score
     only: the report never shows another record's name), among the persons ``reader`` may read
     (everyone for the custodian): a warning must not tell whether a name exists where the

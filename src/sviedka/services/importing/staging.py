@@ -29,8 +29,7 @@ from ...errors import Invalid, NotFound
 from ...model import Confidentiality
 from ...model.ids import is_record_id, new_id
 from ...model.revision import timestamp
-from ...policy import Forbidden, Permission, principal_of
-from ..accounts import User
+from ...policy import Forbidden, Permission, Principal
 from ..archive.folder import Archive
 from ..evidence import safe_name
 from . import FORMATS, ImportOptions, run_import
@@ -81,7 +80,7 @@ class Staged:
 
 def stage(
     archive: Archive,
-    user: User,
+    principal: Principal,
     stream: Readable,
     *,
     name: str,
@@ -94,15 +93,17 @@ def stage(
 
     :param actor: how the user is named in revisions (``user:NAME``).
     """
-    _check_may_import(user, fmt)
+    _check_may_import(principal, fmt)
     sweep(archive)
-    made = Staged(new_id(), user.id, fmt, _file_name(name), timestamp(), options or StagedOptions())
+    made = Staged(
+        new_id(), principal.id or "", fmt, _file_name(name), timestamp(), options or StagedOptions()
+    )
     folder = _root(archive) / made.id
     folder.mkdir(mode=0o700)
     try:
         (folder / "upload").mkdir(mode=0o700)
         upload = _save(stream, folder / "upload" / made.file)
-        report = _run(archive, user, made, upload, actor=actor, dry_run=True)
+        report = _run(archive, principal, made, upload, actor=actor, dry_run=True)
         made = replace(made, report=report)
         _write_private(folder / "staged.json", json.dumps(asdict(made)).encode("utf-8"))
     except BaseException:
@@ -111,50 +112,55 @@ def stage(
     return made
 
 
-def staged(archive: Archive, user: User, import_id: str) -> Staged:
+def staged(archive: Archive, principal: Principal, import_id: str) -> Staged:
     """A staged import of this user's, its report as they may see it now; ``NotFound`` for
     anyone else's, an expired one, or an unknown id, with the same message."""
-    policy.require(principal_of(user), Permission.IMPORT)
+    policy.require(principal, Permission.IMPORT)
     found = _load(archive, import_id)
-    if found is None or found.user_id != user.id:
+    if found is None or found.user_id != principal.id:
         raise NotFound(f"No staged import with id {import_id}.")
-    return replace(found, report=_visible(archive, user, found.report))
+    return replace(found, report=_visible(archive, principal, found.report))
 
 
-def waiting(archive: Archive, user: User) -> list[Staged]:
+def waiting(archive: Archive, principal: Principal) -> list[Staged]:
     """This user's staged imports, newest first (none for a user who may not import)."""
-    if not policy.can(principal_of(user), Permission.IMPORT):
+    if not policy.can(principal, Permission.IMPORT):
         return []
     sweep(archive)
     mine = []
     for folder in _root(archive).iterdir():
         found = _load(archive, folder.name)
-        if found is not None and found.user_id == user.id:
+        if found is not None and found.user_id == principal.id:
             mine.append(found)
     return sorted(mine, key=lambda s: s.created_at, reverse=True)
 
 
 def confirm(
-    archive: Archive, user: User, import_id: str, *, actor: str, keep_going: bool | None = None
+    archive: Archive,
+    principal: Principal,
+    import_id: str,
+    *,
+    actor: str,
+    keep_going: bool | None = None,
 ) -> dict[str, Any]:
     """Import for real, with the options of the dry run (``keep_going`` may override its own);
     the upload is removed whatever the outcome. Two confirmations of one import run it once: the
     second finds nothing."""
-    found = staged(archive, user, import_id)
-    _check_may_import(user, found.format)
+    found = staged(archive, principal, import_id)
+    _check_may_import(principal, found.format)
     claimed = _claim(archive, import_id)
     try:
         if keep_going is not None:
             found = replace(found, options=replace(found.options, keep_going=keep_going))
         upload = next((claimed / "upload").iterdir())
-        return _run(archive, user, found, upload, actor=actor, dry_run=False)
+        return _run(archive, principal, found, upload, actor=actor, dry_run=False)
     finally:
         shutil.rmtree(claimed, ignore_errors=True)
 
 
-def discard(archive: Archive, user: User, import_id: str) -> None:
+def discard(archive: Archive, principal: Principal, import_id: str) -> None:
     """Forget a staged import of this user's; its upload is deleted."""
-    staged(archive, user, import_id)
+    staged(archive, principal, import_id)
     shutil.rmtree(_root(archive) / import_id, ignore_errors=True)
 
 
@@ -173,8 +179,7 @@ def sweep(archive: Archive, *, now: float | None = None) -> None:
 # -- checks and reports ------------------------------------------------------------------------
 
 
-def _check_may_import(user: User, fmt: str) -> None:
-    principal = principal_of(user)
+def _check_may_import(principal: Principal, fmt: str) -> None:
     policy.require(principal, Permission.IMPORT)
     if Confidentiality.INTERNAL not in policy.clearance_levels(principal):
         raise Forbidden("Imports make internal records; your clearance does not reach them.")
@@ -183,21 +188,21 @@ def _check_may_import(user: User, fmt: str) -> None:
 
 
 def _run(
-    archive: Archive, user: User, made: Staged, upload: Path, *, actor: str, dry_run: bool
+    archive: Archive, principal: Principal, made: Staged, upload: Path, *, actor: str, dry_run: bool
 ) -> dict[str, Any]:
     given = ImportOptions(
-        actor=actor, dry_run=dry_run, reader=user, **asdict(made.options)
+        actor=actor, dry_run=dry_run, reader=principal, **asdict(made.options)
     )  # fmt: skip
     report = run_import(archive, upload, made.format, given).as_dict()
-    return _visible(archive, user, report)
+    return _visible(archive, principal, report)
 
 
-def _visible(archive: Archive, user: User, report: dict[str, Any]) -> dict[str, Any]:
+def _visible(archive: Archive, principal: Principal, report: dict[str, Any]) -> dict[str, Any]:
     """The report without the record ids the user may not read, nor the warnings naming one."""
     rows = report.get("rows", [])
     named = {i for row in rows for i in row["records"]}
     named |= {i for row in rows for text in row["reasons"] for i in _MENTIONED_ID.findall(text)}
-    allowed = _readable_among(archive, user, named)
+    allowed = _readable_among(archive, principal, named)
     shown = [
         row
         | {
@@ -209,8 +214,8 @@ def _visible(archive: Archive, user: User, report: dict[str, Any]) -> dict[str, 
     return report | {"rows": shown}
 
 
-def _readable_among(archive: Archive, user: User, ids: set[str]) -> set[str]:
-    with archive.store.view(principal_of(user)) as view:
+def _readable_among(archive: Archive, principal: Principal, ids: set[str]) -> set[str]:
+    with archive.store.view(principal) as view:
         return set(view.kinds_of(ids))
 
 

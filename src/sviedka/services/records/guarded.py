@@ -4,7 +4,7 @@ clearance and compartments, and a restricted record granted to its author in the
 transaction.
 
 The API and the web call these rather than ``services.records.records`` directly, so that both apply
-the same rules. Each takes the request's ``User`` or any ``Principal`` (``principal_of``).
+the same rules. Each takes the ``Principal`` asking and asks the policy itself.
 """
 
 from __future__ import annotations
@@ -23,17 +23,16 @@ from ...policy import (
     Principal,
     audited,
     hidden_fields,
-    principal_of,
     read_scope,
     redact,
     redact_state,
     require,
+    visible_levels,
 )
 from ...store import Stored
 from ...store.decoded import dumped
 from ...store.scoped import level_of, scoped
 from ...store.sql import record_of
-from ..accounts import User
 from ..archive.audit import audit_reads
 from ..archive.folder import Archive
 from ..archive.grants import grant_author
@@ -50,22 +49,25 @@ from .records import (
 
 __all__ = [
     "AUDITED",
-    "actor_of",
     "create_record",
     "list_records",
     "read_history",
     "read_record",
+    "recording_levels",
     "shown",
     "update_record",
 ]
 
 _MAX_PAGE = 500
-Who = User | Principal
 
 
-def actor_of(user: Who) -> str:
-    """How a user is named in revisions and custody events."""
-    return principal_of(user).actor
+def recording_levels(principal: Principal) -> list[Confidentiality]:
+    """The levels at which the principal may record a case from a form, least protected first
+    (within its clearance: a restricted case is granted to its author); ``Forbidden`` unless it
+    may create records. The record forms, their pickers and duplicate warnings start here."""
+    require(principal, Permission.CREATE)
+    mine = visible_levels(principal)
+    return [level for level in Confidentiality if level in mine]
 
 
 def _audit(
@@ -83,12 +85,12 @@ def _levels(found: Sequence[Stored]) -> list[tuple[str, Confidentiality]]:
     return [(s.record.id, s.record.confidentiality) for s in found]
 
 
-def shown(archive: Archive, user: Who, found: Sequence[Stored]) -> list[dict[str, Any]]:
+def shown(archive: Archive, principal: Principal, found: Sequence[Stored]) -> list[dict[str, Any]]:
     """The records as JSON as the user may see them: references to records they may not read
     are null (``masking``). ``found`` comes from the functions here (already redacted)."""
     hidden: set[str] = set()
     if any(reference_ids(s.record) for s in found):  # most records point nowhere: no query
-        with archive.store.view(principal_of(user)) as view:
+        with archive.store.view(principal) as view:
             hidden = hidden_ids(view, (s.record for s in found))
     return [mask(s.record, dumped(s.record), hidden) for s in found]
 
@@ -98,12 +100,16 @@ def _shown(principal: Principal, stored: Stored) -> Stored:
 
 
 def read_record(
-    archive: Archive, user: Who, record_id: str, *, as_of: str | None = None, ip: str | None
+    archive: Archive,
+    principal: Principal,
+    record_id: str,
+    *,
+    as_of: str | None = None,
+    ip: str | None,
 ) -> Stored:
     """The record as the user may see it; ``NotFound`` if it does not exist *or* they may not
     read it (now, or as it was at ``as_of``). A confidential or restricted record's read is
     audited before it is returned."""
-    principal = principal_of(user)
     require(principal, Permission.READ)
     moment = parse_as_of(as_of) if as_of else None
     with archive.store.view(principal) as view:
@@ -114,7 +120,7 @@ def read_record(
 
 def list_records(
     archive: Archive,
-    user: Who,
+    principal: Principal,
     kind: str,
     *,
     where: Mapping[str, str] | None = None,
@@ -123,7 +129,6 @@ def list_records(
     ip: str | None,
 ) -> tuple[list[Stored], int]:
     """One page of what the user may read, and the total they may read (nothing else counted)."""
-    principal = principal_of(user)
     require(principal, Permission.READ)
     record_class(kind)
     if not 1 <= limit <= _MAX_PAGE or offset < 0:
@@ -134,12 +139,13 @@ def list_records(
     return [_shown(principal, s) for s in page], total
 
 
-def read_history(archive: Archive, user: Who, record_id: str, *, ip: str | None) -> list[Revision]:
+def read_history(
+    archive: Archive, principal: Principal, record_id: str, *, ip: str | None
+) -> list[Revision]:
     """The revisions of a readable record that the user may read at the level each had (a
     revision made while the record was above their clearance, or restricted and not granted
     to them, is left out), sensitive fields removed unless the role allows and references to
     records the user may not read masked."""
-    principal = principal_of(user)
     require(principal, Permission.READ)
     with archive.store.view(principal) as view:
         revisions = view.history(record_id)
@@ -161,7 +167,7 @@ def _highest(revisions: Sequence[Revision]) -> Confidentiality:
 
 def create_record(
     archive: Archive,
-    user: Who,
+    principal: Principal,
     kind: str,
     payload: Any,
     *,
@@ -171,7 +177,6 @@ def create_record(
     """Add a record. A restricted record is granted to its author in the same transaction
     (audited), or they could not read what they wrote. What only the evidence ingest sets (a
     file's hash, size, extracted metadata) is refused (``check_vault_fields``)."""
-    principal = principal_of(user)
     require(principal, Permission.CREATE)
     record = build_record(kind, payload)
     check_vault_fields(record)
@@ -188,7 +193,7 @@ def create_record(
 
 def update_record(
     archive: Archive,
-    user: Who,
+    principal: Principal,
     record_id: str,
     payload: Any,
     *,
@@ -200,7 +205,6 @@ def update_record(
     """Replace (or merge-patch) a readable record at ``revision``; ``Conflict`` if someone
     changed it since. Fields the user may not see are kept as stored, never wiped. A record
     made restricted is granted to whoever did it, in the same transaction."""
-    principal = principal_of(user)
     require(principal, Permission.UPDATE)
     with archive.store.writer() as writer:
         readable = scoped(writer, read_scope(principal))

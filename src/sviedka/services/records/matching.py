@@ -6,6 +6,9 @@ region, proposed for review. Nothing is merged here: a reviewer's verdict goes t
   archive may be the same person.
 * :func:`propose_pairs` — every pair in the archive worth a look, best first; pairs already in
   one cluster, and pairs already judged (same, not same or unsure), are left out.
+* :func:`pairs_to_judge`, :func:`judge_records`, :func:`retract_judgement`,
+  :func:`readable_cluster` — the review as a principal does it (the API and the pages): each
+  asks the policy first and touches only records the principal may read.
 
 Blocking (``sviedka.names.blocking``): candidates share a surname key, a surname key and given
 initial, or a given-name key and birth year. A surname key shared by more than ``_MOST_SURNAME``
@@ -21,20 +24,25 @@ from itertools import combinations
 from typing import Any
 
 from ... import policy
+from ...errors import Invalid
 from ...model import Gender, PartialDate, Person, Verdict
 from ...names import MATCH_THRESHOLD, match_names
 from ...names.blocking import blocking_keys
-from ...policy import Principal
-from ...store import Store, View
+from ...policy import Permission, Principal, require
+from ...store import Judgement, Store, View
 from ...store.name_blocks import PersonFacts, facts, judgements, members, shared_keys
 from ...store.reading import read_by
-from ..accounts import User
+from .resolver import judge, retract
 
 __all__ = [
     "Proposal",
     "candidate_pairs",
+    "judge_records",
     "likely_duplicates",
+    "pairs_to_judge",
     "propose_pairs",
+    "readable_cluster",
+    "retract_judgement",
     "score_persons",
 ]
 
@@ -132,7 +140,7 @@ def likely_duplicates(
     birth_date: PartialDate | None,
     *,
     limit: int = 5,
-    reader: User | Principal | None = None,
+    reader: Principal | None = None,
 ) -> list[tuple[str, float, tuple[str, ...]]]:
     """Persons in the archive who may be the person with these names: (id, score, why), best
     first, those scoring at least ``MATCH_THRESHOLD`` only, at most ``limit``; with ``reader``,
@@ -143,7 +151,7 @@ def likely_duplicates(
     import that flushes every few rows is also warned about duplicates within its own sheet.
     """
     if reader is not None:
-        view = read_by(view, policy.principal_of(reader))
+        view = read_by(view, reader)
     year = birth_date.year if birth_date is not None else None
     found = members(view, blocking_keys(names, year), most=_MOST)
     ids = {pid for key, persons in found.items() if _usable(key, persons) for pid in persons}
@@ -230,3 +238,68 @@ def _view(store: Store, principal: Principal | None) -> AbstractContextManager[V
     # Without a principal, unscoped by name: the custodian's ``sviedka match persons`` (and the
     # review route, which shows a pair only if its user may read both) pairs every person.
     return store.view(principal or policy.CUSTODIAN)
+
+
+# -- the review, as a principal does it --------------------------------------------------------
+
+
+def pairs_to_judge(store: Store, principal: Principal, *, limit: int) -> list[Proposal]:
+    """The best ``limit`` proposals of two persons the principal may both read; ``Forbidden``
+    unless it may judge. Pairs are proposed over every person, then kept only if both are
+    readable, so that what it may not read never changes a pair's score."""
+    require(principal, Permission.JUDGE)
+    proposals = propose_pairs(store)
+    with store.view(principal) as view:
+        allowed = set(view.kinds_of({x for p in proposals for x in (p.left, p.right)}))
+    return [p for p in proposals if p.left in allowed and p.right in allowed][:limit]
+
+
+def judge_records(
+    store: Store,
+    principal: Principal,
+    left: str,
+    right: str,
+    verdict: Verdict | str,
+    *,
+    reason: str | None = None,
+) -> Judgement:
+    """Judge two records the principal may read the same, not the same, or unsure (logged);
+    ``Forbidden`` unless it may judge, ``NotFound`` alike for a record absent or hidden."""
+    require(principal, Permission.JUDGE)
+    _both_readable(store, principal, left, right)
+    if verdict not in {v.value for v in Verdict}:
+        raise Invalid("Unknown verdict.", {"verdict": ", ".join(v.value for v in Verdict)})
+    chosen = Verdict(verdict)
+    return judge(store, left, right, chosen, actor=principal.actor, reason=reason)
+
+
+def retract_judgement(store: Store, principal: Principal, left: str, right: str) -> None:
+    """Retract the judgement between two records the principal may read (logged)."""
+    require(principal, Permission.JUDGE)
+    _both_readable(store, principal, left, right)
+    retract(store, left, right, actor=principal.actor)
+
+
+def _both_readable(store: Store, principal: Principal, left: str, right: str) -> None:
+    with store.view(principal) as view:
+        view.get(left)
+        view.get(right)
+
+
+def readable_cluster(
+    store: Store, principal: Principal, record_id: str
+) -> tuple[list[str], list[Judgement]]:
+    """The members of a record's cluster that the principal may read (the record first: the
+    canonical one), and the judgements between two of them; ``NotFound`` alike if the record
+    is absent or hidden, ``Forbidden`` unless it may read."""
+    require(principal, Permission.READ)
+    with store.view(principal) as view:
+        found = list(view.cluster(record_id).members)
+        shown = set(found)
+        between = {
+            (j.left, j.right): j
+            for m in found
+            for j in view.judgements(m)
+            if j.left in shown and j.right in shown
+        }
+    return found, [j for _, j in sorted(between.items())]

@@ -7,11 +7,11 @@ last word also matches as the beginning of a word while it is being typed (from 
 and not after a trailing space). Every word must match. Records whose names match come first,
 then the rest by relevance.
 
-What the caller may see is decided in the query, never after it: ``levels`` are the
-confidentiality levels counted and shown in SQL; a restricted record appears only when
-``levels`` includes ``restricted`` and ``visible(record_id)`` says yes. The total counts the
-open levels in SQL and adds the restricted records ``visible`` accepted, so a record the caller
-may not see changes neither the page nor the total.
+What the principal may see is decided in the query, never after it: the levels of its read
+scope are counted and shown in SQL; a restricted record appears only when the scope reaches
+``restricted`` and the record is granted to it (or the scope opens every compartment). The
+total counts the open levels in SQL and adds the restricted records it may read, so a record
+the principal may not see changes neither the page nor the total.
 """
 
 from __future__ import annotations
@@ -27,8 +27,9 @@ from datetime import date
 from ...errors import Invalid, Unavailable
 from ...model import KINDS, Confidentiality, EndMode, InterventionStatus, PartialDate
 from ...model.codec import check_text
-from ...policy import CUSTODIAN
+from ...policy import CUSTODIAN, Permission, Principal, ReadScope, read_scope, require
 from ...store import SqlStore, Store, View
+from ...store.listings import granted_restricted
 from ...store.search import Filters, RawHit, SearchIndex, Term
 from ...store.search_text import fold, is_unspaced, words
 
@@ -40,6 +41,7 @@ __all__ = [
     "SearchResults",
     "parse_query",
     "search",
+    "searchable_kinds",
 ]
 
 MAX_QUERY = 500  # characters
@@ -85,34 +87,58 @@ class SearchResults:
 
 def search(
     store: Store,
+    principal: Principal,
     query: str,
     *,
     kinds: Collection[str] | None = None,
     date_from: DateLike | None = None,
     date_to: DateLike | None = None,
     status: str | None = None,
-    levels: Collection[Confidentiality | str],
-    visible: Callable[[str], bool] | None = None,
     limit: int = 20,
     offset: int = 0,
 ) -> SearchResults:
-    """Records matching ``query`` that the caller may see, best first, and how many in all.
-
-    :param levels: the confidentiality levels the caller may see.
-    :param visible: for restricted records: whether the caller may see this one (by id).
-    """
+    """Records matching ``query`` that ``principal`` may read, best first, and how many in
+    all; ``Forbidden`` unless it may read. Its read scope (``policy.read_scope``: levels,
+    compartments, record kinds) is applied in the index's own query."""
+    require(principal, Permission.READ)
+    scope = read_scope(principal)
     index = _search_index(store)
     terms = parse_query(query, index.word_keys)
-    filters = _filters(kinds, date_from, date_to, status, levels)
+    filters = _filters(kinds, date_from, date_to, status, scope.levels)
     _check_page(limit, offset)
-    # Unscoped on purpose: the caller's ``levels`` and ``visible`` scope the hits in the index's
-    # own query, and the texts are read for those hits only
+    if scope.kinds is not None:
+        wanted = (filters.kinds or frozenset(KINDS)) & scope.kinds
+        if not wanted:
+            return SearchResults((), 0, limit, offset)
+        filters = replace(filters, kinds=wanted)
+    visible = _visible(store, principal, scope)
+    # Unscoped on purpose: the principal's levels and grants scope the hits in the index's own
+    # query, and the texts are read for those hits only
     with store.view(CUSTODIAN) as view:
         raw, total = _page(view, terms, filters, visible, limit, offset)
         texts = view.search_texts([h.record_id for h in raw])
     pattern = _pattern(terms)
     hits = tuple(_hit(h, *texts[h.record_id], pattern) for h in raw)
     return SearchResults(hits, total, limit, offset)
+
+
+def searchable_kinds(principal: Principal) -> frozenset[str]:
+    """The record kinds the principal may search; ``Forbidden`` unless it may read (the search
+    page starts here, before anything is asked)."""
+    require(principal, Permission.READ)
+    kinds = read_scope(principal).kinds
+    return frozenset(KINDS) if kinds is None else kinds
+
+
+def _visible(store: Store, principal: Principal, scope: ReadScope) -> Callable[[str], bool] | None:
+    """Which restricted records the principal may read: every one when its scope opens them
+    without a grant (the custodian), else those granted to it or its groups (None: none)."""
+    if Confidentiality.RESTRICTED in scope.open_levels:
+        return lambda _id: True
+    if not scope.compartments:
+        return None
+    with store.view(principal) as view:
+        return granted_restricted(view).__contains__
 
 
 def _page(
@@ -202,15 +228,12 @@ def _filters(
     date_from: DateLike | None,
     date_to: DateLike | None,
     status: str | None,
-    levels: Collection[Confidentiality | str],
+    levels: Collection[Confidentiality],
 ) -> Filters:
     errors: dict[str, str] = {}
     unknown = sorted(set(kinds or ()) - set(KINDS))
     if unknown:
         errors["kind"] = f"unknown kind; kinds: {', '.join(sorted(KINDS))}"
-    allowed = {c.value for c in Confidentiality}
-    if not {str(level) for level in levels} <= allowed:
-        errors["levels"] = f"unknown level; levels: {', '.join(c.value for c in Confidentiality)}"
     if status is not None and status not in STATUSES:
         errors["status"] = f"unknown status; statuses: {', '.join(sorted(STATUSES))}"
     start, end = _day(date_from, "date_from", errors, last=False), _day(date_to, "date_to", errors)
@@ -219,7 +242,7 @@ def _filters(
     if errors:
         raise Invalid("The search filters are not valid.", errors)
     return Filters(
-        levels=frozenset(str(level) for level in levels),
+        levels=frozenset(level.value for level in levels),
         kinds=frozenset(kinds) if kinds else None,
         status=status,
         date_from=start,

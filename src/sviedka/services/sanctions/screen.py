@@ -5,8 +5,10 @@ word); a perpetrator is compared with the full scorer only against entries that 
 two keys with them (one when either side has only one), so 2,000 perpetrators against 15,000
 entries cost a few thousand comparisons, not thirty million. Then ``scoring.assess`` decides.
 
-Read-only: confirming or rejecting a match is ``review``. A rejected match is not proposed
-again; a confirmed one (a ``sanction`` record) is reported as sanctioned whatever the scores.
+Read-only: confirming or rejecting a match is ``review`` (``decide``, as a principal). A
+rejected match is not proposed again; a confirmed one (a ``sanction`` record) is reported as
+sanctioned whatever the scores. A principal's screening and decisions (``screening``,
+``decide``) ask the policy first: ``Forbidden`` unless it may judge.
 
 A user's screening (``reader``) reads through their view (``store.view(principal)``) and draws
 only on what it reads (``reach.py``): a confirmed match whose sanction record they may not read
@@ -22,15 +24,16 @@ from dataclasses import dataclass, field
 
 from ... import names
 from ...model import Sanction
-from ...policy import Account, Principal, principal_of
+from ...policy import Permission, Principal, require
 from ...store import Store, View
 from ...store.sanctions import verdicts
 from .entries import ListEntry
 from .lists import ListVersion, current_entries, current_versions
 from .perpetrators import Perpetrator, documented_perpetrators, each_record
+from .review import confirm_match, reject_match
 from .scoring import THRESHOLD, assess
 
-__all__ = ["Hit", "Screened", "Screening", "screen"]
+__all__ = ["Hit", "Screened", "Screening", "decide", "screen", "screening"]
 
 
 @dataclass(frozen=True)
@@ -93,8 +96,38 @@ class _Entries:
         return [i for i, n in shared.items() if n >= min(2, len(keys), len(self.keys[i]))]
 
 
+def screening(store: Store, principal: Principal) -> Screening:
+    """The principal's screening (``screen`` as it may read); ``Forbidden`` unless it may
+    judge."""
+    require(principal, Permission.JUDGE)
+    return screen(store, reader=principal)
+
+
+def decide(
+    store: Store,
+    principal: Principal,
+    person: str,
+    list_name: str,
+    ref: str,
+    *,
+    confirmed: bool,
+    reason: str | None = None,
+) -> str | None:
+    """Confirm a proposed match (the new sanction record's id) or reject it (None) on a person
+    the principal may read: ``Forbidden`` unless it may judge, ``NotFound`` as for an unknown
+    id unless it may read the person."""
+    require(principal, Permission.JUDGE)
+    with store.view(principal) as view:
+        view.get(person)
+    actor = principal.actor
+    if confirmed:
+        return confirm_match(store, person, list_name, ref, actor=actor, reason=reason)
+    reject_match(store, person, list_name, ref, actor=actor, reason=reason)
+    return None
+
+
 def screen(
-    store: Store, *, reader: Account | Principal | None = None, threshold: float = THRESHOLD
+    store: Store, *, reader: Principal | None = None, threshold: float = THRESHOLD
 ) -> Screening:
     """Match every documented perpetrator against the current version of every loaded list:
     those ``reader`` may read, from what they may read (``None``: the custodian, everything)."""
@@ -113,11 +146,11 @@ def screen(
     return result
 
 
-def _view_of(store: Store, reader: Account | Principal | None) -> AbstractContextManager[View]:
+def _view_of(store: Store, reader: Principal | None) -> AbstractContextManager[View]:
     if reader is None:
         # Unscoped by intent: the custodian screens at the CLI, and reads every record.
         return store.unscoped_view()
-    return store.view(principal_of(reader))
+    return store.view(reader)
 
 
 def _index(view: View, versions: list[ListVersion]) -> _Entries:

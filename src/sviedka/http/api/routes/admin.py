@@ -10,40 +10,44 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import Field
 
 from ....model import Confidentiality
-from ....policy import Permission, principal_of
-from ....services import accounts
 from ....services.accounts import Role, User
+from ....services.accounts.admin import Administration, administration
 from ....services.archive import grants
-from ....services.archive.audit import audit_event, visible_events
+from ....services.archive.audit import visible_events
 from ....services.archive.folder import Archive
 from ...config import API_PREFIX
-from ...deps import client_ip, get_archive, require
+from ...deps import PrincipalDep, client_ip, get_archive
 from ..models import GrantIn, OkOut, Strict
 from .auth import user_out
 
 router = APIRouter(prefix=API_PREFIX, tags=["administration"])
 
 ArchiveDep = Annotated[Archive, Depends(get_archive)]
-Granter = Annotated[User, Depends(require(Permission.MANAGE_GRANTS))]
-Auditor = Annotated[User, Depends(require(Permission.VIEW_AUDIT))]
-Admin = Annotated[User, Depends(require(Permission.MANAGE_USERS))]
+
+
+def _administration(request: Request, archive: ArchiveDep, me: PrincipalDep) -> Administration:
+    return administration(archive.store, me, ip=client_ip(request))
+
+
+# The accounts as the principal administers them (``Forbidden`` unless it may manage users).
+AdminDep = Annotated[Administration, Depends(_administration)]
 
 
 @router.get("/records/{record_id}/grants")
-def list_grants(archive: ArchiveDep, user: Granter, record_id: str) -> dict[str, Any]:
+def list_grants(archive: ArchiveDep, me: PrincipalDep, record_id: str) -> dict[str, Any]:
     """Who may read a record you may read (users by id, groups by name); 404 otherwise."""
-    found = grants.list_grants(archive.store, user, record_id)
+    found = grants.list_grants(archive.store, me, record_id)
     return {"ok": True, "grants": [dataclasses.asdict(g) for g in found]}
 
 
 @router.post("/records/{record_id}/grants", status_code=201)
 def add_grant(
-    request: Request, archive: ArchiveDep, user: Granter, record_id: str, body: GrantIn
+    request: Request, archive: ArchiveDep, me: PrincipalDep, record_id: str, body: GrantIn
 ) -> dict[str, Any]:
     """Let a user or a group read a record you may read (audited)."""
     made = grants.add_grant(
         archive.store,
-        user,
+        me,
         record_id,
         grantee_kind=body.grantee_kind,
         grantee=body.grantee,
@@ -56,7 +60,7 @@ def add_grant(
 def remove_grant(
     request: Request,
     archive: ArchiveDep,
-    user: Granter,
+    me: PrincipalDep,
     record_id: str,
     grantee_kind: str,
     grantee: str,
@@ -64,7 +68,7 @@ def remove_grant(
     """Withdraw a grant of a record you may read (audited)."""
     grants.remove_grant(
         archive.store,
-        user,
+        me,
         record_id,
         grantee_kind=grantee_kind,
         grantee=grantee,
@@ -76,7 +80,7 @@ def remove_grant(
 @router.get("/audit")
 def audit_trail(
     archive: ArchiveDep,
-    user: Auditor,
+    me: PrincipalDep,
     username: Annotated[str | None, Query(alias="user", max_length=64)] = None,
     record: Annotated[str | None, Query(max_length=64)] = None,
     since: Annotated[str | None, Query(max_length=40)] = None,
@@ -85,9 +89,7 @@ def audit_trail(
     """Audit events (reads of confidential and restricted records, evidence views and
     downloads, grants, account changes), oldest first; the last ``limit`` that match. Only
     events about records and files you may read are listed (account changes: to admins)."""
-    found = visible_events(
-        archive.store, principal_of(user), user=username, ref=record, since=since, limit=limit
-    )
+    found = visible_events(archive.store, me, user=username, ref=record, since=since, limit=limit)
     return {"ok": True, "events": [dataclasses.asdict(e) for e in found]}
 
 
@@ -114,78 +116,59 @@ class UserChange(Strict):
 
 
 @router.get("/users")
-def list_users(archive: ArchiveDep, user: Admin) -> dict[str, Any]:
+def list_users(admin: AdminDep) -> dict[str, Any]:
     """Every account (never a password or secret)."""
-    return {
-        "ok": True,
-        "users": [user_out(u).model_dump() for u in accounts.list_users(archive.store)],
-    }
+    return {"ok": True, "users": [user_out(u).model_dump() for u in admin.users()]}
 
 
 @router.post("/users", status_code=201)
-def add_user(request: Request, archive: ArchiveDep, user: Admin, body: UserIn) -> dict[str, Any]:
+def add_user(admin: AdminDep, body: UserIn) -> dict[str, Any]:
     """Create an account (audited)."""
-    made = accounts.add_user(
-        archive.store,
+    made = admin.add(
         body.username,
         body.password,
         role=body.role,
         clearance=body.clearance,
         groups=body.groups,
     )
-    details = {"role": made.role.value, "clearance": made.clearance.value}
-    audit_event(
-        archive.store, "user_add", made.id, actor=user, ip=client_ip(request), details=details
-    )
     return user_out(made).model_dump()
 
 
 @router.patch("/users/{username}")
-def change_user(
-    request: Request, archive: ArchiveDep, user: Admin, username: str, body: UserChange
-) -> dict[str, Any]:
+def change_user(admin: AdminDep, username: str, body: UserChange) -> dict[str, Any]:
     """Change an account's role, clearance, groups, state or second factor (audited). When a
     second factor is required of someone not yet enrolled, the answer holds their new
     ``otpauth://`` URI, once. Disabling the account, or lowering its role or clearance, ends
     every session of theirs and revokes every API token, for good."""
-    target, uri = _apply(archive, username, body)
-    changes = body.model_dump(exclude_defaults=True, mode="json")
-    audit_event(
-        archive.store, "user_change", target.id, actor=user, ip=client_ip(request), details=changes
-    )
+    target, uri = _apply(admin, username, body)
+    admin.audit("user_change", target, body.model_dump(exclude_defaults=True, mode="json"))
     return user_out(target).model_dump() | {"totp_uri": uri}
 
 
 @router.post("/users/{username}/password")
-def reset_password(
-    request: Request, archive: ArchiveDep, user: Admin, username: str, body: PasswordResetIn
-) -> dict[str, Any]:
+def reset_password(admin: AdminDep, username: str, body: PasswordResetIn) -> dict[str, Any]:
     """Reset an account's password (audited): to ``password``, or, without one, to a temporary
     password made here and answered once as ``password``. The user must change it at their
     next login; every session of theirs ends and every API token is revoked."""
-    target, temporary = accounts.reset_password(archive.store, username, body.password)
-    details = {"generated": temporary is not None}
-    ip = client_ip(request)
-    audit_event(archive.store, "user_password_reset", target.id, actor=user, ip=ip, details=details)
+    target, temporary = admin.reset_password(username, body.password)
     return user_out(target).model_dump() | {"password": temporary}
 
 
-def _apply(archive: Archive, username: str, body: UserChange) -> tuple[User, str | None]:
-    store = archive.store
-    target = accounts.find_user(store, username)
+def _apply(admin: Administration, username: str, body: UserChange) -> tuple[User, str | None]:
+    target = admin.find(username)
     uri = None
     if body.role is not None:
-        accounts.set_role(store, target.username, body.role)
+        admin.set_role(target.username, body.role)
     if body.clearance is not None:
-        accounts.set_clearance(store, target.username, body.clearance)
+        admin.set_clearance(target.username, body.clearance)
     for group in body.add_groups:
-        accounts.add_group(store, target.username, group)
+        admin.add_group(target.username, group)
     for group in body.remove_groups:
-        accounts.remove_group(store, target.username, group)
+        admin.remove_group(target.username, group)
     if body.disabled is not None:
-        accounts.set_disabled(store, target.username, body.disabled)
+        admin.set_disabled(target.username, body.disabled)
     if body.totp_required is not None:
-        uri = accounts.require_totp(store, target.username, body.totp_required)
+        uri = admin.require_totp(target.username, body.totp_required)
     if body.unlock:
-        accounts.unlock(store, target.username)
-    return accounts.get_user(store, target.id), uri
+        admin.unlock(target.username)
+    return admin.get(target.id), uri

@@ -8,12 +8,12 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
-from ....policy import Forbidden, Permission, can, principal_of
+from ....policy import Forbidden, Permission, can
 from ....services.accounts import User, authenticate, change_password, confirm_totp, enrol_totp
 from ....services.archive.audit import audit_event
 from ....services.archive.folder import Archive
 from ...config import API_PREFIX
-from ...deps import account_user, client_ip, current_user, get_archive
+from ...deps import account_user, client_ip, current_user, get_archive, principal_for
 from ...sessions import csrf_token, end_session, start_session
 from ..models import LoginIn, OkOut, Strict, TotpConfirmIn, UserOut
 
@@ -32,7 +32,7 @@ class PasswordChangeIn(Strict):
 def user_out(user: User, csrf: str | None = None) -> UserOut:
     """What the API says of a user. One whose password was reset may do nothing until they
     change it, so their permissions are empty until then."""
-    principal = principal_of(user)
+    principal = principal_for(user)
     allowed = [] if user.must_change_password else [p for p in Permission if can(principal, p)]
     return UserOut(
         id=user.id,
@@ -96,7 +96,7 @@ def new_password(
     changed = change_password(
         archive.store, user.id, body.current_password, body.new_password, ip=ip
     )
-    audit_event(archive.store, "user_password_change", user.id, actor=user, ip=ip)
+    audit_event(archive.store, "user_password_change", user.id, actor=principal_for(user), ip=ip)
     start_session(response, request, archive.store, changed)
     return user_out(changed, csrf_token(request))
 

@@ -11,20 +11,15 @@ from pydantic import Field
 
 from ....errors import Conflict
 from ....model import Verdict
-from ....policy import Permission, principal_of
-from ....services.accounts import User
 from ....services.archive.folder import Archive
-from ....services.records.guarded import actor_of
-from ....services.records.resolver import judge, retract
+from ....services.records.matching import judge_records, readable_cluster, retract_judgement
 from ...config import API_PREFIX
-from ...deps import get_archive, require
+from ...deps import PrincipalDep, get_archive
 from ..models import OkOut, Strict
 
 router = APIRouter(prefix=API_PREFIX, tags=["duplicates"])
 
 ArchiveDep = Annotated[Archive, Depends(get_archive)]
-Reader = Annotated[User, Depends(require(Permission.READ))]
-Judge = Annotated[User, Depends(require(Permission.JUDGE))]
 
 
 class JudgementIn(Strict):
@@ -35,44 +30,24 @@ class JudgementIn(Strict):
 
 
 @router.get("/records/{record_id}/cluster")
-def cluster(archive: ArchiveDep, user: Reader, record_id: str) -> dict[str, Any]:
+def cluster(archive: ArchiveDep, me: PrincipalDep, record_id: str) -> dict[str, Any]:
     """The records judged the same as this one (those you may read), and the judgements
     between them."""
-    with archive.store.view(principal_of(user)) as view:
-        members = list(view.cluster(record_id).members)  # those readable; NotFound if it is not
-        shown = set(members)
-        judgements = {
-            (j.left, j.right): j
-            for m in members
-            for j in view.judgements(m)
-            if j.left in shown and j.right in shown
-        }
+    members, judgements = readable_cluster(archive.store, me, record_id)
     return {
         "ok": True,
         "canonical": members[0],
         "members": members,
-        "judgements": [dataclasses.asdict(j) for _, j in sorted(judgements.items())],
+        "judgements": [dataclasses.asdict(j) for j in judgements],
     }
 
 
-def _both_readable(archive: Archive, user: User, left: str, right: str) -> None:
-    with archive.store.view(principal_of(user)) as view:
-        view.get(left)
-        view.get(right)
-
-
 @router.post("/judgements", status_code=201)
-def add_judgement(archive: ArchiveDep, user: Judge, body: JudgementIn) -> dict[str, Any]:
+def add_judgement(archive: ArchiveDep, me: PrincipalDep, body: JudgementIn) -> dict[str, Any]:
     """Judge two records the same, not the same, or unsure (a verifier's call; logged)."""
-    _both_readable(archive, user, body.left, body.right)
     try:
-        made = judge(
-            archive.store,
-            body.left,
-            body.right,
-            body.verdict,
-            actor=actor_of(user),
-            reason=body.reason,
+        made = judge_records(
+            archive.store, me, body.left, body.right, body.verdict, reason=body.reason
         )
     except Conflict:
         raise Conflict(
@@ -83,8 +58,7 @@ def add_judgement(archive: ArchiveDep, user: Judge, body: JudgementIn) -> dict[s
 
 
 @router.delete("/judgements/{left}/{right}", response_model=OkOut)
-def remove_judgement(archive: ArchiveDep, user: Judge, left: str, right: str) -> OkOut:
+def remove_judgement(archive: ArchiveDep, me: PrincipalDep, left: str, right: str) -> OkOut:
     """Retract the judgement between two records (undoing a merge); logged."""
-    _both_readable(archive, user, left, right)
-    retract(archive.store, left, right, actor=actor_of(user))
+    retract_judgement(archive.store, me, left, right)
     return OkOut()

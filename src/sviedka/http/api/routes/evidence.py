@@ -14,28 +14,26 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from ....model import Confidentiality
-from ....policy import Permission, principal_of, require
-from ....services.accounts import User
+from ....policy import Permission
 from ....services.archive.audit import audit_read
 from ....services.archive.folder import Archive
 from ....services.evidence import (
     Collection,
     custody_chain,
     decrypted_chunks,
-    ingest_stream,
     log_access,
     readable_evidence,
     safe_name,
+    uploading,
     visible_twins,
 )
 from ....services.records.guarded import AUDITED, shown
 from ...config import API_PREFIX, ServerConfig
-from ...deps import client_ip, current_user, get_archive, keys_of
+from ...deps import PrincipalDep, client_ip, get_archive, keys_of
 from ...files import BodyReader
 from ..models import record_out
 
 ArchiveDep = Annotated[Archive, Depends(get_archive)]
-UserDep = Annotated[User, Depends(current_user)]
 
 
 def _header_text(value: str | None) -> str | None:
@@ -63,7 +61,7 @@ def make_router(config: ServerConfig) -> APIRouter:
     async def upload(
         request: Request,
         archive: ArchiveDep,
-        user: UserDep,
+        me: PrincipalDep,
         link: Annotated[list[str], Query(max_length=50)] = [],  # noqa: B006
         source: Annotated[str | None, Query(max_length=64)] = None,
         confidentiality: Confidentiality | None = None,
@@ -79,7 +77,7 @@ def make_router(config: ServerConfig) -> APIRouter:
         that of the most protected linked record (at least ``internal``); ``confidentiality``
         may raise it, never lower it. The answer is the same whether or not the archive held
         these bytes under a record you may not read."""
-        require(principal_of(user), Permission.EVIDENCE_UPLOAD)
+        uploads = uploading(archive, me, ip=client_ip(request))  # asked before the body is read
         collection = Collection(
             links=tuple(link),
             source=source,
@@ -90,13 +88,7 @@ def make_router(config: ServerConfig) -> APIRouter:
         )
         reader = BodyReader(request.stream().__aiter__(), asyncio.get_running_loop())
         made = await run_in_threadpool(
-            ingest_stream,
-            archive,
-            reader,
-            name=file_name(content_disposition),
-            actor=user,
-            collection=collection,
-            ip=client_ip(request),
+            uploads.ingest, reader, name=file_name(content_disposition), collection=collection
         )
         return {
             "ok": True,
@@ -110,18 +102,17 @@ def make_router(config: ServerConfig) -> APIRouter:
 
     @router.get("/evidence/{sha256}")
     def describe(
-        request: Request, archive: ArchiveDep, user: UserDep, sha256: str
+        request: Request, archive: ArchiveDep, me: PrincipalDep, sha256: str
     ) -> dict[str, Any]:
         """What the vault holds for a file and the Evidence record that describes it."""
-        require(principal_of(user), Permission.READ)
-        # ``readable_evidence`` and ``visible_twins`` scope to the user themselves: which record
+        # ``readable_evidence`` and ``visible_twins`` scope to the principal itself: which record
         # opens a file is decided from every record an ingest made for it (the whole store)
         with archive.store.unscoped_view() as view:
-            evidence, blob = readable_evidence(view, user, sha256)
-            twins = visible_twins(view, user, evidence.record)
+            evidence, blob = readable_evidence(view, me, sha256, to=Permission.READ)
+            twins = visible_twins(view, me, evidence.record)
         if evidence.record.confidentiality in AUDITED:
-            audit_read(archive.store, user, "read", evidence.record.id, ip=client_ip(request))
-        data = shown(archive, user, [evidence])[0] | {"near_duplicates": list(twins)}
+            audit_read(archive.store, me, "read", evidence.record.id, ip=client_ip(request))
+        data = shown(archive, me, [evidence])[0] | {"near_duplicates": list(twins)}
         for key in ("title", "original_name"):  # records stored before names were cleaned
             if data.get(key):
                 data[key] = safe_name(data[key])
@@ -133,21 +124,22 @@ def make_router(config: ServerConfig) -> APIRouter:
     async def content(
         request: Request,
         archive: ArchiveDep,
-        user: UserDep,
+        me: PrincipalDep,
         sha256: str,
         disposition: Literal["attachment", "inline"] = "attachment",
     ) -> StreamingResponse:
         """The file itself, decrypted as it is sent (needs the server's unlocked keys: 503
         otherwise). Every download or view is logged in the file's custody and in the audit."""
-        require(principal_of(user), Permission.EVIDENCE_DOWNLOAD)
         keys = keys_of(request)
 
         def prepare() -> Any:
             with archive.store.unscoped_view() as view:  # scoped by ``readable_evidence``
-                evidence, blob = readable_evidence(view, user, sha256)
+                evidence, blob = readable_evidence(
+                    view, me, sha256, to=Permission.EVIDENCE_DOWNLOAD
+                )
             chunks = decrypted_chunks(archive, keys, sha256)
             inline, ip = disposition == "inline", client_ip(request)
-            log_access(archive, user, evidence.record, inline=inline, via="api", ip=ip)
+            log_access(archive, me, evidence.record, inline=inline, via="api", ip=ip)
             return chunks, blob
 
         chunks, blob = await run_in_threadpool(prepare)
@@ -159,10 +151,9 @@ def make_router(config: ServerConfig) -> APIRouter:
         return StreamingResponse(chunks, media_type=blob.media_type, headers=headers)
 
     @router.get("/evidence/{sha256}/custody")
-    def custody(archive: ArchiveDep, user: UserDep, sha256: str) -> dict[str, Any]:
+    def custody(archive: ArchiveDep, me: PrincipalDep, sha256: str) -> dict[str, Any]:
         """The file's chain of custody, oldest first."""
-        require(principal_of(user), Permission.READ)
-        events = custody_chain(archive, sha256, user)
+        events = custody_chain(archive, sha256, me)
         return {"ok": True, "sha256": sha256, "events": [e.data() for e in events]}
 
     return router

@@ -10,13 +10,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from ....policy import Permission
-from ....services.accounts import User
 from ....services.archive.folder import Archive
 from ....services.importing import staging
-from ....services.records.guarded import actor_of
 from ...config import API_PREFIX
-from ...deps import get_archive, require
+from ...deps import PrincipalDep, get_archive
 from ...files import BodyReader
 from ..models import OkOut
 from .evidence import file_name
@@ -24,14 +21,13 @@ from .evidence import file_name
 router = APIRouter(prefix=API_PREFIX, tags=["imports"])
 
 ArchiveDep = Annotated[Archive, Depends(get_archive)]
-Importer = Annotated[User, Depends(require(Permission.IMPORT))]
 
 
 @router.post("/imports", status_code=201)
 async def upload(
     request: Request,
     archive: ArchiveDep,
-    user: Importer,
+    me: PrincipalDep,
     format: Annotated[str, Query(max_length=32, description="viasna-csv, xlsx, csv, …")],
     sheet: Annotated[str | None, Query(max_length=100)] = None,
     keep_going: bool = False,
@@ -44,30 +40,30 @@ async def upload(
     made = await run_in_threadpool(
         staging.stage,
         archive,
-        user,
+        me,
         reader,
         name=file_name(content_disposition),
         fmt=format,
-        actor=actor_of(user),
+        actor=me.actor,
         options=options,
     )
     return {"ok": True, **dataclasses.asdict(made)}
 
 
 @router.get("/imports/{import_id}")
-def show(archive: ArchiveDep, user: Importer, import_id: str) -> dict[str, Any]:
+def show(archive: ArchiveDep, me: PrincipalDep, import_id: str) -> dict[str, Any]:
     """A staged import of yours and its dry-run report."""
-    return {"ok": True, **dataclasses.asdict(staging.staged(archive, user, import_id))}
+    return {"ok": True, **dataclasses.asdict(staging.staged(archive, me, import_id))}
 
 
 @router.post("/imports/{import_id}/confirm")
-def confirm(archive: ArchiveDep, user: Importer, import_id: str) -> dict[str, Any]:
+def confirm(archive: ArchiveDep, me: PrincipalDep, import_id: str) -> dict[str, Any]:
     """Import for real, with the options of the dry run; answers the final report."""
-    return {"ok": True, "report": staging.confirm(archive, user, import_id, actor=actor_of(user))}
+    return {"ok": True, "report": staging.confirm(archive, me, import_id, actor=me.actor)}
 
 
 @router.delete("/imports/{import_id}", response_model=OkOut)
-def discard(archive: ArchiveDep, user: Importer, import_id: str) -> OkOut:
+def discard(archive: ArchiveDep, me: PrincipalDep, import_id: str) -> OkOut:
     """Forget a staged import (its file is deleted)."""
-    staging.discard(archive, user, import_id)
+    staging.discard(archive, me, import_id)
     return OkOut()

@@ -9,12 +9,12 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from ....errors import Invalid
-from ....services.accounts import User
+from ....policy import Principal
 from ....services.archive.folder import Archive
 from ....services.records import guarded
 from ....store import Stored
 from ...config import API_PREFIX
-from ...deps import Credentials, client_ip, credentials, current_user, get_archive
+from ...deps import Credentials, PrincipalDep, client_ip, credentials, get_archive
 from ..models import (
     HistoryOut,
     Page,
@@ -29,14 +29,13 @@ from ..models import (
 router = APIRouter(prefix=API_PREFIX, tags=["records"])
 
 ArchiveDep = Annotated[Archive, Depends(get_archive)]
-UserDep = Annotated[User, Depends(current_user)]
 # The reads are coroutines that do their blocking work, the user's lookup included, in one
 # threadpool hop (``deps.Credentials``).
 CredentialsDep = Annotated[Credentials, Depends(credentials)]
 
 
-def _out(archive: Archive, user: User, stored: Stored, changed: bool | None = None) -> RecordOut:
-    return record_out(stored, changed, guarded.shown(archive, user, [stored])[0])
+def _out(archive: Archive, me: Principal, stored: Stored, changed: bool | None = None) -> RecordOut:
+    return record_out(stored, changed, guarded.shown(archive, me, [stored])[0])
 
 
 def _where(items: list[str]) -> dict[str, str]:
@@ -62,17 +61,17 @@ async def list_records(
     """One page of the records of a kind that you may read; ``total`` counts only those."""
 
     def page_of() -> Page:
-        user = who.user()
+        me = who.principal()
         page, total = guarded.list_records(
             archive,
-            user,
+            me,
             kind,
             where=_where(where),
             limit=limit,
             offset=offset,
             ip=client_ip(request),
         )
-        shown = guarded.shown(archive, user, page)
+        shown = guarded.shown(archive, me, page)
         items = [record_out(s, data=d) for s, d in zip(page, shown, strict=True)]
         return Page(items=items, total=total, limit=limit, offset=offset)
 
@@ -81,13 +80,13 @@ async def list_records(
 
 @router.post("/records/{kind}", response_model=RecordOut, status_code=201)
 def create_record(
-    request: Request, archive: ArchiveDep, user: UserDep, kind: str, body: RecordIn
+    request: Request, archive: ArchiveDep, me: PrincipalDep, kind: str, body: RecordIn
 ) -> RecordOut:
     """Add a record of ``kind``; its id is made for you unless the data gives one."""
     stored = guarded.create_record(
-        archive, user, kind, body.record, reason=body.reason, ip=client_ip(request)
+        archive, me, kind, body.record, reason=body.reason, ip=client_ip(request)
     )
-    return _out(archive, user, stored)
+    return _out(archive, me, stored)
 
 
 @router.get("/records/{record_id}", response_model=RecordOut)
@@ -101,21 +100,21 @@ async def read_record(
     """A record now, or as it was at ``as_of``. 404 if it does not exist or you may not read it."""
 
     def read() -> RecordOut:
-        user = who.user()
-        stored = guarded.read_record(archive, user, record_id, as_of=as_of, ip=client_ip(request))
-        return _out(archive, user, stored)
+        me = who.principal()
+        stored = guarded.read_record(archive, me, record_id, as_of=as_of, ip=client_ip(request))
+        return _out(archive, me, stored)
 
     return await run_in_threadpool(read)
 
 
 @router.put("/records/{record_id}", response_model=RecordOut)
 def replace_record(
-    request: Request, archive: ArchiveDep, user: UserDep, record_id: str, body: RecordReplace
+    request: Request, archive: ArchiveDep, me: PrincipalDep, record_id: str, body: RecordReplace
 ) -> RecordOut:
     """Replace a record's data; ``revision`` must be its current revision (else 409)."""
     stored, changed = guarded.update_record(
         archive,
-        user,
+        me,
         record_id,
         body.record,
         revision=body.revision,
@@ -123,17 +122,17 @@ def replace_record(
         patch=False,
         ip=client_ip(request),
     )
-    return _out(archive, user, stored, changed)
+    return _out(archive, me, stored, changed)
 
 
 @router.patch("/records/{record_id}", response_model=RecordOut)
 def patch_record(
-    request: Request, archive: ArchiveDep, user: UserDep, record_id: str, body: RecordPatch
+    request: Request, archive: ArchiveDep, me: PrincipalDep, record_id: str, body: RecordPatch
 ) -> RecordOut:
     """Change some fields (JSON Merge Patch); ``revision`` must be current (else 409)."""
     stored, changed = guarded.update_record(
         archive,
-        user,
+        me,
         record_id,
         body.patch,
         revision=body.revision,
@@ -141,7 +140,7 @@ def patch_record(
         patch=True,
         ip=client_ip(request),
     )
-    return _out(archive, user, stored, changed)
+    return _out(archive, me, stored, changed)
 
 
 @router.get("/records/{record_id}/history", response_model=HistoryOut)
@@ -152,7 +151,7 @@ async def record_history(
     out): who, when, why, the state and the hash chain."""
 
     def history() -> HistoryOut:
-        revisions = guarded.read_history(archive, who.user(), record_id, ip=client_ip(request))
+        revisions = guarded.read_history(archive, who.principal(), record_id, ip=client_ip(request))
         return HistoryOut(id=record_id, revisions=[revision_out(r) for r in revisions])
 
     return await run_in_threadpool(history)

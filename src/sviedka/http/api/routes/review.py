@@ -12,45 +12,34 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 from pydantic import Field
 
-from ....policy import Permission, principal_of
-from ....services.accounts import User
 from ....services.archive.folder import Archive
-from ....services.records.guarded import actor_of
-from ....services.records.matching import propose_pairs
-from ....services.sanctions.review import confirm_match, reject_match
-from ....services.sanctions.screen import Screened, screen
+from ....services.records.matching import pairs_to_judge
+from ....services.sanctions import screen
+from ....services.sanctions.screen import Screened
 from ...config import API_PREFIX
-from ...deps import get_archive, require
+from ...deps import PrincipalDep, get_archive
 from ..models import Strict
 
 router = APIRouter(prefix=API_PREFIX, tags=["review"])
 
 ArchiveDep = Annotated[Archive, Depends(get_archive)]
-Reviewer = Annotated[User, Depends(require(Permission.JUDGE))]
-
-
-def _readable(archive: Archive, user: User, ids: set[str]) -> set[str]:
-    with archive.store.view(principal_of(user)) as view:
-        return set(view.kinds_of(ids))
 
 
 @router.get("/match/persons")
 def likely_duplicates(
-    archive: ArchiveDep, user: Reviewer, limit: Annotated[int, Query(ge=1, le=500)] = 50
+    archive: ArchiveDep, me: PrincipalDep, limit: Annotated[int, Query(ge=1, le=500)] = 50
 ) -> dict[str, Any]:
     """Pairs of persons that may be one, best first, for a verifier to judge
     (``POST /api/v1/judgements``)."""
-    proposals = propose_pairs(archive.store)
-    allowed = _readable(archive, user, {x for p in proposals for x in (p.left, p.right)})
-    shown = [p for p in proposals if p.left in allowed and p.right in allowed][:limit]
+    shown = pairs_to_judge(archive.store, me, limit=limit)
     return {"ok": True, "pairs": [dataclasses.asdict(p) for p in shown]}
 
 
 @router.get("/sanctions/screen")
-def screening(archive: ArchiveDep, user: Reviewer) -> dict[str, Any]:
+def screening(archive: ArchiveDep, me: PrincipalDep) -> dict[str, Any]:
     """Every documented perpetrator you may read against the loaded sanctions lists:
     sanctioned, possible (to review) and not sanctioned (the gap list)."""
-    result = screen(archive.store, reader=user)
+    result = screen.screening(archive.store, me)
     groups = {
         "sanctioned": result.sanctioned,
         "possible": result.possible,
@@ -73,15 +62,15 @@ class DecisionIn(Strict):
 
 
 @router.post("/sanctions/decisions", status_code=201)
-def decide(archive: ArchiveDep, user: Reviewer, body: DecisionIn) -> dict[str, Any]:
+def decide(archive: ArchiveDep, me: PrincipalDep, body: DecisionIn) -> dict[str, Any]:
     """Confirm a proposed match (a sanction record is made) or reject it (not proposed again)."""
-    with archive.store.view(principal_of(user)) as view:
-        view.get(body.person)  # NotFound, as for an unknown id, unless the user may read it
-    actor = actor_of(user)
-    if body.verdict == "confirmed":
-        made = confirm_match(
-            archive.store, body.person, body.list, body.ref, actor=actor, reason=body.reason
-        )
-        return {"ok": True, "sanction_id": made}
-    reject_match(archive.store, body.person, body.list, body.ref, actor=actor, reason=body.reason)
-    return {"ok": True, "sanction_id": None}
+    made = screen.decide(
+        archive.store,
+        me,
+        body.person,
+        body.list,
+        body.ref,
+        confirmed=body.verdict == "confirmed",
+        reason=body.reason,
+    )
+    return {"ok": True, "sanction_id": made}

@@ -8,28 +8,24 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from .... import policy
-from ....policy import Permission
-from ....services.accounts import User
 from ....services.archive.audit import audit_reads
 from ....services.archive.folder import Archive
 from ....services.records.guarded import AUDITED
 from ....services.records.search import search
-from ....store.listings import granted_restricted, levels_of
+from ....store.listings import levels_of
 from ...config import API_PREFIX
-from ...deps import client_ip, get_archive, require
+from ...deps import PrincipalDep, client_ip, get_archive
 
 router = APIRouter(prefix=API_PREFIX, tags=["search"])
 
 ArchiveDep = Annotated[Archive, Depends(get_archive)]
-Reader = Annotated[User, Depends(require(Permission.READ))]
 
 
 @router.get("/search")
 def find(
     request: Request,
     archive: ArchiveDep,
-    user: Reader,
+    me: PrincipalDep,
     q: Annotated[str, Query(min_length=1, max_length=200)],
     kind: Annotated[list[str], Query(max_length=20)] = [],  # noqa: B006
     date_from: Annotated[str | None, Query(alias="from", max_length=10)] = None,
@@ -39,25 +35,21 @@ def find(
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> dict[str, Any]:
     """Records matching the words, best first; ``total`` counts only what you may read."""
-    me = policy.principal_of(user)
-    with archive.store.view(me) as view:
-        granted = granted_restricted(view)  # the restricted records its grants open
     found = search(
         archive.store,
+        me,
         q,
         kinds=kind or None,
         date_from=date_from,
         date_to=date_to,
         status=status,
-        levels=policy.visible_levels(me),
-        visible=granted.__contains__,
         limit=limit,
         offset=offset,
     )
     with archive.store.view(me) as view:
         levels = levels_of(view, [hit.id for hit in found.hits])
     audited = [h.id for h in found.hits if levels.get(h.id) in AUDITED]
-    audit_reads(archive.store, user, "search", audited, ip=client_ip(request))
+    audit_reads(archive.store, me, "search", audited, ip=client_ip(request))
     return {
         "ok": True,
         "hits": [dataclasses.asdict(hit) for hit in found.hits],

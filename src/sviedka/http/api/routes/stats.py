@@ -1,8 +1,8 @@
 """Statistics (``analysis/stats.py``): held on a date, over time, and flows, each with its method.
 
-Counts cover only what the user may read: the levels of their clearance, and never restricted
-records (compartments are per record; a count would reveal those not granted). The method
-says so in its filters."""
+Counts cover only what the user may read (``Scope.of``): the levels of their clearance, and
+never restricted records (compartments are per record; a count would reveal those not
+granted). The method says so in its filters."""
 
 from __future__ import annotations
 
@@ -12,9 +12,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from starlette.concurrency import run_in_threadpool
 
-from ....model import Confidentiality
-from ....policy import Permission, principal_of, visible_levels
-from ....services.accounts import User
 from ....services.analysis.stats import Breakdown, Every, Scope, flows, held_on, series
 from ....services.archive.folder import Archive
 from ...config import API_PREFIX
@@ -30,11 +27,6 @@ Lang = Annotated[str, Query(pattern="^(en|be|ru)$")]
 AllDetentions = Annotated[bool, Query(description="every detention, not only political")]
 
 
-def scope_of(user: User, all_detentions: bool = False) -> Scope:
-    levels = visible_levels(principal_of(user)) - {Confidentiality.RESTRICTED}
-    return Scope(levels=frozenset(levels), all_detentions=all_detentions)
-
-
 @router.get("/stats/held")
 async def held(
     archive: ArchiveDep,
@@ -47,7 +39,7 @@ async def held(
     """How many were held on a date (certainly, possibly, undated), or broken down."""
 
     def count() -> dict[str, Any]:
-        scope = scope_of(who.user(Permission.READ), all_detentions)
+        scope = Scope.of(who.principal(), all_detentions=all_detentions)
         found = held_on(archive.store, on, by=by, scope=scope, lang=lang)
         return {"ok": True, **found.as_dict()}
 
@@ -68,7 +60,7 @@ async def held_series(
     """The number held on the first day of each period."""
 
     def count() -> dict[str, Any]:
-        scope = scope_of(who.user(Permission.READ), all_detentions)
+        scope = Scope.of(who.principal(), all_detentions=all_detentions)
         found = series(archive.store, start, end, every=every, by=by, scope=scope, lang=lang)
         return {"ok": True, **found.as_dict()}
 
@@ -86,9 +78,8 @@ async def flows_between(
     """Persons recognised, detained, released (by how) and died in a period."""
 
     def count() -> dict[str, Any]:
-        found = flows(
-            archive.store, start, end, scope=scope_of(who.user(Permission.READ), all_detentions)
-        )
+        scope = Scope.of(who.principal(), all_detentions=all_detentions)
+        found = flows(archive.store, start, end, scope=scope)
         return {"ok": True, **found.as_dict()}
 
     return await run_in_threadpool(count)

@@ -10,17 +10,14 @@ from starlette.concurrency import run_in_threadpool
 
 from .... import __version__
 from ....errors import Unavailable
-from ....model import KINDS
-from ....policy import Permission, principal_of
-from ....services.accounts import User
 from ....services.archive.folder import Archive
+from ....services.records import catalogue
 from ...config import API_PREFIX
-from ...deps import get_archive, require
+from ...deps import PrincipalDep, get_archive
 
 router = APIRouter(prefix=API_PREFIX)
 
 ArchiveDep = Annotated[Archive, Depends(get_archive)]
-Reader = Annotated[User, Depends(require(Permission.READ))]
 
 
 def _ping(archive: Archive) -> str:
@@ -40,25 +37,22 @@ async def health(archive: ArchiveDep) -> dict[str, Any]:
 
 
 @router.get("/kinds", tags=["records"], response_model=dict[str, Any])
-def kinds(user: Reader) -> dict[str, Any]:
+def kinds(me: PrincipalDep) -> dict[str, Any]:
     """Every record kind and its fields."""
-    shown = {kind: [f.name for f in dataclasses.fields(cls)] for kind, cls in sorted(KINDS.items())}
-    return {"ok": True, "kinds": shown}
+    return {"ok": True, "kinds": catalogue.kinds(me)}
 
 
 @router.get("/vocabularies", tags=["vocabularies"], response_model=dict[str, Any])
-def vocabularies(archive: ArchiveDep, user: Reader) -> dict[str, Any]:
+def vocabularies(archive: ArchiveDep, me: PrincipalDep) -> dict[str, Any]:
     """The vocabularies and how many terms each has."""
-    with archive.store.view(principal_of(user)) as view:
-        found = view.vocabularies()
+    found = catalogue.vocabularies(archive.store, me)
     return {"ok": True, "items": [dataclasses.asdict(v) for v in found]}
 
 
 @router.get("/vocabularies/{name}", tags=["vocabularies"], response_model=dict[str, Any])
-def vocabulary(archive: ArchiveDep, user: Reader, name: str) -> dict[str, Any]:
+def vocabulary(archive: ArchiveDep, me: PrincipalDep, name: str) -> dict[str, Any]:
     """One vocabulary's terms, with their labels in every language."""
-    with archive.store.view(principal_of(user)) as view:
-        found = view.vocabulary(name)
+    found = catalogue.vocabulary(archive.store, me, name)
     terms = [
         {
             "code": term.code,

@@ -18,7 +18,7 @@ from ....errors import Invalid
 from ....services.accounts import TooManyAttempts, change_password
 from ....services.archive.audit import audit_event
 from ....services.records.cases import N_
-from ...deps import client_ip
+from ...deps import client_ip, principal_for
 from ...sessions import start_session
 from ..pages import AccountPageDep, Page
 
@@ -74,7 +74,7 @@ def new_password(
         return _refused(page, "throttled", status=429)
     except Invalid as exc:
         return _refused(page, next(iter(exc.errors), "new_password"))
-    audit_event(store, "user_password_change", changed.id, actor=changed, ip=ip)
+    audit_event(store, "user_password_change", changed.id, actor=principal_for(changed), ip=ip)
     response = RedirectResponse("/account?changed=1", status_code=303)
     start_session(response, page.request, store, changed)  # a new session id, as at a login
     return response

@@ -2,28 +2,27 @@
 settings and custom fields (shown only: keys need the archive passphrase, custom fields are
 declared in ``sviedka.toml``; the page says so).
 
-Every change goes through the same service call as ``sviedka user …`` and the API
-(``services.accounts``) and is audited as the API audits it (``user_add``, ``user_change``,
-``user_password_reset``).
-Every route requires ``manage_users``; the session's CSRF token is checked before a form is read
-(``server.deps``). A problem comes back next to its field, in the user's language: the services'
+Every change goes through the same use case as the API (``services.accounts.admin``, over the
+functions ``sviedka user …`` calls) and is audited as the API audits it (``user_add``,
+``user_change``, ``user_password_reset``). Every route opens that administration first, which
+refuses anyone without ``manage_users``; the session's CSRF token is checked before a form is
+read (``http.deps``). A problem comes back next to its field, in the user's language: the services'
 English messages are replaced here by translated ones, field by field.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
 from ....errors import Conflict, Invalid
 from ....model import Confidentiality
-from ....policy import PERMISSIONS, Permission, require
-from ....services import accounts
+from ....policy import PERMISSIONS, Permission
 from ....services.accounts import Role, User
-from ....services.archive.audit import audit_event
+from ....services.accounts.admin import Administration, administration
 from ....services.archive.keys import custodians
 from ....services.records.cases import N_
 from ...deps import client_ip
@@ -52,9 +51,9 @@ def _problem(page: Page, key: str) -> str:
     return page.gettext(PROBLEMS[key])
 
 
-def _admin(page: Page) -> User:
-    require(page.principal, Permission.MANAGE_USERS)
-    return page.me
+def _admin(page: Page) -> Administration:
+    """The accounts as the page's user administers them (``Forbidden`` unless they may)."""
+    return administration(page.archive.store, page.principal, ip=client_ip(page.request))
 
 
 def _options(page: Page) -> dict[str, list[tuple[str, str]]]:
@@ -83,6 +82,7 @@ def _problems(page: Page, exc: Invalid | Conflict) -> dict[str, str]:
 
 def _index(
     page: Page,
+    admin: Administration,
     *,
     values: Mapping[str, str] | None = None,
     errors: Mapping[str, str] | None = None,
@@ -91,7 +91,7 @@ def _index(
     archive = page.archive
     names, current_key = custodians(archive.path)
     context = {
-        "users": accounts.list_users(archive.store),
+        "users": admin.users(),
         "permissions": list(Permission),
         "table": PERMISSIONS,
         "custodians": names,
@@ -134,16 +134,9 @@ def _user_page(
     return page.render("admin/user.html", context, status=status, section="/admin")
 
 
-def _audit(page: Page, action: str, target: User, details: Mapping[str, Any]) -> None:
-    """The event the API writes for the same change (``server.routes.admin``)."""
-    ip = client_ip(page.request)
-    audit_event(page.archive.store, action, target.id, actor=page.me, ip=ip, details=details)
-
-
 @router.get("/admin")
 def admin_page(page: PageDep) -> Response:
-    _admin(page)
-    return _index(page)
+    return _index(page, _admin(page))
 
 
 @router.post("/admin/users")
@@ -158,7 +151,7 @@ def add_user(
 ) -> Response:
     """A new account with the password the administrator sets (as ``sviedka user add`` asks
     for one); they hand it over themselves. Nothing is saved when a field is wrong."""
-    _admin(page)
+    admin = _admin(page)
     values = {"username": username, "role": role, "clearance": clearance, "groups": groups}
     errors: dict[str, str] = {}
     if role not in set(Role):
@@ -170,8 +163,7 @@ def add_user(
     if not errors:
         group_names = [g.strip() for g in groups.split(",") if g.strip()]
         try:
-            made = accounts.add_user(
-                page.archive.store,
+            made = admin.add(
                 username,
                 password,
                 role=role,
@@ -181,63 +173,60 @@ def add_user(
         except (Invalid, Conflict) as exc:
             errors = _problems(page, exc)
         else:
-            details = {"role": made.role.value, "clearance": made.clearance.value}
-            _audit(page, "user_add", made, details)
             flash = page.gettext("%(name)s was added.", name=made.username)
             return _user_page(page, made, flash=flash)
-    return _index(page, values=values, errors=errors, status=422)
+    return _index(page, admin, values=values, errors=errors, status=422)
 
 
 @router.get("/admin/users/{username}")
 def user_page(page: PageDep, username: str) -> Response:
-    _admin(page)
-    return _user_page(page, accounts.find_user(page.archive.store, username))
+    return _user_page(page, _admin(page).find(username))
 
 
 @router.post("/admin/users/{username}/role")
 def change_role(page: PageDep, username: str, role: FormText = "") -> Response:
-    _admin(page)
-    target = accounts.find_user(page.archive.store, username)
+    admin = _admin(page)
+    target = admin.find(username)
     if role not in set(Role):
         return _refused(page, target, "role", "role", {"role": role})
     if target.id == page.me.id and role != target.role:
         return _refused(page, target, "role", "self", {"role": role})
-    changed = accounts.set_role(page.archive.store, target.username, role)
-    _audit(page, "user_change", changed, {"role": changed.role.value})
+    changed = admin.set_role(target.username, role)
+    admin.audit("user_change", changed, {"role": changed.role.value})
     return _user_page(page, changed, flash=page.gettext("The role was changed."))
 
 
 @router.post("/admin/users/{username}/clearance")
 def change_clearance(page: PageDep, username: str, clearance: FormText = "") -> Response:
-    _admin(page)
-    target = accounts.find_user(page.archive.store, username)
+    admin = _admin(page)
+    target = admin.find(username)
     if clearance not in set(Confidentiality):
         return _refused(page, target, "clearance", "clearance", {"clearance": clearance})
-    changed = accounts.set_clearance(page.archive.store, target.username, clearance)
-    _audit(page, "user_change", changed, {"clearance": changed.clearance.value})
+    changed = admin.set_clearance(target.username, clearance)
+    admin.audit("user_change", changed, {"clearance": changed.clearance.value})
     return _user_page(page, changed, flash=page.gettext("The clearance was changed."))
 
 
 @router.post("/admin/users/{username}/groups")
 def add_group(page: PageDep, username: str, group: FormText = "") -> Response:
-    _admin(page)
-    target = accounts.find_user(page.archive.store, username)
+    admin = _admin(page)
+    target = admin.find(username)
     try:
-        changed = accounts.add_group(page.archive.store, target.username, group.strip())
+        changed = admin.add_group(target.username, group.strip())
     except Invalid:
         return _refused(page, target, "group", "group", {"group": group})
-    _audit(page, "user_change", changed, {"add_groups": [group.strip()]})
+    admin.audit("user_change", changed, {"add_groups": [group.strip()]})
     return _user_page(page, changed, flash=page.gettext("The groups were changed."))
 
 
 @router.post("/admin/users/{username}/groups/remove")
 def remove_group(page: PageDep, username: str, group: FormText = "") -> Response:
-    _admin(page)
-    target = accounts.find_user(page.archive.store, username)
+    admin = _admin(page)
+    target = admin.find(username)
     if group not in target.groups:
         return _refused(page, target, "group", "group", {})
-    changed = accounts.remove_group(page.archive.store, target.username, group)
-    _audit(page, "user_change", changed, {"remove_groups": [group]})
+    changed = admin.remove_group(target.username, group)
+    admin.audit("user_change", changed, {"remove_groups": [group]})
     return _user_page(page, changed, flash=page.gettext("The groups were changed."))
 
 
@@ -245,12 +234,12 @@ def remove_group(page: PageDep, username: str, group: FormText = "") -> Response
 def require_totp(page: PageDep, username: str, required: FormText = "1") -> Response:
     """Require (or stop requiring) a second factor. Someone not yet enrolled gets a secret at
     once: its ``otpauth://`` address is shown on this answer only, never stored in a link."""
-    _admin(page)
-    target = accounts.find_user(page.archive.store, username)
+    admin = _admin(page)
+    target = admin.find(username)
     on = required == "1"
-    uri = accounts.require_totp(page.archive.store, target.username, on)
-    changed = accounts.get_user(page.archive.store, target.id)
-    _audit(page, "user_change", changed, {"totp_required": on})
+    uri = admin.require_totp(target.username, on)
+    changed = admin.get(target.id)
+    admin.audit("user_change", changed, {"totp_required": on})
     if on:
         flash = page.gettext("A second factor is now required.")
     else:
@@ -261,13 +250,13 @@ def require_totp(page: PageDep, username: str, required: FormText = "1") -> Resp
 @router.post("/admin/users/{username}/disabled")
 def set_disabled(page: PageDep, username: str, disabled: FormText = "1") -> Response:
     """Disable (their sessions end at once) or enable an account."""
-    _admin(page)
-    target = accounts.find_user(page.archive.store, username)
+    admin = _admin(page)
+    target = admin.find(username)
     off = disabled == "1"
     if off and target.id == page.me.id:
         return _refused(page, target, "disabled", "self", {})
-    changed = accounts.set_disabled(page.archive.store, target.username, off)
-    _audit(page, "user_change", changed, {"disabled": off})
+    changed = admin.set_disabled(target.username, off)
+    admin.audit("user_change", changed, {"disabled": off})
     if off:
         flash = page.gettext("The account was disabled.")
     else:
@@ -282,19 +271,16 @@ def reset_password(
     """Reset the password: to the one typed (twice), or, left empty, to a temporary one made
     here and shown on this answer only. The user must change it at their next login; their
     sessions end and their API tokens are revoked at once."""
-    _admin(page)
-    target = accounts.find_user(page.archive.store, username)
+    admin = _admin(page)
+    target = admin.find(username)
     if target.id == page.me.id:
         return _refused(page, target, "password", "self_password", {})
     if password != password2:
         return _refused(page, target, "password2", "password2", {})
     try:
-        changed, temporary = accounts.reset_password(
-            page.archive.store, target.username, password or None
-        )
+        changed, temporary = admin.reset_password(target.username, password or None)
     except Invalid:
         return _refused(page, target, "password", "password", {})
-    _audit(page, "user_password_reset", changed, {"generated": temporary is not None})
     flash = page.gettext(
         "The password was reset: %(name)s must change it at their next login. Their sessions "
         "and API tokens have ended.",
@@ -306,10 +292,10 @@ def reset_password(
 @router.post("/admin/users/{username}/unlock")
 def unlock(page: PageDep, username: str) -> Response:
     """Forget the failed logins for this name (after a lockout)."""
-    _admin(page)
-    target = accounts.find_user(page.archive.store, username)
-    accounts.unlock(page.archive.store, target.username)
-    _audit(page, "user_change", target, {"unlock": True})
+    admin = _admin(page)
+    target = admin.find(username)
+    admin.unlock(target.username)
+    admin.audit("user_change", target, {"unlock": True})
     return _user_page(page, target, flash=page.gettext("The user may try to log in again."))
 
 

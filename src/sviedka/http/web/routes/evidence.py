@@ -10,15 +10,14 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from ....policy import Permission, require
+from ....policy import Permission
 from ....services.archive.audit import audit_read
 from ....services.evidence import custody_chain
+from ....services.records.listings import evidence_files
 from ...deps import client_ip
-from ...files import StreamedForm
 from .. import vaultfiles
 from ..options import levels
 from ..pages import PageDep
-from ..queries import evidence_files
 from ..uploads import receive, stored_json
 
 router = APIRouter()
@@ -30,8 +29,7 @@ PAGE = 48
 def evidence_list(
     page: PageDep, link: str = "", offset: Annotated[int, Query(ge=0)] = 0
 ) -> Response:
-    require(page.principal, Permission.READ)
-    files, total = evidence_files(page.archive.store, page.me, limit=PAGE, offset=offset)
+    files, total = evidence_files(page.archive.store, page.principal, limit=PAGE, offset=offset)
     page.audit("list", files)
     linked = page.titles([link]) if link else {}
     context = {
@@ -52,8 +50,7 @@ def evidence_list(
 async def upload(request: Request, page: PageDep) -> Response:
     """One or many files (the page's script sends them one at a time, for progress bars),
     streamed into the vault as they arrive."""
-    require(page.principal, Permission.EVIDENCE_UPLOAD)
-    stored = stored_json(await receive(page, StreamedForm.of(request)))
+    stored = stored_json(await receive(page))
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse({"ok": True, "files": stored})
     return page.render("evidence/uploaded.html", {"stored": stored}, section="/evidence")
@@ -61,11 +58,11 @@ async def upload(request: Request, page: PageDep) -> Response:
 
 @router.get("/evidence/{sha256}")
 def evidence_page(page: PageDep, sha256: str) -> Response:
-    evidence = vaultfiles.evidence_by_hash(page.archive, page.me, sha256)
+    evidence = vaultfiles.evidence_by_hash(page.archive, page.principal, sha256)
     page.audit("read", [evidence])
     context = {
         "e": evidence,
-        "custody": custody_chain(page.archive, sha256, page.me),
+        "custody": custody_chain(page.archive, sha256, page.principal),
         "links": page.titles(evidence.links),
         "keys": page.request.app.state.keys is not None,
         "may_download": page.can(Permission.EVIDENCE_DOWNLOAD),
@@ -75,10 +72,10 @@ def evidence_page(page: PageDep, sha256: str) -> Response:
 
 @router.get("/evidence/{sha256}/thumbnail")
 def evidence_thumbnail(page: PageDep, sha256: str) -> Response:
-    evidence = vaultfiles.evidence_by_hash(page.archive, page.me, sha256)
+    evidence = vaultfiles.evidence_by_hash(page.archive, page.principal, sha256)
     keys = vaultfiles.keys_or_503(page.request.app.state.keys)
     ip = client_ip(page.request)
-    audit_read(page.archive.store, page.me, "evidence_view", sha256, ip=ip)  # a working copy
+    audit_read(page.archive.store, page.principal, "evidence_view", sha256, ip=ip)  # a working copy
     data = vaultfiles.thumbnail(page.archive, keys, evidence)
     media = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
     return Response(data, media_type=media, headers={"Cache-Control": "no-store"})
@@ -86,12 +83,13 @@ def evidence_thumbnail(page: PageDep, sha256: str) -> Response:
 
 @router.post("/evidence/{sha256}/download")
 async def evidence_download(page: PageDep, sha256: str) -> Response:
-    require(page.principal, Permission.EVIDENCE_DOWNLOAD)
-    evidence = await run_in_threadpool(vaultfiles.evidence_by_hash, page.archive, page.me, sha256)
+    evidence = await run_in_threadpool(
+        vaultfiles.evidence_by_hash, page.archive, page.principal, sha256, to_download=True
+    )
     keys = vaultfiles.keys_or_503(page.request.app.state.keys)
     ip = client_ip(page.request)
     made = await run_in_threadpool(
-        vaultfiles.download, page.archive, keys, page.me, evidence, ip=ip
+        vaultfiles.download, page.archive, keys, page.principal, evidence, ip=ip
     )
     headers = {"Content-Disposition": f'attachment; filename="{made.filename}"'}
     if made.size is not None:

@@ -11,9 +11,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from ....errors import Invalid
-from ....policy import Permission, require
-from ....services.importing import FORMATS, staging
-from ....services.records.guarded import actor_of
+from ....services.importing import staging
+from ....services.importing.desk import importable_formats
 from ..pages import Page, PageDep
 
 router = APIRouter()
@@ -23,9 +22,10 @@ SHEETS = ("viasna-csv", "xlsx", "csv")
 
 
 def _form(page: Page, error: str | None = None, status: int = 200) -> Response:
+    formats = importable_formats(page.principal)  # Forbidden unless the user may import
     context = {
-        "formats": [f for f in FORMATS if f in SHEETS] + [f for f in FORMATS if f not in SHEETS],
-        "waiting": staging.waiting(page.archive, page.me),
+        "formats": [f for f in formats if f in SHEETS] + [f for f in formats if f not in SHEETS],
+        "waiting": staging.waiting(page.archive, page.principal),
         "error": error,
     }
     return page.render("imports/upload.html", context, status=status, section="/imports")
@@ -33,21 +33,20 @@ def _form(page: Page, error: str | None = None, status: int = 200) -> Response:
 
 @router.get("/imports")
 def imports_page(page: PageDep) -> Response:
-    require(page.principal, Permission.IMPORT)
     return _form(page)
 
 
 @uploads.post("/imports")
 async def upload_sheet(request: Request, page: PageDep) -> Response:
-    require(page.principal, Permission.IMPORT)
+    formats = importable_formats(page.principal)  # Forbidden unless the user may import
     form = await request.form()  # its files closed when the request ends (``closes_forms``)
     sheet, fmt = form.get("sheet"), form.get("format")
-    if not isinstance(sheet, UploadFile) or not sheet.filename or fmt not in FORMATS:
+    if not isinstance(sheet, UploadFile) or not sheet.filename or fmt not in formats:
         return _form(page, page.gettext("Choose a file and its format."), status=422)
     try:
         made = await run_in_threadpool(  # a dry run takes seconds: not on the event loop
-            staging.stage, page.archive, page.me, sheet.file, name=sheet.filename,
-            fmt=str(fmt), actor=actor_of(page.me),
+            staging.stage, page.archive, page.principal, sheet.file, name=sheet.filename,
+            fmt=str(fmt), actor=page.principal.actor,
         )  # fmt: skip
     except Invalid as exc:
         return _form(page, exc.message, status=422)
@@ -56,7 +55,7 @@ async def upload_sheet(request: Request, page: PageDep) -> Response:
 
 @router.get("/imports/{import_id}")
 def dry_run_report(page: PageDep, import_id: str) -> Response:
-    made = staging.staged(page.archive, page.me, import_id)
+    made = staging.staged(page.archive, page.principal, import_id)
     context = {"staged": made, "report": made.report, "done": False}
     return page.render("imports/report.html", context, section="/imports")
 
@@ -66,7 +65,11 @@ def confirm_import(
     page: PageDep, import_id: str, keep_going: Annotated[str, Form()] = ""
 ) -> Response:
     report = staging.confirm(
-        page.archive, page.me, import_id, actor=actor_of(page.me), keep_going=keep_going == "1"
+        page.archive,
+        page.principal,
+        import_id,
+        actor=page.principal.actor,
+        keep_going=keep_going == "1",
     )
     context = {"staged": None, "report": report, "done": True}
     return page.render("imports/report.html", context, section="/imports")
@@ -74,5 +77,5 @@ def confirm_import(
 
 @router.post("/imports/{import_id}/discard")
 def discard_import(page: PageDep, import_id: str) -> Response:
-    staging.discard(page.archive, page.me, import_id)
+    staging.discard(page.archive, page.principal, import_id)
     return RedirectResponse("/imports", status_code=303)

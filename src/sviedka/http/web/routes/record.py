@@ -12,12 +12,11 @@ from fastapi.responses import RedirectResponse, Response
 
 from ....errors import Invalid, NotFound
 from ....model import Confidentiality
-from ....policy import Permission, require
 from ....services.records import cases
-from ....services.records.guarded import actor_of
+from ....services.records.guarded import recording_levels
 from ...deps import client_ip
 from .. import forms
-from ..options import form_options, levels
+from ..options import form_options
 from ..pages import Page, PageDep
 from ..picks import choices, picker_of
 from ..suggest import duplicate_candidates
@@ -52,6 +51,7 @@ def _show(
     values: Mapping[str, str],
     errors: Mapping[str, str],
     *,
+    allowed: list[Confidentiality],
     more: str | None = None,
     status: int = 200,
 ) -> Response:
@@ -62,7 +62,7 @@ def _show(
         "values": {**DEFAULTS, "names_lang": page.lang, "person.lang": page.lang, **values},
         "errors": {k: page.gettext(v) for k, v in errors.items()},
         "rows": rows,
-        "options": form_options(page, kind),
+        "options": form_options(page, kind, allowed),
         "picks": {f: choices(page, f, values) for f in fields},
     }
     if more == "check":
@@ -72,14 +72,12 @@ def _show(
 
 @router.get("/record")
 def detention_form(page: PageDep) -> Response:
-    require(page.principal, Permission.CREATE)
-    return _show(page, "detention", {}, {})
+    return _show(page, "detention", {}, {}, allowed=recording_levels(page.principal))
 
 
 @router.get("/record/incident")
 def incident_form(page: PageDep) -> Response:
-    require(page.principal, Permission.CREATE)
-    return _show(page, "incident", {}, {})
+    return _show(page, "incident", {}, {}, allowed=recording_levels(page.principal))
 
 
 @router.post("/record")
@@ -93,23 +91,23 @@ async def save_incident(request: Request, page: PageDep) -> Response:
 
 
 async def _save(request: Request, page: Page, kind: str) -> Response:
-    require(page.principal, Permission.CREATE)
+    allowed = recording_levels(page.principal)  # Forbidden unless the user may record
     values = forms.values_of(await request.form())
     more = values.pop("more", None)
     if more in (*forms.ROWS, "check"):
-        return _show(page, kind, values, {}, more=more)
+        return _show(page, kind, values, {}, allowed=allowed, more=more)
     _, register = _FORMS[kind]
     try:
         done = register(
             page.archive.store,
             values,
-            actor=actor_of(page.me),
-            levels=[Confidentiality(code) for code, _ in levels(page)],
+            actor=page.principal.actor,
+            levels=allowed,
             principal=page.principal,
             ip=client_ip(page.request),
         )
     except Invalid as exc:
-        return _show(page, kind, values, exc.errors, status=422)
+        return _show(page, kind, values, exc.errors, allowed=allowed, status=422)
     target = f"/people/{done.person}" if done.person else f"/records/{done.main}"
     return RedirectResponse(f"{target}?saved={kind}", status_code=303)
 
@@ -118,7 +116,7 @@ async def _save(request: Request, page: Page, kind: str) -> Response:
 async def duplicates(request: Request, page: PageDep) -> Response:
     """Likely duplicates of the person being typed (htmx, as you type; POST keeps the name out
     of URLs and logs)."""
-    require(page.principal, Permission.CREATE)
+    recording_levels(page.principal)  # part of recording a case: Forbidden unless one may
     values = forms.values_of(await request.form())
     prefix = values.get("prefix", "person")
     found = duplicate_candidates(page, values, prefix)
@@ -129,7 +127,7 @@ async def duplicates(request: Request, page: PageDep) -> Response:
 @router.post("/record/pick")
 async def pick(request: Request, page: PageDep) -> Response:
     """Records already recorded that match the name typed in a picker (htmx, as you type)."""
-    require(page.principal, Permission.CREATE)
+    recording_levels(page.principal)  # part of recording a case: Forbidden unless one may
     values = forms.values_of(await request.form())
     field = values.get("field", "")
     if picker_of(field) is None:
