@@ -304,6 +304,6 @@ def test_an_older_database_gets_the_password_reset_flag_unset_for_everyone(db_ur
         assert migrate(store.engine) == [8]
         assert migrate(store.engine) == []
         assert accounts.find_user(store, "before").must_change_password is False
-        assert [m.version for m in MIGRATIONS][-1] == 8
+        assert [m.version for m in MIGRATIONS].index(8) == 7  # the eighth, as shipped
     finally:
         store.close()
