@@ -343,6 +343,5 @@ def _column_of(declared: Declared, reading: str, path: str) -> str:
     if (reading, path) in declared.column_of:
         return declared.column_of[(reading, path)]
     head = path.split(".", 1)[0]
-    return next(
-        c for (r, p), c in declared.column_of.items() if r == reading and p.startswith(head)
-    )
+    given = [c for (r, p), c in declared.column_of.items() if r == reading and p.startswith(head)]
+    return given[0] if given else reading
