@@ -110,6 +110,14 @@ def test_the_end_a_row_describes(
     assert (row.facility is None) == (end is not None)
 
 
+@pytest.mark.parametrize(
+    "words", ["на волі да пачатку адбыцця", "На свободе до начала отбывания наказания"]
+)
+def test_at_liberty_before_the_sentence_is_not_read_as_released(words: str) -> None:
+    # both start with words that say "released"; the longer, more specific words win
+    assert end_of(facts(prison=words)) == DetentionEnd(mode=EndMode.NON_CUSTODIAL)
+
+
 def test_a_death_is_the_end_whatever_the_prison_column_says() -> None:
     row = facts(arrested="2021", prison="помилован", release_date="2022", died="09.2023")
     assert end_of(row) == DetentionEnd(mode=EndMode.DEATH, date=D(2023, 9))

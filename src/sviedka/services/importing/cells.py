@@ -107,7 +107,11 @@ LIBERTY: Mapping[EndMode, tuple[str, ...]] = {
     EndMode.NON_CUSTODIAL: ("at liberty before serving sentence", "на волі да пачатку",
                             "на свободе до начала", "до вступления приговора в силу"),
 }  # fmt: skip
-_LIBERTY_WORDS = [(mode, tuple(normalise(w) for w in words)) for mode, words in LIBERTY.items()]
+# Longest first: "на волі да пачатку" says more than "на волі", which it starts with.
+_LIBERTY_WORDS = sorted(
+    ((normalise(w), mode) for mode, words in LIBERTY.items() for w in words),
+    key=lambda pair: -len(pair[0]),
+)
 
 Written = str | Mapping[str, str | None] | None  # the column's own text, or text by key
 
@@ -165,8 +169,8 @@ def _prison(value: Any) -> Written:
     """A facility's name, or how the person got out (``release.mode``)."""
     text = clean(value)
     said = normalise(text)
-    for mode, words in _LIBERTY_WORDS:
-        if said and any(said == w or said.startswith(w + " ") for w in words):
+    for word, mode in _LIBERTY_WORDS:
+        if said and (said == word or said.startswith(word + " ")):
             return {"release.mode": mode.value}
     lang = name_lang(text) if text else None
     return {"facility.names.0.full": text or None, "facility.names.0.lang": lang}
