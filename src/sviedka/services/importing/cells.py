@@ -46,6 +46,7 @@ __all__ = [
     "READINGS",
     "REQUIRED",
     "STATUSES",
+    "CellProblem",
     "Column",
     "Declared",
     "ListEntry",
