@@ -192,7 +192,7 @@ class Builder:
         return (*old, Placement(facility=facility, end=ended))
 
     def _recognition(self, facts: RowFacts, old: Recognition | None) -> Recognition | None:
-        if facts.status == "np":
+        if facts.status is Status.NP:
             return None
         statement = facts.text("declaration")
         if facts.status is None and statement is None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from ...model import (
@@ -190,6 +191,13 @@ def _charges(value: Any) -> Written:
 # -- the declaration ----------------------------------------------------------------------------
 
 
+@cache
+def _split(key: str) -> tuple[str, str]:
+    """``detention.end.date`` as ``("detention", "end.date")``: the reading, the model path."""
+    reading, path = key.split(".", 1)
+    return reading, path
+
+
 @dataclass(frozen=True)
 class Column:
     """A column: the key of its value (``reading.model path``) and how sheets write it."""
@@ -199,11 +207,11 @@ class Column:
 
     @property
     def reading(self) -> str:
-        return self.key.split(".", 1)[0]
+        return _split(self.key)[0]
 
     @property
     def path(self) -> str:
-        return self.key.split(".", 1)[1]
+        return _split(self.key)[1]
 
 
 # In this order the cells' own problems are reported (then the reader's, then the checks').
@@ -266,9 +274,9 @@ class Declared:
         if written is None or isinstance(written, str):
             written = {declared.key: written}
         for key, text in written.items():
-            reading, path = key.split(".", 1)
-            self.values[reading][path] = text
-            self.column_of[(reading, path)] = column
+            at = _split(key)
+            self.values[at[0]][at[1]] = text
+            self.column_of[at] = column
 
 
 @dataclass(frozen=True)
@@ -278,6 +286,7 @@ class ReadCells:
 
     readings: Mapping[str, Reading]
     problems: list[str]
+    _dates: dict[str, PartialDate | None] = field(default_factory=dict, compare=False)
 
     def get(self, column: str) -> Any:
         """The value read from ``column`` (as ``codec.load`` reads it), ``None`` if none."""
@@ -288,8 +297,10 @@ class ReadCells:
         return self.readings[reading].get(path)
 
     def date(self, column: str) -> PartialDate | None:
-        day = self.get(column)
-        return None if day is None else PartialDate.parse(day)
+        if column not in self._dates:
+            day = self.get(column)
+            self._dates[column] = None if day is None else PartialDate.parse(day)
+        return self._dates[column]
 
     def name_form(self, reading: str) -> NameForm | None:
         """The name read into ``reading``'s ``names.0``, if any."""

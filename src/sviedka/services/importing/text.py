@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["clean", "name_lang", "name_parts", "normalise"]
 
@@ -31,6 +32,7 @@ def normalise(text: str) -> str:
     return _SPACES.sub(" ", _PUNCT.sub(" ", folded)).strip()
 
 
+@lru_cache(maxsize=4096)  # officials' and facilities' names come back on many rows
 def name_lang(name: str) -> str:
     """A BCP 47 tag for a name as written: ``be`` or ``ru`` when letters only one of the two
     languages uses decide it, else the script alone (``und-Cyrl``, ``und-Latn``, ``und``)."""
