@@ -30,14 +30,14 @@ from ...model import (
     SourceLink,
 )
 from ...model.ids import new_id
+from .cells import Status
 from .keys import ListIndex
 from .rows import RowFacts, end_of
 from .sentences import read_sentence
-from .text import name_lang, normalise
+from .text import normalise
 
 __all__ = ["Builder", "RowRecords", "facility_type"]
 
-_PATRONYMIC = re.compile(r"(віч|вич|ич|вна|ўна|ична|чна)$")
 _FACILITY_TYPES = [
     ("open_type_facility", r"иуот|пуат|iuot|open[- ]type"),
     ("colony_settlement", r"поселени|пасяленн|settlement"),
@@ -98,7 +98,7 @@ class Builder:
     # -- person ---------------------------------------------------------------------------
 
     def _person(self, facts: RowFacts, old: Person | None) -> Person:
-        form = _name_form(facts.name)
+        form = facts.name_form("person") or NameForm(full=facts.name)
         link = self._link(_row_locator(facts))
         if old is None:
             return Person(
@@ -107,7 +107,7 @@ class Builder:
                 birth_date=facts.dates.get("birthday"),
                 gender=facts.gender,
                 sources=(link,),
-                notes=facts.texts.get("note"),
+                notes=facts.text("note"),
             )
         changes: dict[str, Any] = {
             "names": (form, *old.names[1:]),
@@ -115,7 +115,7 @@ class Builder:
         }
         changes |= _present(facts, {"birthday": ("birth_date", facts.dates.get("birthday"))})
         changes |= _present(facts, {"gender": ("gender", facts.gender)})
-        changes |= _present(facts, {"note": ("notes", facts.texts.get("note"))})
+        changes |= _present(facts, {"note": ("notes", facts.text("note"))})
         return dataclasses.replace(old, **changes)
 
     def _link(self, locator: str) -> SourceLink:
@@ -153,15 +153,15 @@ class Builder:
         case = dataclasses.replace(
             first,
             verdict_date=facts.dates.get("verdict_date"),
-            judge=self._official("judge", facts.texts.get("judge")),
-            prosecutor=self._official("prosecutor", facts.texts.get("prosecutor")),
+            judge=self._official("judge", facts.name_form("judge")),
+            prosecutor=self._official("prosecutor", facts.name_form("prosecutor")),
         )
         others = tuple(c for c in old if c is not first)
         empty = case == CourtCase()
         return others if empty else (case, *others)
 
     def _sentences(self, facts: RowFacts) -> tuple[Sentence, ...]:
-        texts = [facts.texts.get("decision"), facts.texts.get("penalty")]
+        texts = [facts.text("decision"), facts.text("penalty")]
         return tuple(self._sentence(t, facts) for t in texts if t)
 
     def _sentence(self, text: str, facts: RowFacts) -> Sentence:
@@ -183,17 +183,18 @@ class Builder:
         self, facts: RowFacts, old: tuple[Placement, ...], end: DetentionEnd | None
     ) -> tuple[Placement, ...]:
         ended = end.date if end else None
-        if facts.facility is None:  # the list says the person is out
+        name = facts.name_form("facility")
+        if name is None:  # the list says the person is out
             return _closed(old, ended)
-        facility = self._facility(facts.facility)
+        facility = self._facility(name)
         if old and old[-1].facility == facility:
             return _closed(old, ended)
         return (*old, Placement(facility=facility, end=ended))
 
     def _recognition(self, facts: RowFacts, old: Recognition | None) -> Recognition | None:
-        if facts.status == "np":
+        if facts.status is Status.NP:
             return None
-        statement = facts.texts.get("declaration")
+        statement = facts.text("declaration")
         if facts.status is None and statement is None:
             return old
         base = old or Recognition()
@@ -201,27 +202,24 @@ class Builder:
 
     # -- officials and facilities, made once -------------------------------------------------
 
-    def _official(self, role: str, name: str | None) -> str | None:
-        if not name:
+    def _official(self, role: str, name: NameForm | None) -> str | None:
+        if name is None:
             return None
-        key = f"{role}={normalise(name)}"
+        key = f"{role}={normalise(name.full)}"
         if key not in self.index.officials:
-            person = Person(
-                id=new_id(), names=(_name_form(name),), occupation=role,
-                sources=(self._link(key),),
-            )  # fmt: skip
+            person = Person(id=new_id(), names=(name,), occupation=role, sources=(self._link(key),))
             self.index.officials[key] = person.id
             self._pending.append(person)
         return self.index.officials[key]
 
-    def _facility(self, name: str) -> str:
-        key = normalise(name)
+    def _facility(self, name: NameForm) -> str:
+        key = normalise(name.full)
         if key not in self.index.facilities:
-            kind = facility_type(name)
-            number = re.search(r"\d+", name)
+            kind = facility_type(name.full)
+            number = re.search(r"\d+", name.full)
             org = Organisation(
                 id=new_id(),
-                names=(NameForm(full=name, lang=name_lang(name)),),
+                names=(name,),
                 kind=OrgKind.PENAL_FACILITY,
                 country="BY",
                 facility=Facility(
@@ -234,16 +232,6 @@ class Builder:
             self.index.facilities[key] = org.id
             self._pending.append(org)
         return self.index.facilities[key]
-
-
-def _name_form(name: str) -> NameForm:
-    parts = name.split(" ")
-    if len(parts) == 3 and _PATRONYMIC.search(parts[2].casefold()):
-        family, given, patronymic = parts
-        return NameForm(
-            full=name, lang=name_lang(name), family=family, given=given, patronymic=patronymic
-        )
-    return NameForm(full=name, lang=name_lang(name))
 
 
 def _row_locator(facts: RowFacts) -> str:
@@ -263,13 +251,10 @@ def _charges(facts: RowFacts, old: tuple[Charge, ...]) -> tuple[Charge, ...]:
 
 
 def _end(facts: RowFacts) -> DetentionEnd | None:
-    found = end_of(facts)
-    if found is None:
-        return None
-    mode, date = found
-    if facts.status == "active" and mode is not EndMode.NON_CUSTODIAL:
+    end = end_of(facts)
+    if end and facts.status is Status.ACTIVE and end.mode is not EndMode.NON_CUSTODIAL:
         facts.warnings.append("status: is active, but the row says the detention ended")
-    return DetentionEnd(mode=mode, date=date)
+    return end
 
 
 def _closed(placements: tuple[Placement, ...], ended: PartialDate | None) -> tuple[Placement, ...]:

@@ -1,48 +1,27 @@
 """One sheet row to ``RowFacts``: what the row says, read and checked, before any record is made.
 
-The columns declared in ``cells`` (birthday, gender, arrest and verdict dates, articles) are
-normalised here and read by the one form reader, which does the model's checks; the others are
-read here. Every problem in a row is collected (not only the first), each as
-``column: what is wrong``, without repeating the cell's value: it may be personal data."""
+Every cell is read as its column's declaration says (``cells``: the model path it fills) by the
+one form reader, which does the model's checks; the checks across columns are declared there
+too. What is left here is the row's shape (cells past the header, formulas saved without a
+value) and the rule that turns what the row says into the detention's end. Every problem in a row
+is collected (not only the first), each as ``column: what is wrong``, without repeating the
+cell's value: it may be personal data."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...model import EndMode, Gender, PartialDate
-from .articles import ArticleProblem, Charged, split_articles
-from .cells import DECLARED, Declared, ReadCells, read_cells
+from ...model import DetentionEnd, EndMode, Gender, NameForm, PartialDate
+from .articles import Charged
+from .cells import ReadCells, Status, read_cells
 from .columns import Columns
-from .dates import parse_date
-from .text import clean, normalise
+from .text import clean
 
-__all__ = ["LIBERTY", "STATUSES", "RowFacts", "RowRejected", "end_of", "read_row"]
+__all__ = ["RowFacts", "RowRejected", "end_of", "read_row"]
 
-_GENDERS = {
-    Gender.MALE: ("m", "male", "man", "м", "муж", "мужской", "мужчина", "мужчына", "мужчынскі"),
-    Gender.FEMALE: ("f", "female", "woman", "ж", "жен", "женский", "женщина", "жанчына", "жаночы"),
-}
-_GENDER = {word: g for g, words in _GENDERS.items() for word in words}
-STATUSES = {
-    "active": ("active", "current", "цяперашні", "текущий"),
-    "former": ("former", "past", "released", "былы", "бывший"),
-    "np": ("np", "not recognised", "not recognized", "непрызнаны", "непризнан"),
-}
-_STATUS = {word: s for s, words in STATUSES.items() for word in words}
-# What the "prison" column may say instead of a facility: that the person is out.
-LIBERTY: Mapping[str, tuple[str, ...]] = {
-    "released": ("released", "freed", "вызвалены", "вызвалена", "на волі", "освобожден",
-                 "освобождена", "на свободе"),
-    "pardoned": ("pardoned", "памілаваны", "памілавана", "помилован", "помилована"),
-    "deported": ("deported", "expelled", "высланы", "выслана", "выслан"),
-    "before_sentence": ("at liberty before serving sentence", "на волі да пачатку",
-                        "на свободе до начала", "до вступления приговора в силу"),
-}  # fmt: skip
-_LIBERTY_WORDS = [(key, tuple(normalise(w) for w in words)) for key, words in LIBERTY.items()]
 _DATES = ("birthday", "arrested", "verdict_date", "release_date", "died")
-_TEXTS = ("name", "decision", "penalty", "judge", "prosecutor", "declaration", "note")
 
 
 class RowRejected(Exception):
@@ -53,27 +32,56 @@ class RowRejected(Exception):
 
 @dataclass
 class RowFacts:
+    """What one row says, as the form reader read it (``read``; the dates by column too)."""
+
     number: int
     present: frozenset[str]  # the fields the sheet has a column for
-    id: str | None = None
-    url: str | None = None
-    status: str | None = None
-    gender: Gender = Gender.UNKNOWN
-    dates: dict[str, PartialDate | None] = field(default_factory=dict)
-    texts: dict[str, str | None] = field(default_factory=dict)
-    charges: list[Charged] = field(default_factory=list)
-    facility: str | None = None  # the facility's name as written
-    liberty: str | None = None  # a LIBERTY key when the prison column says the person is out
+    read: ReadCells
+    dates: dict[str, PartialDate | None]
     warnings: list[str] = field(default_factory=list)
 
     @property
+    def id(self) -> str | None:
+        return self.text("id")
+
+    @property
+    def url(self) -> str | None:
+        return self.text("url")
+
+    @property
     def name(self) -> str:
-        return self.texts.get("name") or ""
+        return self.text("name") or ""
+
+    @property
+    def status(self) -> Status | None:
+        status = self.read.get("status")
+        return None if status is None else Status(status)
+
+    @property
+    def gender(self) -> Gender:
+        return Gender(self.read.get("gender") or Gender.UNKNOWN)
+
+    @property
+    def charges(self) -> list[Charged]:
+        return [Charged(c["article"], c.get("part")) for c in self.read.get("articles") or []]
+
+    @property
+    def facility(self) -> str | None:
+        """The facility's name as written; ``None`` if the prison column names none."""
+        return self.text("prison")
 
     @property
     def key(self) -> str | None:
         """The list's own key of the row for the report: its id, else its url."""
         return f"id {self.id}" if self.id else self.url
+
+    def text(self, column: str) -> str | None:
+        text = self.read.get(column)
+        return None if text is None else str(text)
+
+    def name_form(self, reading: str) -> NameForm | None:
+        """The name read for ``person``, ``judge``, ``prosecutor`` or ``facility``."""
+        return self.read.name_form(reading)
 
 
 def read_row(
@@ -85,139 +93,40 @@ def read_row(
     unreadable: Collection[int] = (),
 ) -> RowFacts:
     """``RowRejected`` with every reason if the row cannot be imported as it is."""
-    facts = RowFacts(number, frozenset(columns))
-    problems = _shape(cells, header_width, facts)
-    problems += [f"{f}: is a formula saved without its value" for f, i in columns.items()
-                 if i in unreadable]  # fmt: skip
+    problems, warnings = _shape(cells, header_width)
+    formulas = [f for f, i in columns.items() if i in unreadable]
+    problems += [f"{f}: is a formula saved without its value" for f in formulas]
     cell = {f: (cells[i] if i < len(cells) else None) for f, i in columns.items()}
-    declared = Declared()
-    problems += _read_simple(cell, facts, declared)
-    problems += _read_dates(cell, facts, declared)
-    problems += _read_articles(cell.get("articles"), declared)
-    read = read_cells(declared, known_articles)
+    read = read_cells(cell, known_articles, formulas)
     problems += read.problems
-    _take(read, facts)
-    if not facts.name and columns.get("name") not in unreadable:
-        problems.append("name: is empty")
-    problems += _coherence(facts)
     if problems:
         raise RowRejected(problems)
-    return facts
+    dates = {column: read.date(column) for column in _DATES}
+    return RowFacts(number, frozenset(columns), read, dates, warnings)
 
 
-def _shape(cells: list[Any], width: int, facts: RowFacts) -> list[str]:
-    extra = [c for c in cells[width:] if clean(c)]
-    if extra:
-        return [f"the row has {len(cells)} cells but the header has {width}"]
+def _shape(cells: list[Any], width: int) -> tuple[list[str], list[str]]:
+    """The row's problems and warnings from its number of cells."""
+    if any(clean(c) for c in cells[width:]):
+        return [f"the row has {len(cells)} cells but the header has {width}"], []
     if len(cells) < width:
-        facts.warnings.append(
+        missing = (
             f"the row has {len(cells)} cells, the header {width}: the missing ones read as empty"
         )
-    return []
+        return [], [missing]
+    return [], []
 
 
-def _read_simple(cell: Mapping[str, Any], facts: RowFacts, declared: Declared) -> list[str]:
-    problems = []
-    facts.id = _identifier(cell.get("id"))
-    facts.url = clean(cell.get("url")).rstrip("/") or None
-    facts.texts = {f: clean(cell.get(f)) or None for f in _TEXTS}
-    status = normalise(clean(cell.get("status")))
-    if status:
-        facts.status = _STATUS.get(status)
-        if facts.status is None:
-            problems.append("status: is not active, former or np")
-    gender = normalise(clean(cell.get("gender")))
-    if gender:
-        found = _GENDER.get(gender)
-        if found is None:
-            problems.append("gender: is not one of m/f, male/female, м/ж, муж/жен")
-        declared.put("gender", found)
-    _read_prison(clean(cell.get("prison")), facts)
-    return problems
-
-
-def _identifier(value: Any) -> str | None:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # a workbook stores 123 as 123.0
-    return clean(value) or None
-
-
-def _read_prison(text: str, facts: RowFacts) -> None:
-    if not text:
-        return
-    said = normalise(text)
-    for key, words in _LIBERTY_WORDS:
-        if any(said == w or said.startswith(w + " ") for w in words):
-            facts.liberty = key
-            return
-    facts.facility = text
-
-
-def _read_dates(cell: Mapping[str, Any], facts: RowFacts, declared: Declared) -> list[str]:
-    """Each date as ``YYYY[-MM[-DD]]``: a declared column's for the reader, the rest here."""
-    problems = []
-    for name in _DATES:
-        try:
-            found = parse_date(cell.get(name))
-        except ValueError as exc:
-            problems.append(f"{name}: {exc}")
-            found = None
-        facts.dates[name] = None if name in DECLARED else found
-        if name in DECLARED:
-            declared.put(name, None if found is None else str(found))
-    return problems
-
-
-def _read_articles(value: Any, declared: Declared) -> list[str]:
-    text = clean(value)
-    if not text:
-        return []
-    try:
-        declared.put_charges(split_articles(text))
-    except ArticleProblem as exc:
-        return [f"articles: {exc}"]
-    return []
-
-
-def _take(read: ReadCells, facts: RowFacts) -> None:
-    """What the reader read of the declared columns, into the row's facts."""
-    for name in _DATES:
-        if name in DECLARED and (day := read.get(name)) is not None:
-            facts.dates[name] = PartialDate.parse(day)
-    facts.gender = Gender(read.get("gender") or Gender.UNKNOWN)
-    charges = read.get("articles") or []
-    facts.charges = [Charged(c["article"], c.get("part")) for c in charges if "article" in c]
-
-
-def _coherence(facts: RowFacts) -> list[str]:
-    d = facts.dates
-    checks = [
-        ("birthday", "arrested", "birthday: is after the arrest"),
-        ("arrested", "verdict_date", "verdict_date: is before the arrest"),
-        ("birthday", "died", "died: is before the birthday"),
-        ("arrested", "release_date", "release_date: is before the arrest"),
-        ("arrested", "died", "died: is before the arrest"),
-    ]
-    problems = []
-    for earlier, later, message in checks:
-        first, then = d.get(earlier), d.get(later)
-        if first and then and then.certainly_before(first):
-            problems.append(message)
-    return problems
-
-
-def end_of(facts: RowFacts) -> tuple[EndMode, PartialDate | None] | None:
-    """How and when the detention ended, by the rules in docs/import.md, or None if held."""
-    died, released = facts.dates.get("died"), facts.dates.get("release_date")
-    if died:
-        return EndMode.DEATH, died
-    modes = {"pardoned": EndMode.PARDON, "deported": EndMode.DEPORTATION}
-    if (
-        facts.liberty in ("released", "pardoned", "deported")
-        or released
-        or facts.status == "former"
-    ):
-        return modes.get(facts.liberty or "", EndMode.OTHER), released
-    if facts.liberty == "before_sentence":
-        return EndMode.NON_CUSTODIAL, released
-    return None
+def end_of(facts: RowFacts) -> DetentionEnd | None:
+    """How and when the detention ended, by the rules in docs/import.md, or None if held: the
+    death the row gives, else the end it describes otherwise (``release``: the prison column's
+    mode, the release date), which a release date or the status ``former`` makes certain."""
+    death = facts.read.at("detention", "end")
+    if death is not None:
+        return DetentionEnd(mode=EndMode(death["mode"]), date=PartialDate.parse(death["date"]))
+    released = facts.dates.get("release_date")
+    said = facts.read.at("release", "mode")
+    ended = released is not None or facts.status is Status.FORMER
+    if said is None or (said == EndMode.NON_CUSTODIAL and ended):
+        said = EndMode.OTHER if ended else None
+    return None if said is None else DetentionEnd(mode=EndMode(said), date=released)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
-__all__ = ["clean", "name_lang", "normalise"]
+__all__ = ["clean", "name_lang", "name_parts", "normalise"]
 
 _SPACES = re.compile(r"\s+")
 _PUNCT = re.compile(r"[.,;:\"'«»“”„()\[\]’ʼ`-]+")
 _BE_ONLY = frozenset("іўІЎ'’ʼ")  # letters and the apostrophe that Russian spelling does not use
 _RU_ONLY = frozenset("ищъИЩЪ")  # letters that Belarusian spelling does not use
+_PATRONYMIC = re.compile(r"(віч|вич|ич|вна|ўна|ична|чна)$")
 
 
 def clean(value: object) -> str:
@@ -30,6 +32,7 @@ def normalise(text: str) -> str:
     return _SPACES.sub(" ", _PUNCT.sub(" ", folded)).strip()
 
 
+@lru_cache(maxsize=4096)  # officials' and facilities' names come back on many rows
 def name_lang(name: str) -> str:
     """A BCP 47 tag for a name as written: ``be`` or ``ru`` when letters only one of the two
     languages uses decide it, else the script alone (``und-Cyrl``, ``und-Latn``, ``und``)."""
@@ -43,6 +46,16 @@ def name_lang(name: str) -> str:
     if scripts == {"Latn"}:
         return "und-Latn"
     return "und"
+
+
+def name_parts(name: str) -> dict[str, str]:
+    """A name as a ``NameForm``'s fields: as written, its language, and family, given name and
+    patronymic when it is three words ending in a patronymic."""
+    parts = name.split(" ")
+    form = {"full": name, "lang": name_lang(name)}
+    if len(parts) == 3 and _PATRONYMIC.search(parts[2].casefold()):
+        form |= dict(zip(("family", "given", "patronymic"), parts, strict=True))
+    return form
 
 
 def _script(ch: str) -> str:

@@ -11,7 +11,9 @@ every problem under the key it was sent with (so a page shows it next to its fie
   ``START/END`` or its two ends (``dates.start``, ``dates.end``), the end not before the start;
 * vocabulary codes the archive knows (``lookups.codes``), ids of records one may point to
   (``lookups.record``: unknown and unreadable look the same);
-* a list of values by row (``recognition.criteria.0``) or comma-separated in one field.
+* a list of values by row (``recognition.criteria.0``) or comma-separated in one field;
+* checks across fields, declared as ``Before(earlier, later, blamed, message)`` and evaluated by
+  ``out_of_order`` on the dates read (a birthday not after the arrest).
 
 Blank text is "not given". Rows are kept in order and gaps closed (``charges.0`` and
 ``charges.5`` are two charges); row numbers stop at ``MAX_ROWS``. A group given in part (a row
@@ -26,7 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
@@ -41,8 +43,10 @@ from ...model.paths import MAX_ROWS, Leaf, PathError, member_type, resolve
 __all__ = [
     "MAX_ROWS",
     "N_",
+    "Before",
     "Lookups",
     "Reading",
+    "out_of_order",
     "pattern_of",
     "read_form",
 ]
@@ -102,6 +106,31 @@ class Reading:
             else:
                 return None
         return value
+
+
+@dataclass(frozen=True)
+class Before:
+    """A check across two fields of a form, declared like a field: the date at ``earlier`` is
+    not after the date at ``later``, else ``message`` is the problem of ``blamed``."""
+
+    earlier: str
+    later: str
+    blamed: str
+    message: str
+
+
+def out_of_order(
+    dates: Callable[[str], PartialDate | None], checks: Iterable[Before]
+) -> list[tuple[str, str]]:
+    """The checks that fail, as ``(blamed, message)`` in their order; ``dates`` gives the date
+    read for a field, ``None`` if none was (a check of a field not given, or refused, passes).
+    A partial date fails only if it is certainly before the other."""
+    failed = []
+    for check in checks:
+        first, then = dates(check.earlier), dates(check.later)
+        if first and then and then.certainly_before(first):
+            failed.append((check.blamed, check.message))
+    return failed
 
 
 def pattern_of(path: str) -> str:
