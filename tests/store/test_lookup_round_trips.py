@@ -62,3 +62,51 @@ def test_a_write_after_a_lookup_is_a_transaction_again(pg_store: SqlStore) -> No
     with account_tables(pg_store) as tables:
         user = tables.user("u1")
     assert user is not None and user.role == "documenter"
+
+
+@contextmanager
+def checkouts(store: SqlStore) -> Iterator[list[int]]:
+    """How many connections the read pool hands out during the block."""
+    seen: list[int] = []
+
+    def count(*_: Any) -> None:
+        seen.append(1)
+
+    sa.event.listen(store.read_engine, "checkout", count)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(store.read_engine, "checkout", count)
+
+
+def _one_request(store: SqlStore) -> None:
+    from sviedka.policy import CUSTODIAN
+
+    assert token_holder(store, "d1") is not None
+    with store.view(CUSTODIAN) as outer, store.view(CUSTODIAN) as inner:  # nested views too
+        assert outer.count("person") == inner.count("person") == 0
+    store.enqueue("audit", [("r1", b"{}")])
+
+
+def test_a_request_reading_holds_one_connection_for_all_its_reads(pg_store: SqlStore) -> None:
+    anna = add_user(pg_store, "u1", "anna")
+    with account_tables(pg_store, write=True) as tables:
+        tables.add_token(token("k1", anna), "d1")
+    pg_store.sequencer.close()  # no drain in the background: it would check one out too
+    with checkouts(pg_store) as alone:
+        _one_request(pg_store)
+    with checkouts(pg_store) as held, pg_store.reading():
+        _one_request(pg_store)
+    assert (len(alone), len(held)) == (4, 1)
+
+
+def test_a_failed_statement_leaves_the_held_connection_usable(pg_store: SqlStore) -> None:
+    from sviedka.errors import Invalid
+    from sviedka.policy import CUSTODIAN
+
+    with pg_store.reading():
+        with pytest.raises(Invalid), pg_store.view(CUSTODIAN) as view:
+            view.find("a\x00b")  # PostgreSQL refuses a NUL in text
+        with pg_store.view(CUSTODIAN) as view:
+            assert view.find("none") is None
+        assert token_holder(pg_store, "unknown") is None

@@ -15,9 +15,9 @@ principal to the use cases, which ask the policy what it may do. No route decide
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
@@ -30,6 +30,8 @@ from .config import ServerConfig
 from .errors import Unauthenticated
 from .sessions import SESSION_COOKIE, check_csrf, session_user
 from .tokens import token_user
+
+T = TypeVar("T")
 
 __all__ = [
     "Credentials",
@@ -166,6 +168,17 @@ class Credentials:
     def principal(self) -> Principal:
         """The user as ``current_principal`` gives it. Blocking."""
         return principal_of(self.user())
+
+    async def run(self, work: Callable[[], T]) -> T:
+        """``work`` (which calls ``principal()`` first) in the threadpool, its reads on one
+        connection (``SqlStore.reading``): the lookup, the views and the audit share it."""
+        store = archive_of(self.request).store
+
+        def reads() -> T:
+            with store.reading():
+                return work()
+
+        return await run_in_threadpool(reads)
 
 
 async def credentials(request: Request) -> Credentials:

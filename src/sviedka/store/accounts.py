@@ -123,7 +123,7 @@ def _lookup(store: SqlStore, statement: sa.Select[Any], digest: str) -> Sequence
     """The rows of one SELECT, through the store's reads (in autocommit on PostgreSQL: one
     statement sees one moment anyway, and a BEGIN and ROLLBACK around it would be two more round
     trips on every request)."""
-    with store.read_engine.connect() as conn:
+    with store.read_connection() as conn:
         return conn.execute(statement, {"digest": digest}).all()
 
 

@@ -10,6 +10,7 @@ module on top.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
@@ -87,6 +88,7 @@ class SqlStore(Store):
     ) -> None:
         self.engine = engine
         self.read_engine = read_engine(engine)  # PostgreSQL: autocommit, a pool of its own
+        self._held = threading.local()  # the connection of ``reading``, per thread
         self.indexes = default_indexes() if indexes is None else indexes
         self.dialect = engine.dialect.name
         self.custom_fields = dict(custom_fields or {})
@@ -97,8 +99,42 @@ class SqlStore(Store):
     def view(self, principal: Principal) -> Iterator[View]:
         """A read transaction as ``principal`` may read (``scoped``); the whole store is asked
         for by name (``unscoped_view()``, ``view(CUSTODIAN)``)."""
-        with _translated(), self.read_engine.connect() as conn, conn.begin():
-            yield scoped(SqlView(conn), read_scope(principal))
+        with _translated(), self.read_connection() as conn:
+            if self.read_engine is self.engine:  # SQLite: the transaction is the snapshot (WAL)
+                with conn.begin():
+                    yield scoped(SqlView(conn), read_scope(principal))
+            else:  # PostgreSQL, in autocommit: each statement sees its own moment anyway
+                yield scoped(SqlView(conn), read_scope(principal))
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """The reads of one request on one connection: its token or session lookup, its views
+        and its audit events' INSERT take the connection held here (by this thread) instead of
+        one checkout each. PostgreSQL only, where reads run in autocommit and so can share one
+        connection in turn; on SQLite it holds nothing."""
+        if self.read_engine is self.engine or self._holding() is not None:
+            yield
+            return
+        with self.read_engine.connect() as conn:
+            self._held.conn = conn
+            try:
+                yield
+            finally:
+                self._held.conn = None
+
+    @contextmanager
+    def read_connection(self) -> Iterator[sa.Connection]:
+        """A connection for reads: the one ``reading`` holds, or one of the read pool's."""
+        held = self._holding()
+        if held is not None:
+            yield held
+            return
+        with self.read_engine.connect() as conn:
+            yield conn
+
+    def _holding(self) -> sa.Connection | None:
+        held: sa.Connection | None = getattr(self._held, "conn", None)
+        return held
 
     @contextmanager
     def writer(self) -> Iterator[Writer]:
@@ -162,7 +198,7 @@ class SqlStore(Store):
         """Append what waits in the queue to the log, now; how many entries. ``if_waiting``:
         look first, and take the log's lock only if there is something."""
         if if_waiting:
-            with _translated(), self.read_engine.connect() as conn:
+            with _translated(), self.read_connection() as conn:
                 if not self.journal.waiting(conn):
                     return 0
         with self.journal_transaction() as session:
@@ -172,7 +208,7 @@ class SqlStore(Store):
     def _queueing(self) -> Iterator[sa.Connection]:
         """One INSERT in autocommit on PostgreSQL; SQLite's write transaction."""
         if self.read_engine is not self.engine:
-            with self.read_engine.connect() as conn:
+            with self.read_connection() as conn:
                 yield conn
             return
         with self.engine.connect() as conn:

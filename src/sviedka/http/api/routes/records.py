@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from starlette.concurrency import run_in_threadpool
 
 from ....errors import Invalid
 from ....policy import Principal
@@ -75,7 +74,7 @@ async def list_records(
         items = [record_out(s, data=d) for s, d in zip(page, shown, strict=True)]
         return Page(items=items, total=total, limit=limit, offset=offset)
 
-    return await run_in_threadpool(page_of)
+    return await who.run(page_of)
 
 
 @router.post("/records/{kind}", response_model=RecordOut, status_code=201)
@@ -104,7 +103,7 @@ async def read_record(
         stored = guarded.read_record(archive, me, record_id, as_of=as_of, ip=client_ip(request))
         return _out(archive, me, stored)
 
-    return await run_in_threadpool(read)
+    return await who.run(read)
 
 
 @router.put("/records/{record_id}", response_model=RecordOut)
@@ -154,4 +153,4 @@ async def record_history(
         revisions = guarded.read_history(archive, who.principal(), record_id, ip=client_ip(request))
         return HistoryOut(id=record_id, revisions=[revision_out(r) for r in revisions])
 
-    return await run_in_threadpool(history)
+    return await who.run(history)

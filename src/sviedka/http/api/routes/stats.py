@@ -10,7 +10,6 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from starlette.concurrency import run_in_threadpool
 
 from ....services.analysis.stats import Breakdown, Every, Scope, flows, held_on, series
 from ....services.archive.folder import Archive
@@ -43,7 +42,7 @@ async def held(
         found = held_on(archive.store, on, by=by, scope=scope, lang=lang)
         return {"ok": True, **found.as_dict()}
 
-    return await run_in_threadpool(count)
+    return await who.run(count)
 
 
 @router.get("/stats/series")
@@ -64,7 +63,7 @@ async def held_series(
         found = series(archive.store, start, end, every=every, by=by, scope=scope, lang=lang)
         return {"ok": True, **found.as_dict()}
 
-    return await run_in_threadpool(count)
+    return await who.run(count)
 
 
 @router.get("/stats/flows")
@@ -82,4 +81,4 @@ async def flows_between(
         found = flows(archive.store, start, end, scope=scope)
         return {"ok": True, **found.as_dict()}
 
-    return await run_in_threadpool(count)
+    return await who.run(count)
