@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 
@@ -82,7 +82,7 @@ class ScopedView(View):
         limit: int = 50,
         offset: int = 0,
     ) -> list[Stored]:
-        query = _listed(self.scope, self.conn.dialect.name, tuple(where or ()), counted=False)
+        query = _listed(self.scope, self.conn.dialect.name, tuple(where or ()), "rows")
         params = _params(kind, where) | {"limit": limit, "offset": offset}
         return [stored_of(row) for row in self.conn.execute(query, params)]
 
@@ -91,7 +91,7 @@ class ScopedView(View):
     ) -> tuple[list[Stored], int]:
         """One page and the total in one statement (the total as a window over the rows the
         scope admits); a count of its own only past the last page, where no row carries it."""
-        query = _listed(self.scope, self.conn.dialect.name, tuple(where or ()), counted=None)
+        query = _listed(self.scope, self.conn.dialect.name, tuple(where or ()), "page")
         params = _params(kind, where) | {"limit": limit, "offset": offset}
         rows = self.conn.execute(query, params).all()
         if not rows:
@@ -99,7 +99,7 @@ class ScopedView(View):
         return [stored_of(row) for row in rows], int(rows[0].total)
 
     def count(self, kind: str, *, where: Mapping[str, str] | None = None) -> int:
-        query = _listed(self.scope, self.conn.dialect.name, tuple(where or ()), counted=True)
+        query = _listed(self.scope, self.conn.dialect.name, tuple(where or ()), "count")
         return int(self.conn.scalar(query, _params(kind, where)) or 0)
 
     def history(self, record_id: str) -> list[Revision]:
@@ -224,19 +224,22 @@ def _find(scope: ReadScope) -> sa.Select[Any]:
 
 
 @lru_cache(maxsize=512)
-def _listed(scope: ReadScope, dialect: str, paths: tuple[str, ...], *, counted: bool | None) -> Any:
-    """A page of records of one kind filtered on ``paths`` in id order (``counted=None``: each
-    row with the total, ``total``), or their count (``counted=True``)."""
+def _listed(
+    scope: ReadScope, dialect: str, paths: tuple[str, ...], shape: Literal["rows", "page", "count"]
+) -> Any:
+    """Records of one kind filtered on ``paths``: a page of them in id order (``page``: each
+    row with the total, ``total``), or their count."""
     r = t.records.c
-    if counted is None:
-        query: Any = sa.select(t.records, sa.func.count().over().label("total"))
-    else:
-        query = sa.select(sa.func.count()) if counted else sa.select(t.records)
-    query = query.select_from(t.records)
+    columns: dict[str, list[Any]] = {
+        "rows": [t.records],
+        "page": [t.records, sa.func.count().over().label("total")],
+        "count": [sa.func.count()],
+    }
+    query = sa.select(*columns[shape]).select_from(t.records)
     query = query.where(r.kind == sa.bindparam("kind"), admitted(scope))
     for i, path in enumerate(paths):
         query = query.where(json_text(dialect, path) == sa.bindparam(f"where_{i}"))
-    if counted:
+    if shape == "count":
         return query
     query = query.order_by(r.id).limit(sa.bindparam("limit", type_=sa.Integer))
     return query.offset(sa.bindparam("offset", type_=sa.Integer))

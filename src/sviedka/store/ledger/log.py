@@ -36,12 +36,6 @@ _LOCK = sa.text("SELECT pg_advisory_xact_lock(:k, hashtext(coalesce(current_sche
 E, N, Q = t.ledger_entries.c, t.ledger_nodes.c, t.ledger_queue.c
 _TAKE = sa.delete(t.ledger_queue).returning(Q.seq, Q.kind, Q.ref, Q.entry)
 _WAITING = sa.select(Q.seq).limit(1)
-_QUEUE = sa.insert(t.ledger_queue)
-# Several rows in one statement, the same whatever their number (compiled once): PostgreSQL only.
-_QUEUE_MANY = sa.text(
-    "INSERT INTO ledger_queue (kind, ref, entry) SELECT :kind, ref, entry"
-    " FROM unnest(CAST(:refs AS text[]), CAST(:entries AS text[])) AS queued(ref, entry)"
-)
 
 
 class LedgerJournal:
@@ -51,14 +45,11 @@ class LedgerJournal:
         return LedgerSession(tx)
 
     def enqueue(self, tx: sa.Connection, kind: str, entries: Sequence[tuple[str, bytes]]) -> None:
-        """One statement on PostgreSQL, so that in autocommit the entries are queued all or
+        """One statement, so that in autocommit (PostgreSQL) the entries are queued all or
         none; on SQLite, ``tx`` is a transaction."""
-        rows = [{"kind": kind, "ref": ref, "entry": e.decode("utf-8")} for ref, e in entries]
-        if len(rows) > 1 and tx.dialect.name == "postgresql":
-            refs, texts = [r["ref"] for r in rows], [r["entry"] for r in rows]
-            tx.execute(_QUEUE_MANY, {"kind": kind, "refs": refs, "entries": texts})
-        elif rows:
-            tx.execute(_QUEUE, rows if len(rows) > 1 else rows[0])
+        _insert(
+            tx, t.ledger_queue, [{"kind": kind, "ref": r, "entry": e.decode()} for r, e in entries]
+        )
 
     def waiting(self, tx: sa.Connection) -> bool:
         return tx.execute(_WAITING).first() is not None
@@ -111,7 +102,7 @@ def _insert(tx: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> N
     if len(rows) > 1 and tx.dialect.name == "postgresql":
         tx.execute(_unnest(table.name), {name: [row[name] for row in rows] for name in rows[0]})
     elif rows:
-        tx.execute(sa.insert(table), rows)
+        tx.execute(sa.insert(table), rows if len(rows) > 1 else rows[0])
 
 
 @functools.lru_cache(maxsize=8)
@@ -125,6 +116,7 @@ def _unnest(name: str) -> sa.TextClause:
 
 
 _ARRAYS = {
+    "ledger_queue": {"kind": "text", "ref": "text", "entry": "text"},
     "ledger_entries": {
         "idx": "bigint",
         "kind": "text",
